@@ -1,0 +1,34 @@
+// Collects the diagnostics of one compilation: formatting, limits, counts.
+#include "compiler/diag/DiagnosticEngine.h"
+
+namespace wfc {
+
+DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange range,
+                                                llvm::StringRef file, std::string message) {
+  if (limitReached_)
+    return Builder(nullptr);
+  Severity severity = info(kind).severity;
+  if (severity == Severity::Error && errorLimit_ != 0 && errors_ == errorLimit_) {
+    limitReached_ = true;
+    diags_.push_back({DiagKind::TooManyErrors, Severity::Error, file.str(), range,
+                      fmt::format(fmt::runtime(info(DiagKind::TooManyErrors).format), errors_),
+                      {}});
+    ++errors_;
+    return Builder(nullptr);
+  }
+  if (severity == Severity::Error)
+    ++errors_;
+  else if (severity == Severity::Warning)
+    ++warnings_;
+  diags_.push_back({kind, severity, file.str(), range, std::move(message), {}});
+  return Builder(&diags_.back());
+}
+
+bool DiagnosticEngine::hasErrorsIn(DiagGroup group) const {
+  for (const Diagnostic &diag : diags_)
+    if (diag.severity == Severity::Error && info(diag.kind).group == group)
+      return true;
+  return false;
+}
+
+} // namespace wfc

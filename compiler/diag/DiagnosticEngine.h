@@ -1,0 +1,72 @@
+// Collects the diagnostics of one compilation: formatting, limits, counts.
+#pragma once
+
+#include "compiler/diag/Diagnostic.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+template <> struct fmt::formatter<llvm::StringRef> : fmt::formatter<fmt::string_view> {
+  template <typename Context> auto format(llvm::StringRef s, Context &ctx) const {
+    return fmt::formatter<fmt::string_view>::format({s.data(), s.size()}, ctx);
+  }
+};
+
+namespace wfc {
+
+class DiagnosticEngine {
+public:
+  // Adds notes to the diagnostic just reported (or to nothing, if the
+  // diagnostic was dropped by the error limit).
+  class Builder {
+  public:
+    template <typename... Args>
+    Builder &note(NoteKind kind, llvm::SMRange range, const Args &...args) {
+      if (diag_)
+        diag_->notes.push_back({range, fmt::format(fmt::runtime(noteFormat(kind)), args...)});
+      return *this;
+    }
+
+  private:
+    friend class DiagnosticEngine;
+    explicit Builder(Diagnostic *diag) : diag_(diag) {}
+    Diagnostic *diag_;
+  };
+
+  // 0 means no limit.
+  void setErrorLimit(unsigned limit) { errorLimit_ = limit; }
+
+  template <typename... Args>
+  Builder report(DiagKind kind, llvm::SMRange range, const Args &...args) {
+    return add(kind, range, {}, fmt::format(fmt::runtime(info(kind).format), args...));
+  }
+
+  // A diagnostic about a whole file (unreadable, too large, ...).
+  template <typename... Args>
+  Builder reportFile(DiagKind kind, llvm::StringRef file, const Args &...args) {
+    return add(kind, {}, file, fmt::format(fmt::runtime(info(kind).format), args...));
+  }
+
+  llvm::ArrayRef<Diagnostic> diagnostics() const { return diags_; }
+  std::vector<Diagnostic> takeDiagnostics() { return std::move(diags_); }
+  unsigned errorCount() const { return errors_; }
+  unsigned warningCount() const { return warnings_; }
+  bool hasErrors() const { return errors_ > 0; }
+  bool hasErrorsIn(DiagGroup group) const;
+  // True once the error limit stopped further reports.
+  bool limitReached() const { return limitReached_; }
+
+private:
+  Builder add(DiagKind kind, llvm::SMRange range, llvm::StringRef file, std::string message);
+
+  std::vector<Diagnostic> diags_;
+  unsigned errors_ = 0;
+  unsigned warnings_ = 0;
+  unsigned errorLimit_ = 0;
+  bool limitReached_ = false;
+};
+
+} // namespace wfc

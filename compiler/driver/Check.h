@@ -1,0 +1,26 @@
+// `wfc check`: read, parse and validate pipelines, and report what is wrong.
+#pragma once
+
+#include "compiler/driver/Output.h"
+
+#include <string>
+#include <vector>
+
+namespace wfc::driver {
+
+enum class DumpKind { None, Ast };
+
+struct CheckOptions {
+  std::vector<std::string> inputs;
+  std::string stdinFilename;
+  OutputFormat format = OutputFormat::Text;
+  ColorMode color = ColorMode::Auto;
+  DumpKind dump = DumpKind::None;
+  unsigned errorLimit = 50;
+  bool quiet = false;
+};
+
+// Exit codes: 0 clean, 1 findings, 2 usage or input error (docs/cli.md).
+int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err);
+
+} // namespace wfc::driver

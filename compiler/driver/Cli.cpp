@@ -1,0 +1,120 @@
+// wfc's command line: subcommands, their options and --help, with llvm::cl.
+//
+// Every option lives in this one file, next to the subcommand it belongs to,
+// so static initialisation order can never register an option before its
+// subcommand. Commands themselves take plain option structs.
+#include "compiler/driver/Check.h"
+
+#include "wfc/Config.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace cl = llvm::cl;
+
+namespace {
+
+using wfc::driver::ColorMode;
+using wfc::driver::DumpKind;
+using wfc::driver::OutputFormat;
+
+cl::OptionCategory kOutputCategory("Output options");
+cl::OptionCategory kInputCategory("Input options");
+
+// --- wfc check -------------------------------------------------------------
+
+cl::SubCommand kCheck("check", "Check pipelines for errors: syntax, names, types, cycles, "
+                               "secret leaks, timeouts (exit 0 clean, 1 findings, 2 usage or "
+                               "input error)");
+
+cl::list<std::string> kCheckInputs(cl::Positional, cl::desc("<file.wf | directory | ->..."),
+                                   cl::sub(kCheck), cl::cat(kInputCategory));
+
+cl::opt<std::string> kStdinFilename(
+    "stdin-filename", cl::value_desc("path"),
+    cl::desc("Name to give the source read from '-' in messages"), cl::sub(kCheck),
+    cl::cat(kInputCategory));
+
+cl::opt<OutputFormat> kFormat(
+    "format", cl::desc("How to write the report"), cl::init(OutputFormat::Text),
+    cl::values(clEnumValN(OutputFormat::Text, "text", "for people: source line and caret"),
+               clEnumValN(OutputFormat::Gcc, "gcc", "file:line:col: severity: message [rule]"),
+               clEnumValN(OutputFormat::Json, "json", "one JSON document (docs/cli.md)")),
+    cl::sub(kCheck), cl::cat(kOutputCategory));
+
+cl::opt<ColorMode> kColor(
+    "color", cl::desc("When to colour text output"), cl::init(ColorMode::Auto),
+    cl::values(clEnumValN(ColorMode::Auto, "auto", "on a terminal, unless NO_COLOR is set"),
+               clEnumValN(ColorMode::Always, "always", "always"),
+               clEnumValN(ColorMode::Never, "never", "never")),
+    cl::sub(kCheck), cl::cat(kOutputCategory));
+
+cl::opt<DumpKind> kDump(
+    "dump", cl::desc("Print an internal form instead of the summary (for tests)"),
+    cl::init(DumpKind::None),
+    cl::values(clEnumValN(DumpKind::Ast, "ast", "the syntax tree of each file")),
+    cl::sub(kCheck), cl::cat(kOutputCategory));
+
+cl::opt<unsigned> kErrorLimit("error-limit", cl::init(50), cl::value_desc("n"),
+                              cl::desc("Stop reporting a file's errors after n (0: no limit)"),
+                              cl::sub(kCheck), cl::cat(kOutputCategory));
+
+cl::opt<bool> kQuiet("quiet", cl::desc("No summary line"), cl::sub(kCheck),
+                     cl::cat(kOutputCategory));
+
+const char *const kCommands[] = {"check"};
+
+void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
+
+// A first argument that is neither an option nor a command is a typo, not a
+// positional argument: say so, with the closest command.
+bool rejectUnknownCommand(int argc, char **argv) {
+  if (argc < 2 || argv[1][0] == '-')
+    return false;
+  llvm::StringRef given = argv[1];
+  llvm::StringRef best;
+  unsigned bestDistance = 3;
+  for (llvm::StringRef command : kCommands) {
+    if (command == given)
+      return false;
+    unsigned distance = given.edit_distance(command);
+    if (distance < bestDistance)
+      best = command, bestDistance = distance;
+  }
+  llvm::errs() << "wfc: unknown command '" << given << "'";
+  if (!best.empty())
+    llvm::errs() << "; did you mean '" << best << "'?";
+  llvm::errs() << "\nrun 'wfc --help' for the list of commands\n";
+  return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  cl::SetVersionPrinter(printVersion);
+  cl::HideUnrelatedOptions({&kOutputCategory, &kInputCategory});
+  if (rejectUnknownCommand(argc, argv))
+    return 2;
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "wfc: compiler and static validator for pipelines\n\n"
+                                   "  wfc check FILE.wf|DIR|-...   check pipelines\n",
+                                   &llvm::errs()))
+    return 2;
+
+  if (kCheck) {
+    wfc::driver::CheckOptions options;
+    options.inputs.assign(kCheckInputs.begin(), kCheckInputs.end());
+    options.stdinFilename = kStdinFilename;
+    options.format = kFormat;
+    options.color = kColor;
+    options.dump = kDump;
+    options.errorLimit = kErrorLimit;
+    options.quiet = kQuiet;
+    return wfc::driver::runCheck(options, llvm::outs(), llvm::errs());
+  }
+
+  llvm::errs() << "usage: wfc <command> [options] [inputs]\n"
+                  "run 'wfc --help' for the list of commands\n";
+  return 2;
+}

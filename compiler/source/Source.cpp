@@ -1,0 +1,146 @@
+// Reads wfc source files safely: bounded size, no binary, valid UTF-8.
+#include "compiler/source/Source.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace wfc {
+namespace {
+
+bool isHidden(llvm::StringRef path) {
+  llvm::StringRef name = llvm::sys::path::filename(path);
+  return name.size() > 1 && name.startswith(".") && name != "..";
+}
+
+// Reads at most kMaxSourceBytes + 1 bytes, so that /dev/zero or a huge pipe
+// ends in an error instead of exhausting memory.
+std::optional<std::string> readBounded(int fd, std::string &error) {
+  std::string data;
+  char chunk[1 << 16];
+  while (data.size() <= kMaxSourceBytes) {
+    ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n == 0)
+      return data;
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      error = std::strerror(errno);
+      return std::nullopt;
+    }
+    data.append(chunk, static_cast<size_t>(n));
+  }
+  return data;
+}
+
+} // namespace
+
+std::vector<SourceInput> expandInputs(llvm::ArrayRef<std::string> args,
+                                      llvm::StringRef stdinName, DiagnosticEngine &diags) {
+  std::vector<SourceInput> inputs;
+  for (const std::string &arg : args) {
+    if (arg == "-") {
+      inputs.push_back({arg, stdinName.empty() ? "<stdin>" : stdinName.str()});
+      continue;
+    }
+    if (!llvm::sys::fs::is_directory(arg)) {
+      inputs.push_back({arg, arg});
+      continue;
+    }
+    std::vector<std::string> found;
+    std::error_code ec;
+    for (llvm::sys::fs::recursive_directory_iterator it(arg, ec, /*follow_symlinks=*/false), end;
+         it != end && !ec; it.increment(ec)) {
+      llvm::StringRef path = it->path();
+      if (isHidden(path)) {
+        if (it->type() == llvm::sys::fs::file_type::directory_file)
+          it.no_push();
+        continue;
+      }
+      if (path.endswith(".wf") && it->type() != llvm::sys::fs::file_type::directory_file)
+        found.push_back(path.str());
+    }
+    if (ec) {
+      diags.reportFile(DiagKind::InputUnreadable, arg, arg, ec.message());
+      continue;
+    }
+    if (found.empty()) {
+      diags.reportFile(DiagKind::InputNoFiles, arg, arg);
+      continue;
+    }
+    llvm::sort(found);
+    for (std::string &path : found)
+      inputs.push_back({path, path});
+  }
+  return inputs;
+}
+
+std::optional<unsigned> loadSource(const SourceInput &input, llvm::SourceMgr &sm,
+                                   DiagnosticEngine &diags) {
+  int fd = 0;
+  if (input.path != "-") {
+    fd = ::open(input.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      diags.reportFile(DiagKind::InputUnreadable, input.displayName, input.displayName,
+                       std::strerror(errno));
+      return std::nullopt;
+    }
+    struct stat st;
+    if (::fstat(fd, &st) == 0) {
+      if (S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        diags.reportFile(DiagKind::InputUnreadable, input.displayName, input.displayName,
+                         "is a directory");
+        return std::nullopt;
+      }
+      if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kMaxSourceBytes) {
+        ::close(fd);
+        diags.reportFile(DiagKind::InputTooLarge, input.displayName, kMaxSourceBytes >> 20);
+        return std::nullopt;
+      }
+    }
+  }
+  std::string error;
+  std::optional<std::string> data = readBounded(fd, error);
+  if (fd != 0)
+    ::close(fd);
+  if (!data) {
+    diags.reportFile(DiagKind::InputUnreadable, input.displayName, input.displayName, error);
+    return std::nullopt;
+  }
+  if (data->size() > kMaxSourceBytes) {
+    diags.reportFile(DiagKind::InputTooLarge, input.displayName, kMaxSourceBytes >> 20);
+    return std::nullopt;
+  }
+  return addSource(llvm::MemoryBuffer::getMemBufferCopy(*data, input.displayName), sm, diags);
+}
+
+std::optional<unsigned> addSource(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                                  llvm::SourceMgr &sm, DiagnosticEngine &diags) {
+  llvm::StringRef text = buffer->getBuffer();
+  unsigned id = sm.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  if (size_t nul = text.find('\0'); nul != llvm::StringRef::npos) {
+    llvm::SMLoc at = llvm::SMLoc::getFromPointer(text.data() + nul);
+    diags.report(DiagKind::InputBinary, llvm::SMRange(at, at));
+    return std::nullopt;
+  }
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
+  const auto *end = begin + text.size();
+  const llvm::UTF8 *bad = begin;
+  if (!llvm::isLegalUTF8String(&bad, end)) {
+    llvm::SMLoc at = llvm::SMLoc::getFromPointer(reinterpret_cast<const char *>(bad));
+    diags.report(DiagKind::InputInvalidUtf8, llvm::SMRange(at, at), static_cast<unsigned>(*bad));
+    return std::nullopt;
+  }
+  return id;
+}
+
+} // namespace wfc

@@ -1,0 +1,18 @@
+// Durations and sizes as wfc writes them: `1h30m`, `512MiB`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace wfc {
+
+// The shortest wfc literal for a duration: 90000 -> "1m30s", 0 -> "0s".
+std::string formatDuration(int64_t millis);
+
+// The largest exact binary (or decimal) unit: 2147483648 -> "2GiB".
+std::string formatSize(uint64_t bytes);
+
+// A quoted string with escapes, as wfc source would spell it.
+std::string quoteString(const std::string &text);
+
+} // namespace wfc

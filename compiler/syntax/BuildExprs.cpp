@@ -1,0 +1,252 @@
+// Builders for expressions and literals.
+#include "compiler/syntax/AstBuilder.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <charconv>
+#include <cstdlib>
+
+namespace wfc::syntax {
+namespace {
+
+ast::BinaryOp binaryOp(size_t type) {
+  switch (type) {
+  case WfParser::STAR:
+    return ast::BinaryOp::Mul;
+  case WfParser::SLASH:
+    return ast::BinaryOp::Div;
+  case WfParser::PERCENT:
+    return ast::BinaryOp::Mod;
+  case WfParser::PLUS:
+    return ast::BinaryOp::Add;
+  case WfParser::MINUS:
+    return ast::BinaryOp::Sub;
+  case WfParser::LT:
+    return ast::BinaryOp::Lt;
+  case WfParser::LE:
+    return ast::BinaryOp::Le;
+  case WfParser::GT:
+    return ast::BinaryOp::Gt;
+  case WfParser::GE:
+    return ast::BinaryOp::Ge;
+  case WfParser::EQ:
+    return ast::BinaryOp::Eq;
+  case WfParser::NE:
+    return ast::BinaryOp::Ne;
+  case WfParser::IN:
+    return ast::BinaryOp::In;
+  case WfParser::AND:
+    return ast::BinaryOp::And;
+  default:
+    return ast::BinaryOp::Or;
+  }
+}
+
+std::string withoutUnderscores(llvm::StringRef text) {
+  std::string out;
+  for (char c : text)
+    if (c != '_')
+      out += c;
+  return out;
+}
+
+// The digits at the front of `text`, and what follows them.
+std::pair<llvm::StringRef, llvm::StringRef> splitNumber(llvm::StringRef text) {
+  size_t n = 0;
+  while (n < text.size() && (llvm::isDigit(text[n]) || text[n] == '_'))
+    ++n;
+  return {text.substr(0, n), text.substr(n)};
+}
+
+std::optional<uint64_t> parseUnsigned(llvm::StringRef digits) {
+  std::string clean = withoutUnderscores(digits);
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(clean.data(), clean.data() + clean.size(), value);
+  if (ec != std::errc() || end != clean.data() + clean.size())
+    return std::nullopt;
+  return value;
+}
+
+std::optional<int64_t> unitMillis(llvm::StringRef unit) {
+  if (unit == "ms")
+    return 1;
+  if (unit == "s")
+    return 1000;
+  if (unit == "m")
+    return 60'000;
+  if (unit == "h")
+    return 3'600'000;
+  if (unit == "d")
+    return 86'400'000;
+  return std::nullopt;
+}
+
+std::optional<uint64_t> unitBytes(llvm::StringRef unit) {
+  static const std::pair<const char *, uint64_t> kUnits[] = {
+      {"B", 1},           {"KB", 1000},       {"MB", 1000'000},  {"GB", 1000'000'000},
+      {"TB", 1000'000'000'000}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
+      {"TiB", 1ull << 40}};
+  for (auto [name, bytes] : kUnits)
+    if (unit == name)
+      return bytes;
+  return std::nullopt;
+}
+
+} // namespace
+
+const ast::Expr *AstBuilder::error(llvm::SMRange range) { return ctx_.make<ast::ErrorExpr>(range); }
+
+const ast::Expr *AstBuilder::buildExpr(WfParser::ExprContext *ctx, unsigned depth) {
+  if (!ctx)
+    return error({});
+  llvm::SMRange range = file_.range(ctx);
+  if (depth > kMaxExprDepth) {
+    file_.diags.report(DiagKind::SyntaxNestingTooDeep, range, "expressions", kMaxExprDepthText);
+    return error(range);
+  }
+  auto sub = [&](WfParser::ExprContext *e) { return buildExpr(e, depth + 1); };
+
+  if (auto *c = as<WfParser::PrimaryExprContext>(ctx))
+    return buildPrimary(c->value, depth + 1);
+  if (auto *c = as<WfParser::BinaryExprContext>(ctx)) {
+    if (!c->op)
+      return error(range);
+    return ctx_.make<ast::BinaryExpr>(range, binaryOp(c->op->getType()), file_.range(c->op),
+                                      sub(c->lhs), sub(c->rhs));
+  }
+  if (auto *c = as<WfParser::MemberExprContext>(ctx))
+    return ctx_.make<ast::MemberExpr>(range, sub(c->base), ident(c->member));
+  if (auto *c = as<WfParser::CallExprContext>(ctx)) {
+    std::vector<ast::Arg> args = buildArgList(c->args, depth + 1);
+    return ctx_.make<ast::CallExpr>(range, sub(c->callee), ctx_.copy(llvm::ArrayRef(args)));
+  }
+  if (auto *c = as<WfParser::UnaryExprContext>(ctx)) {
+    ast::UnaryOp op = c->op && c->op->getType() == WfParser::MINUS ? ast::UnaryOp::Neg
+                                                                   : ast::UnaryOp::Not;
+    return ctx_.make<ast::UnaryExpr>(range, op, sub(c->operand));
+  }
+  if (auto *c = as<WfParser::IndexExprContext>(ctx))
+    return ctx_.make<ast::IndexExpr>(range, sub(c->base), sub(c->index));
+  if (auto *c = as<WfParser::CondExprContext>(ctx))
+    return ctx_.make<ast::ConditionalExpr>(range, sub(c->cond), sub(c->then), sub(c->otherwise));
+  return error(range);
+}
+
+const ast::Expr *AstBuilder::buildPrimary(WfParser::PrimaryContext *ctx, unsigned depth) {
+  if (!ctx)
+    return error({});
+  llvm::SMRange range = file_.range(ctx);
+  if (auto *c = as<WfParser::LiteralPrimaryContext>(ctx))
+    return buildLiteral(c->value, depth);
+  if (auto *c = as<WfParser::NamePrimaryContext>(ctx))
+    return ctx_.make<ast::NameExpr>(range, ident(c->name).name);
+  if (auto *c = as<WfParser::ListPrimaryContext>(ctx)) {
+    llvm::SmallVector<const ast::Expr *, 8> elements;
+    for (WfParser::ExprContext *element : c->elements)
+      elements.push_back(buildExpr(element, depth + 1));
+    return ctx_.make<ast::ListExpr>(range, ctx_.copy(llvm::ArrayRef<const ast::Expr *>(elements)));
+  }
+  if (auto *c = as<WfParser::ParenPrimaryContext>(ctx))
+    return buildExpr(c->value, depth + 1);
+  if (auto *c = as<WfParser::MapPrimaryContext>(ctx)) {
+    llvm::SmallVector<ast::MapEntry, 8> entries;
+    for (WfParser::MapEntryContext *entry : c->entries) {
+      ast::MapEntry built;
+      if (entry->key && entry->key->str) {
+        const ast::StringExpr *key = buildString(entry->key->str, depth + 1);
+        built.key = {key->isPlain() ? key->text() : file_.text(entry->key->str), key->range()};
+      } else if (entry->key) {
+        built.key = ident(entry->key->id);
+      }
+      built.value = entry->value ? buildExpr(entry->value, depth + 1) : error(range);
+      entries.push_back(built);
+    }
+    return ctx_.make<ast::MapExpr>(range, ctx_.copy(llvm::ArrayRef<ast::MapEntry>(entries)));
+  }
+  return error(range);
+}
+
+std::vector<ast::Arg> AstBuilder::buildArgList(WfParser::ArgListContext *ctx, unsigned depth) {
+  std::vector<ast::Arg> args;
+  if (!ctx)
+    return args;
+  for (WfParser::ArgContext *arg : ctx->args) {
+    ast::Arg built;
+    if (arg->name)
+      built.name = ident(arg->name);
+    built.value = arg->value ? buildExpr(arg->value, depth + 1) : error(file_.range(arg));
+    args.push_back(built);
+  }
+  return args;
+}
+
+const ast::Expr *AstBuilder::buildLiteral(WfParser::LiteralContext *ctx, unsigned depth) {
+  if (!ctx || !ctx->getStart())
+    return error({});
+  antlr4::Token *token = ctx->getStart();
+  llvm::SMRange range = file_.range(token);
+  switch (token->getType()) {
+  case WfParser::STRING:
+  case WfParser::UNTERMINATED_STRING:
+    return buildString(token, depth);
+  case WfParser::TRUE:
+    return ctx_.make<ast::BoolExpr>(range, true);
+  case WfParser::FALSE:
+    return ctx_.make<ast::BoolExpr>(range, false);
+  default:
+    return buildNumber(token);
+  }
+}
+
+const ast::Expr *AstBuilder::buildNumber(const antlr4::Token *token) {
+  llvm::SMRange range = file_.range(token);
+  llvm::StringRef text = file_.text(token);
+  auto tooLarge = [&](const char *what) {
+    file_.diags.report(DiagKind::SyntaxNumberTooLarge, range, what, text);
+    return error(range);
+  };
+  switch (token->getType()) {
+  case WfParser::INT: {
+    std::optional<uint64_t> value = parseUnsigned(text);
+    if (!value || *value > uint64_t(INT64_MAX))
+      return tooLarge("number");
+    return ctx_.make<ast::IntExpr>(range, static_cast<int64_t>(*value));
+  }
+  case WfParser::FLOAT:
+    return ctx_.make<ast::FloatExpr>(range, std::strtod(withoutUnderscores(text).c_str(), nullptr));
+  case WfParser::DURATION: {
+    int64_t total = 0;
+    llvm::StringRef rest = text;
+    while (!rest.empty()) {
+      auto [digits, tail] = splitNumber(rest);
+      size_t unitLength = tail.startswith("ms") ? 2 : 1;
+      std::optional<uint64_t> count = parseUnsigned(digits);
+      int64_t scaled = 0;
+      if (!count || *count > uint64_t(INT64_MAX) ||
+          __builtin_mul_overflow(static_cast<int64_t>(*count),
+                                 *unitMillis(tail.substr(0, unitLength)), &scaled) ||
+          __builtin_add_overflow(total, scaled, &total))
+        return tooLarge("duration");
+      rest = tail.substr(unitLength);
+    }
+    return ctx_.make<ast::DurationExpr>(range, total);
+  }
+  case WfParser::SIZE: {
+    auto [digits, unit] = splitNumber(text);
+    std::optional<uint64_t> count = parseUnsigned(digits);
+    uint64_t bytes = 0;
+    if (!count || __builtin_mul_overflow(*count, *unitBytes(unit), &bytes))
+      return tooLarge("size");
+    return ctx_.make<ast::SizeExpr>(range, bytes);
+  }
+  case WfParser::BAD_NUMBER: {
+    auto [digits, unit] = splitNumber(text);
+    file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text, unit);
+    return error(range);
+  }
+  default:
+    return error(range);
+  }
+}
+
+} // namespace wfc::syntax

@@ -1,0 +1,240 @@
+// Builders for string literals: escapes, `$$`, "${…}" interpolation, and the
+// indentation of triple-quoted strings.
+#include "compiler/syntax/AstBuilder.h"
+
+#include "atn/ParserATNSimulator.h"
+#include "atn/PredictionMode.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+
+namespace wfc::syntax {
+
+// Parses the text inside one "${…}" with the grammar's `exprEOF` rule. Kept
+// per nesting level and reused: a pipeline can hold thousands of them.
+class InterpolationParser {
+public:
+  explicit InterpolationParser(const FileSyntax &file)
+      : file_(file), stream_(lexed_.tokens), parser_(&stream_),
+        strategy_(std::make_shared<WfErrorStrategy>(file, /*inInterpolation=*/true)) {
+    parser_.removeErrorListeners();
+    parser_.setErrorHandler(strategy_);
+    parser_.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+  }
+
+  // Parses source[begin, end); the tree lives until the next call.
+  WfParser::ExprEOFContext *parse(uint32_t begin, uint32_t end) {
+    lexed_.tokens.clear();
+    lexed_.comments.clear();
+    lexed_.problems.clear();
+    lex(llvm::StringRef(file_.base, end), begin, end, lexed_);
+    reportLexProblems(file_, lexed_);
+    parser_.reset();
+    stream_.seek(0);
+    parser_.armGuard();
+    try {
+      return parser_.exprEOF();
+    } catch (const NestingTooDeep &e) {
+      file_.diags.report(DiagKind::SyntaxNestingTooDeep, file_.range(stream_.get(e.tokenIndex)),
+                         "brackets and blocks", "the parser's stack budget");
+      return nullptr;
+    }
+  }
+
+private:
+  const FileSyntax &file_;
+  LexedTokens lexed_;
+  WfTokenStream stream_;
+  GuardedParser parser_;
+  std::shared_ptr<WfErrorStrategy> strategy_;
+};
+
+AstBuilder::AstBuilder(const FileSyntax &file, ast::Context &ctx) : file_(file), ctx_(ctx) {}
+
+AstBuilder::~AstBuilder() = default;
+
+const ast::Expr *AstBuilder::parseInterpolation(uint32_t begin, uint32_t end, unsigned depth) {
+  // Each level of nesting needs a parser of its own: the enclosing
+  // interpolation's tree is still being built.
+  if (interpolationParsers_.size() <= activeInterpolations_)
+    interpolationParsers_.push_back(std::make_unique<InterpolationParser>(file_));
+  InterpolationParser &parser = *interpolationParsers_[activeInterpolations_++];
+  WfParser::ExprEOFContext *tree = parser.parse(begin, end);
+  const ast::Expr *expr = tree && tree->value ? buildExpr(tree->value, depth + 1)
+                                               : error(file_.range(begin, end));
+  --activeInterpolations_;
+  return expr;
+}
+
+namespace {
+
+bool isHex(char c) { return llvm::isHexDigit(c); }
+
+bool isBlank(llvm::StringRef line) { return line.find_first_not_of(" \t") == llvm::StringRef::npos; }
+
+// The common leading whitespace of the non-blank lines of a triple string.
+size_t commonIndent(llvm::StringRef text) {
+  size_t indent = llvm::StringRef::npos;
+  while (!text.empty()) {
+    auto [line, rest] = text.split('\n');
+    line = line.rtrim('\r');
+    if (!isBlank(line))
+      indent = std::min(indent, line.find_first_not_of(" \t"));
+    text = rest;
+  }
+  return indent == llvm::StringRef::npos ? 0 : indent;
+}
+
+} // namespace
+
+const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsigned depth) {
+  const auto *wf = static_cast<const WfToken *>(token);
+  llvm::SMRange range = file_.range(token);
+  llvm::StringRef whole = file_.text(token);
+  bool triple = whole.startswith("\"\"\"");
+  bool terminated = token->getType() == WfParser::STRING;
+
+  if (!terminated) {
+    // Already reported by reportLexProblems; keep the text, skip the rest.
+    llvm::StringRef text = whole.drop_front(triple ? 3 : 1);
+    ast::StringPart part{ctx_.save(text), nullptr, range};
+    return ctx_.make<ast::StringExpr>(range, ctx_.copy(llvm::ArrayRef(part)), triple);
+  }
+
+  uint32_t begin = wf->begin() + (triple ? 3 : 1);
+  uint32_t end = wf->end() - (triple ? 3 : 1);
+  size_t indent = 0;
+  if (triple) {
+    llvm::StringRef content(file_.base + begin, end - begin);
+    // Drop a first and a last line that hold nothing but the quotes.
+    llvm::StringRef first = content.take_until([](char c) { return c == '\n'; });
+    if (first.size() < content.size() && isBlank(first.rtrim('\r'))) {
+      begin += first.size() + 1;
+      content = content.drop_front(first.size() + 1);
+    }
+    size_t lastNewline = content.rfind('\n');
+    if (lastNewline != llvm::StringRef::npos && isBlank(content.substr(lastNewline + 1))) {
+      end = begin + lastNewline;
+      if (end > begin && file_.base[end - 1] == '\r')
+        --end;
+      content = content.substr(0, end - begin);
+    }
+    indent = commonIndent(content);
+  }
+
+  std::vector<ast::StringPart> parts;
+  std::string text;
+  uint32_t textStart = begin;
+  auto flush = [&](uint32_t at) {
+    if (!text.empty())
+      parts.push_back({ctx_.save(text), nullptr, file_.range(textStart, at)});
+    text.clear();
+  };
+
+  const char *s = file_.base;
+  bool lineStart = triple;
+  for (uint32_t p = begin; p < end;) {
+    char c = s[p];
+    if (lineStart) {
+      // Dedent: skip the common indentation at the start of each line.
+      lineStart = false;
+      for (size_t i = 0; i < indent && p < end && (s[p] == ' ' || s[p] == '\t'); ++i)
+        ++p;
+      continue;
+    }
+    if (c == '\n' && triple) {
+      text += c;
+      ++p;
+      lineStart = true;
+      continue;
+    }
+    if (c == '\\' && !triple) {
+      uint32_t escapeStart = p;
+      char e = p + 1 < end ? s[p + 1] : '\0';
+      p += 2;
+      switch (e) {
+      case 'n':
+        text += '\n';
+        continue;
+      case 't':
+        text += '\t';
+        continue;
+      case 'r':
+        text += '\r';
+        continue;
+      case '"':
+      case '\\':
+      case '$':
+        text += e;
+        continue;
+      case 'u':
+        if (p < end && s[p] == '{') {
+          uint32_t q = p + 1;
+          uint32_t codePoint = 0;
+          while (q < end && isHex(s[q]) && q - p - 1 < 6)
+            codePoint = codePoint * 16 + llvm::hexDigitValue(s[q++]);
+          bool valid = q > p + 1 && q < end && s[q] == '}' && codePoint != 0 &&
+                       codePoint <= 0x10FFFF && (codePoint < 0xD800 || codePoint > 0xDFFF);
+          if (valid) {
+            char utf8[4];
+            char *out = utf8;
+            llvm::ConvertCodePointToUTF8(codePoint, out);
+            text.append(utf8, out);
+            p = q + 1;
+            continue;
+          }
+        }
+        break;
+      default:
+        break;
+      }
+      // Name the whole escape, multi-byte characters included.
+      uint32_t shownEnd = std::min(end, escapeStart + 1 +
+                                            std::max<uint32_t>(1, llvm::getNumBytesForUTF8(
+                                                                      static_cast<unsigned char>(e))));
+      file_.diags.report(DiagKind::SyntaxInvalidEscape, file_.range(escapeStart, shownEnd),
+                         llvm::StringRef(s + escapeStart, shownEnd - escapeStart));
+      p = shownEnd;
+      continue;
+    }
+    if (c == '$' && p + 1 < end && s[p + 1] == '$') {
+      text += '$';
+      p += 2;
+      continue;
+    }
+    if (c == '$' && p + 1 < end && s[p + 1] == '{') {
+      uint32_t close = scanInterpolation(llvm::StringRef(s, end), p, end);
+      if (close == 0) {
+        file_.diags.report(DiagKind::SyntaxInvalidInterpolation, file_.range(p, p + 2),
+                           "'${' without a closing '}' on the same line");
+        text.append(s + p, end - p);
+        p = end;
+        continue;
+      }
+      flush(p);
+      llvm::StringRef inner(s + p + 2, close - 1 - (p + 2));
+      const ast::Expr *expr;
+      if (isBlank(inner)) {
+        file_.diags.report(DiagKind::SyntaxInvalidInterpolation, file_.range(p, close),
+                           "empty interpolation '${}': write an expression inside, or '$${' "
+                           "for a literal '${'");
+        expr = error(file_.range(p, close));
+      } else {
+        expr = parseInterpolation(p + 2, close - 1, depth);
+      }
+      parts.push_back({{}, expr, file_.range(p, close)});
+      p = close;
+      textStart = p;
+      continue;
+    }
+    text += c;
+    ++p;
+  }
+  flush(end);
+  if (parts.empty())
+    parts.push_back({{}, nullptr, range});
+  return ctx_.make<ast::StringExpr>(range, ctx_.copy(llvm::ArrayRef(parts)), triple);
+}
+
+} // namespace wfc::syntax

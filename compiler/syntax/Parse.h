@@ -1,0 +1,17 @@
+// The syntax layer's one entry point: source text in, wfc AST out.
+#pragma once
+
+#include "compiler/ast/Ast.h"
+#include "compiler/diag/DiagnosticEngine.h"
+
+#include "llvm/Support/SourceMgr.h"
+
+namespace wfc {
+
+// Parses buffer `bufferId` of `sm` into `ctx`. Every syntax error is reported
+// to `diags` (recovery continues to the end of the file); the returned file
+// holds every declaration that could be read.
+const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Context &ctx,
+                       DiagnosticEngine &diags);
+
+} // namespace wfc

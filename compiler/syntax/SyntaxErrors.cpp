@@ -1,0 +1,435 @@
+// Syntax errors in words a person understands, and recovery that finds them all.
+//
+// ANTLR knows which tokens it expected; this file adds what the user was
+// writing (a task's block, a list, an argument list) and names tokens the way
+// the docs do, so "missing '}' at 'task'" becomes "expected '}' to close task
+// 'a' opened at 3:1, found keyword 'task'".
+#include "compiler/syntax/ParseSupport.h"
+
+#include "Exceptions.h"
+#include "InputMismatchException.h"
+#include "NoViableAltException.h"
+#include "Vocabulary.h"
+#include "atn/ATN.h"
+#include "atn/ATNState.h"
+#include "atn/Transition.h"
+#include "misc/IntervalSet.h"
+
+#include <fmt/format.h>
+
+namespace wfc::syntax {
+namespace {
+
+using antlr4::ParserRuleContext;
+using antlr4::Token;
+
+constexpr size_t kMaxShownTokenChars = 24;
+
+const size_t kDeclKeywords[] = {WfParser::IMPORT, WfParser::PIPELINE,    WfParser::PARAM,
+                                WfParser::SECRET, WfParser::ENVIRONMENT, WfParser::TASK,
+                                WfParser::TEMPLATE, WfParser::FOR};
+
+const size_t kIdentKeywords[] = {WfParser::IMPORT,      WfParser::AS,   WfParser::PIPELINE,
+                                 WfParser::PARAM,       WfParser::SECRET,
+                                 WfParser::ENVIRONMENT, WfParser::TASK, WfParser::TEMPLATE,
+                                 WfParser::FOR,         WfParser::IN};
+
+const size_t kValueStarts[] = {WfParser::STRING, WfParser::INT,    WfParser::FLOAT,
+                               WfParser::DURATION, WfParser::SIZE, WfParser::TRUE,
+                               WfParser::FALSE,  WfParser::LPAREN, WfParser::LBRACKET,
+                               WfParser::NOT,    WfParser::MINUS};
+
+bool isCloser(size_t type) {
+  return type == WfParser::RBRACE || type == WfParser::RBRACKET || type == WfParser::RPAREN;
+}
+
+std::string shorten(llvm::StringRef text) {
+  if (text.size() <= kMaxShownTokenChars)
+    return text.str();
+  // Cut on a character boundary.
+  size_t cut = kMaxShownTokenChars;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;
+  return text.substr(0, cut).str() + "…";
+}
+
+std::string quoted(llvm::StringRef text) { return "'" + shorten(text) + "'"; }
+
+// A bracket pair the parser is inside of when an error happens.
+struct OpenConstruct {
+  size_t closer;
+  std::string what;
+  Token *start;
+};
+
+bool hasToken(ParserRuleContext *ctx, size_t type) { return ctx->getToken(type, 0) != nullptr; }
+
+std::string declName(const FileSyntax &file, ParserRuleContext *ctx) {
+  if (!ctx)
+    return "";
+  return quoted(file.text(ctx->getStart()));
+}
+
+std::optional<OpenConstruct> blockOwner(const FileSyntax &file, WfParser::BlockContext *block) {
+  ParserRuleContext *parent = dynamic_cast<ParserRuleContext *>(block->parent);
+  if (!parent)
+    return std::nullopt;
+  OpenConstruct open{WfParser::RBRACE, "block", parent->getStart()};
+  if (auto *task = dynamic_cast<WfParser::TaskDeclContext *>(parent)) {
+    open.what = "task";
+    if (task->name)
+      open.what += " " + (task->name->str ? shorten(file.text(task->name->str))
+                                          : declName(file, task->name));
+  } else if (auto *pipeline = dynamic_cast<WfParser::PipelineDeclContext *>(parent)) {
+    open.what = "pipeline " + declName(file, pipeline->name);
+  } else if (auto *env = dynamic_cast<WfParser::EnvironmentDeclContext *>(parent)) {
+    open.what = "environment " + declName(file, env->name);
+  } else if (auto *tmpl = dynamic_cast<WfParser::TemplateDeclContext *>(parent)) {
+    open.what = "template " + declName(file, tmpl->name);
+  } else if (auto *item = dynamic_cast<WfParser::BlockItemContext *>(parent)) {
+    open.what = "block " + quoted(file.text(item->name));
+  } else if (auto *object = dynamic_cast<WfParser::ObjectValueContext *>(parent)) {
+    auto *field = dynamic_cast<WfParser::FieldItemContext *>(object->parent);
+    open.what = "block " + quoted(file.text(field ? field->name : object->kind));
+    if (field)
+      open.start = field->getStart();
+  }
+  return open;
+}
+
+// The innermost bracket pair that is open at `ctx`: its opener matched, its
+// closer not yet.
+std::optional<OpenConstruct> innermostOpen(const FileSyntax &file, antlr4::RuleContext *rule) {
+  for (; rule; rule = rule->parent ? dynamic_cast<antlr4::RuleContext *>(rule->parent) : nullptr) {
+    auto *ctx = dynamic_cast<ParserRuleContext *>(rule);
+    if (!ctx)
+      continue;
+    auto open = [&](size_t opener, size_t closer, std::string what) -> std::optional<OpenConstruct> {
+      antlr4::tree::TerminalNode *node = ctx->getToken(opener, 0);
+      if (!node || hasToken(ctx, closer))
+        return std::nullopt;
+      return OpenConstruct{closer, std::move(what), node->getSymbol()};
+    };
+    std::optional<OpenConstruct> found;
+    if (auto *block = dynamic_cast<WfParser::BlockContext *>(ctx)) {
+      if (hasToken(block, WfParser::LBRACE) && !hasToken(block, WfParser::RBRACE))
+        found = blockOwner(file, block);
+    } else if (dynamic_cast<WfParser::ForDeclContext *>(ctx)) {
+      found = open(WfParser::LBRACE, WfParser::RBRACE, "for loop");
+      if (found)
+        found->start = ctx->getStart();
+    } else if (dynamic_cast<WfParser::ListPrimaryContext *>(ctx)) {
+      found = open(WfParser::LBRACKET, WfParser::RBRACKET, "list");
+    } else if (dynamic_cast<WfParser::MapPrimaryContext *>(ctx)) {
+      found = open(WfParser::LBRACE, WfParser::RBRACE, "map");
+    } else if (dynamic_cast<WfParser::ParenPrimaryContext *>(ctx)) {
+      found = open(WfParser::LPAREN, WfParser::RPAREN, "'('");
+    } else if (dynamic_cast<WfParser::CallExprContext *>(ctx)) {
+      found = open(WfParser::LPAREN, WfParser::RPAREN, "argument list");
+    } else if (dynamic_cast<WfParser::IndexExprContext *>(ctx)) {
+      found = open(WfParser::LBRACKET, WfParser::RBRACKET, "'['");
+    } else if (dynamic_cast<WfParser::TemplateCallContext *>(ctx)) {
+      found = open(WfParser::LPAREN, WfParser::RPAREN, "template arguments");
+    } else if (dynamic_cast<WfParser::TemplateDeclContext *>(ctx)) {
+      found = open(WfParser::LPAREN, WfParser::RPAREN, "parameter list");
+    } else if (dynamic_cast<WfParser::TypeExprContext *>(ctx)) {
+      found = open(WfParser::LPAREN, WfParser::RPAREN, "type arguments");
+    }
+    if (found)
+      return found;
+  }
+  return std::nullopt;
+}
+
+// "'{' or a name", "a value": how a message names what the parser expected.
+std::optional<std::string> describeExpected(antlr4::Parser *parser,
+                                            const antlr4::misc::IntervalSet &expected,
+                                            const std::string &identNoun,
+                                            const std::string &eofName) {
+  std::vector<std::string> names;
+  antlr4::misc::IntervalSet rest = expected;
+  bool value = true;
+  for (size_t type : kValueStarts)
+    value = value && expected.contains(type);
+  if (value) {
+    names.push_back("a value");
+    for (size_t type : kValueStarts)
+      rest.remove(type);
+    rest.remove(size_t(WfParser::UNTERMINATED_STRING));
+    rest.remove(size_t(WfParser::BAD_NUMBER));
+    rest.remove(size_t(WfParser::LBRACE));
+  }
+  if (rest.contains(size_t(WfParser::IDENT))) {
+    if (!value)
+      names.push_back(identNoun);
+    rest.remove(size_t(WfParser::IDENT));
+    for (size_t type : kIdentKeywords)
+      rest.remove(type);
+  }
+  for (ssize_t type : rest.toList()) {
+    if (type == static_cast<ssize_t>(Token::EOF)) {
+      names.push_back(eofName);
+      continue;
+    }
+    if (type <= 0)
+      continue;
+    std::string literal = parser->getVocabulary().getLiteralName(type);
+    if (literal.empty())
+      literal = parser->getVocabulary().getDisplayName(type);
+    names.push_back(literal);
+  }
+  if (names.empty() || names.size() > 4)
+    return std::nullopt;
+  std::string out = names[0];
+  for (size_t i = 1; i < names.size(); ++i)
+    out += (i + 1 == names.size() ? " or " : ", ") + names[i];
+  return out;
+}
+
+// What kind of name the parser wants at `ctx`, for "expected a type".
+std::string identNoun(antlr4::RuleContext *ctx) {
+  for (int hops = 0; ctx && hops < 3;
+       ++hops, ctx = dynamic_cast<antlr4::RuleContext *>(ctx->parent)) {
+    if (dynamic_cast<WfParser::TypeExprContext *>(ctx) ||
+        dynamic_cast<WfParser::TypeArgContext *>(ctx))
+      return "a type";
+    if (dynamic_cast<WfParser::ParamDeclContext *>(ctx))
+      return "a parameter name";
+    if (dynamic_cast<WfParser::SecretDeclContext *>(ctx))
+      return "a secret name";
+    if (dynamic_cast<WfParser::TaskNameContext *>(ctx) ||
+        dynamic_cast<WfParser::TaskDeclContext *>(ctx))
+      return "a task name";
+    if (dynamic_cast<WfParser::PipelineDeclContext *>(ctx))
+      return "a pipeline name";
+    if (dynamic_cast<WfParser::EnvironmentDeclContext *>(ctx))
+      return "an environment name";
+    if (dynamic_cast<WfParser::TemplateDeclContext *>(ctx) ||
+        dynamic_cast<WfParser::TemplateCallContext *>(ctx))
+      return "a template name";
+    if (dynamic_cast<WfParser::TemplateParamContext *>(ctx))
+      return "a parameter name";
+    if (dynamic_cast<WfParser::ImportDeclContext *>(ctx))
+      return "a name for the module";
+    if (dynamic_cast<WfParser::ForDeclContext *>(ctx))
+      return "a loop variable";
+    if (dynamic_cast<WfParser::MemberExprContext *>(ctx))
+      return "a field name";
+    if (dynamic_cast<WfParser::BlockContext *>(ctx) || dynamic_cast<WfParser::ItemContext *>(ctx))
+      return "a field name";
+  }
+  return "a name";
+}
+
+} // namespace
+
+bool startsDeclaration(size_t type) {
+  for (size_t keyword : kDeclKeywords)
+    if (keyword == type)
+      return true;
+  return false;
+}
+
+std::string describeToken(const FileSyntax &file, const Token *token) {
+  if (!token || token->getType() == Token::EOF)
+    return "end of file";
+  llvm::StringRef text = file.text(token);
+  switch (token->getType()) {
+  case WfParser::IDENT:
+    return "name " + quoted(text);
+  case WfParser::STRING:
+  case WfParser::UNTERMINATED_STRING:
+    return "string " + shorten(text);
+  case WfParser::INT:
+  case WfParser::FLOAT:
+    return "number " + shorten(text);
+  case WfParser::DURATION:
+    return "duration " + shorten(text);
+  case WfParser::SIZE:
+    return "size " + shorten(text);
+  case WfParser::BAD_NUMBER:
+    return quoted(text);
+  default:
+    break;
+  }
+  for (size_t keyword : kIdentKeywords)
+    if (keyword == token->getType())
+      return "keyword " + quoted(text);
+  if (token->getType() == WfParser::TRUE || token->getType() == WfParser::FALSE)
+    return "keyword " + quoted(text);
+  return quoted(text);
+}
+
+llvm::SMRange FileSyntax::range(const Token *token) const {
+  if (!token)
+    return {};
+  // Every token wfc's parsers see is a WfToken, conjured ones included.
+  auto *wf = static_cast<const WfToken *>(token);
+  return range(wf->begin(), wf->end());
+}
+
+llvm::SMRange FileSyntax::range(const ParserRuleContext *ctx) const {
+  if (!ctx || !ctx->start)
+    return {};
+  llvm::SMRange start = range(ctx->start);
+  llvm::SMRange stop = ctx->stop ? range(ctx->stop) : start;
+  if (!stop.End.isValid() || stop.End.getPointer() < start.Start.getPointer())
+    return start;
+  return {start.Start, stop.End};
+}
+
+std::pair<unsigned, unsigned> FileSyntax::lineColumn(const Token *token) const {
+  llvm::SMRange r = range(token);
+  if (!r.Start.isValid())
+    return {0, 0};
+  return sm.getLineAndColumn(r.Start, bufferId);
+}
+
+llvm::StringRef FileSyntax::text(const Token *token) const {
+  if (!token)
+    return {};
+  auto *wf = static_cast<const WfToken *>(token);
+  return llvm::StringRef(base + wf->begin(), wf->end() - wf->begin());
+}
+
+void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, Token *found,
+                               const antlr4::misc::IntervalSet &expected, bool missing) {
+  auto *stream = static_cast<WfTokenStream *>(parser->getTokenStream());
+  Token *prev = found && found->getTokenIndex() > 0 && found->getTokenIndex() != INVALID_INDEX
+                    ? stream->get(found->getTokenIndex() - 1)
+                    : nullptr;
+  std::string foundText = describeToken(file_, found);
+  std::string after = prev ? "after " + quoted(file_.text(prev)) : "at the start of the file";
+  // Something missing belongs right after the token before it.
+  llvm::SMRange here = file_.range(found);
+  llvm::SMRange afterPrev = prev ? file_.range(static_cast<WfToken *>(prev)->end(),
+                                               static_cast<WfToken *>(prev)->end())
+                                 : here;
+  size_t foundType = found ? found->getType() : Token::EOF;
+  // Recovery can reach the same spot twice (reportError, then a missing
+  // token); one report is enough.
+  if (found && found == lastFound_ && ctx == lastContext_)
+    return;
+  lastFound_ = found;
+  lastContext_ = ctx;
+  bool endOfConstruct = foundType == Token::EOF || startsDeclaration(foundType);
+
+  if (std::optional<OpenConstruct> open = innermostOpen(file_, ctx)) {
+    bool strayCloser = isCloser(foundType) && foundType != open->closer;
+    if (expected.contains(open->closer) && (endOfConstruct || strayCloser || missing)) {
+      auto [line, column] = file_.lineColumn(open->start);
+      std::string closer = parser->getVocabulary().getLiteralName(open->closer);
+      closer = closer.substr(1, closer.size() - 2);
+      file_.diags
+          .report(DiagKind::SyntaxUnclosed, endOfConstruct ? afterPrev : here, closer, open->what,
+                  line, column, foundText)
+          .note(NoteKind::NoteOpenedHere, file_.range(open->start), open->what);
+      return;
+    }
+  }
+
+  if (auto *block = dynamic_cast<WfParser::BlockContext *>(ctx);
+      block && expected.contains(size_t(WfParser::IDENT)) && expected.contains(size_t(WfParser::RBRACE))) {
+    std::optional<OpenConstruct> owner = blockOwner(file_, block);
+    file_.diags.report(DiagKind::SyntaxExpectedField, here, owner ? owner->what : "block",
+                       foundText);
+    return;
+  }
+  if (dynamic_cast<WfParser::DeclContext *>(ctx) || dynamic_cast<WfParser::FileContext *>(ctx)) {
+    file_.diags.report(DiagKind::SyntaxExpectedDeclaration, here, foundText);
+    return;
+  }
+  std::optional<std::string> wanted =
+      describeExpected(parser, expected, identNoun(ctx),
+                       inInterpolation_ ? "'}' to end the interpolation" : "end of file");
+  if (wanted && *wanted == "a value") {
+    file_.diags.report(DiagKind::SyntaxExpectedValue, missing ? afterPrev : here, after, foundText);
+    return;
+  }
+  if (wanted) {
+    file_.diags.report(DiagKind::SyntaxExpectedToken, missing ? afterPrev : here, *wanted, after,
+                       foundText);
+    return;
+  }
+  file_.diags.report(DiagKind::SyntaxUnexpectedToken, here, foundText, after);
+}
+
+void WfErrorStrategy::reportError(antlr4::Parser *parser, const antlr4::RecognitionException &e) {
+  if (inErrorRecoveryMode(parser))
+    return;
+  beginErrorCondition(parser);
+  auto *ctx = dynamic_cast<ParserRuleContext *>(e.getCtx());
+  if (!ctx)
+    ctx = parser->getContext();
+  Token *found = e.getOffendingToken() ? e.getOffendingToken() : parser->getCurrentToken();
+  describe(parser, ctx, found, e.getExpectedTokens(), /*missing=*/false);
+}
+
+void WfErrorStrategy::reportUnwantedToken(antlr4::Parser *parser) {
+  if (inErrorRecoveryMode(parser))
+    return;
+  beginErrorCondition(parser);
+  describe(parser, parser->getContext(), parser->getCurrentToken(), getExpectedTokens(parser),
+           /*missing=*/false);
+}
+
+void WfErrorStrategy::reportMissingToken(antlr4::Parser *parser) {
+  // A closer missing before a declaration or the end of the file is reported
+  // even during recovery: each unclosed block is its own mistake.
+  size_t la = parser->getInputStream()->LA(1);
+  bool closerAtEnd = la == Token::EOF || startsDeclaration(la);
+  if (inErrorRecoveryMode(parser) && !closerAtEnd)
+    return;
+  beginErrorCondition(parser);
+  describe(parser, parser->getContext(), parser->getCurrentToken(), getExpectedTokens(parser),
+           /*missing=*/true);
+}
+
+bool WfErrorStrategy::singleTokenInsertion(antlr4::Parser *parser) {
+  if (DefaultErrorStrategy::singleTokenInsertion(parser))
+    return true;
+  // A declaration keyword (or the end of the file) where a closing bracket
+  // is due: the bracket is missing, and the declaration is the next one.
+  size_t la = parser->getInputStream()->LA(1);
+  if (la != Token::EOF && !startsDeclaration(la))
+    return false;
+  antlr4::misc::IntervalSet expecting = getExpectedTokens(parser);
+  if (expecting.size() != 1 || !isCloser(expecting.getSingleElement()))
+    return false;
+  reportMissingToken(parser);
+  return true;
+}
+
+Token *WfErrorStrategy::singleTokenDeletion(antlr4::Parser *parser) {
+  // Never delete a closing bracket, and never read a declaration keyword as
+  // a name to make an expression whole: both turn one error into many.
+  antlr4::TokenStream *input = parser->getTokenStream();
+  if (isCloser(input->LA(1)) || startsDeclaration(input->LA(2)))
+    return nullptr;
+  return DefaultErrorStrategy::singleTokenDeletion(parser);
+}
+
+Token *WfErrorStrategy::getMissingSymbol(antlr4::Parser *parser) {
+  antlr4::misc::IntervalSet expecting = getExpectedTokens(parser);
+  size_t type = expecting.isEmpty() ? Token::INVALID_TYPE : expecting.getMinElement();
+  for (size_t closer : {size_t(WfParser::RBRACE), size_t(WfParser::RBRACKET),
+                        size_t(WfParser::RPAREN)})
+    if (expecting.contains(closer))
+      type = closer;
+  auto *stream = static_cast<WfTokenStream *>(parser->getTokenStream());
+  size_t index = parser->getCurrentToken()->getTokenIndex();
+  uint32_t at = index > 0 ? stream->at(index - 1).end() : stream->at(index).begin();
+  auto token = std::make_unique<WfToken>(file_.base, type, at, at, 0);
+  token->setMissing();
+  conjured_.push_back(std::move(token));
+  return conjured_.back().get();
+}
+
+antlr4::misc::IntervalSet WfErrorStrategy::getErrorRecoverySet(antlr4::Parser *parser) {
+  antlr4::misc::IntervalSet set = DefaultErrorStrategy::getErrorRecoverySet(parser);
+  for (size_t keyword : kDeclKeywords)
+    set.add(keyword);
+  return set;
+}
+
+} // namespace wfc::syntax
