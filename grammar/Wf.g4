@@ -182,16 +182,21 @@ IDENT : [a-zA-Z_] [a-zA-Z0-9_]* ;
 // Triple-quoted strings span lines and keep backslashes as they are.
 // Every choice below is decided by the next two characters, so the
 // hand-written lexer in compiler/syntax/Lexer.cpp can follow it exactly.
+// No loop here is non-greedy: ANTLR's lexer drops the longer matches of a
+// rule once a non-greedy loop inside it has matched, even in nested strings.
+// TRIPLE_CHAR cannot start at a '"""', so a greedy loop stops at the first.
 STRING
-  : '"""' TRIPLE_CHAR*? '"""'
-  | '"' STRING_CHAR* '$'? '"'
+  : '"""' TRIPLE_CHAR* '"""'
+  | REGULAR_STRING
   ;
-// A string that reaches the end of its line (or of the file) unclosed; after
-// an interpolation that never closes, the rest of the line.
+// A string that reaches the end of its line (or of the file) unclosed, or
+// whose interpolation never closes. Always shorter than a STRING where one
+// matches: the interpolation here stops before its '}'.
 UNTERMINATED_STRING
   : '"""' TRIPLE_CHAR*
-  | '"' STRING_CHAR* '$'? ('${' ~[\r\n]*)?
+  | '"' STRING_CHAR* ('$' | '${' INTERP_CHAR*)?
   ;
+fragment REGULAR_STRING : '"' STRING_CHAR* '$'? '"' ;
 fragment TRIPLE_CHAR : ~'"' | '"' ~'"' | '""' ~'"' ;
 fragment STRING_CHAR
   : '\\' ~[\r\n]
@@ -200,7 +205,8 @@ fragment STRING_CHAR
   | '$' (~[{$"\\\r\n] | '\\' ~[\r\n])
   | ~["\\\r\n$]
   ;
-fragment INTERP_CHAR : STRING | '{' INTERP_CHAR* '}' | ~["{}\r\n] ;
+// Strings inside an interpolation are single-line ("…") strings.
+fragment INTERP_CHAR : REGULAR_STRING | '{' INTERP_CHAR* '}' | ~["{}\r\n] ;
 fragment DIGITS : [0-9] ('_'? [0-9])* ;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN) ;

@@ -3,8 +3,12 @@
 
 #include "compiler/ast/AstDump.h"
 #include "compiler/diag/DiagnosticEngine.h"
+#include "compiler/driver/Verify.h"
 #include "compiler/source/Source.h"
 #include "compiler/syntax/Parse.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <memory>
 
@@ -14,9 +18,66 @@ namespace {
 // Everything one input needs until its report is written.
 struct FileCheck {
   llvm::SourceMgr sm;
-  DiagnosticEngine diags;
   ast::Context ast;
+  std::vector<Diagnostic> diags;
+  bool inputError = false;
+  bool verifyFailed = false;
 };
+
+// Splits a buffer at lines that read `// -----`. Each part becomes a buffer of
+// its own, padded with newlines so that line numbers stay those of the file.
+std::vector<unsigned> splitBuffer(llvm::SourceMgr &sm, unsigned bufferId) {
+  const llvm::MemoryBuffer *buffer = sm.getMemoryBuffer(bufferId);
+  llvm::StringRef text = buffer->getBuffer();
+  std::vector<unsigned> parts;
+  unsigned line = 1;
+  unsigned partLine = 1;
+  size_t partStart = 0;
+  auto addPart = [&](size_t end) {
+    std::string padded(partLine - 1, '\n');
+    padded += text.slice(partStart, end).str();
+    parts.push_back(sm.AddNewSourceBuffer(
+        llvm::MemoryBuffer::getMemBufferCopy(padded, buffer->getBufferIdentifier()),
+        llvm::SMLoc()));
+  };
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t eol = text.find('\n', pos);
+    llvm::StringRef content = text.slice(pos, eol == llvm::StringRef::npos ? text.size() : eol);
+    if (content.trim() == "// -----") {
+      addPart(pos);
+      partStart = eol == llvm::StringRef::npos ? text.size() : eol + 1;
+      partLine = line + 1;
+    }
+    if (eol == llvm::StringRef::npos)
+      break;
+    pos = eol + 1;
+    ++line;
+  }
+  addPart(text.size());
+  return parts;
+}
+
+// Sorted by position, so that a file's report reads top to bottom.
+void sortByLocation(std::vector<Diagnostic> &diags) {
+  llvm::stable_sort(diags, [](const Diagnostic &a, const Diagnostic &b) {
+    return a.range.Start.getPointer() < b.range.Start.getPointer();
+  });
+}
+
+// Checks one unit of source: a file, or one part of a split file.
+std::vector<Diagnostic> checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options,
+                                  llvm::raw_ostream &out, llvm::raw_ostream &err) {
+  DiagnosticEngine diags;
+  diags.setErrorLimit(options.errorLimit);
+  const ast::File *file = parse(check.sm, bufferId, check.ast, diags);
+  if (options.dump == DumpKind::Ast)
+    ast::dump(out, check.sm, *file);
+  std::vector<Diagnostic> found = diags.takeDiagnostics();
+  sortByLocation(found);
+  if (options.verify && !verifyDiagnostics(check.sm, bufferId, file->comments, found, err))
+    check.verifyFailed = true;
+  return found;
+}
 
 } // namespace
 
@@ -26,27 +87,39 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     return 2;
   }
   auto expansion = std::make_unique<FileCheck>();
+  DiagnosticEngine expansionDiags;
   std::vector<SourceInput> inputs =
-      expandInputs(options.inputs, options.stdinFilename, expansion->diags);
+      expandInputs(options.inputs, options.stdinFilename, expansionDiags);
+  expansion->inputError = expansionDiags.hasErrors();
+  expansion->diags = expansionDiags.takeDiagnostics();
 
   std::vector<std::unique_ptr<FileCheck>> checks;
-  std::vector<FileReport> reports;
-  bool inputError = expansion->diags.hasErrors();
-  reports.push_back({&expansion->sm, expansion->diags.takeDiagnostics()});
-
   for (const SourceInput &input : inputs) {
     auto check = std::make_unique<FileCheck>();
-    check->diags.setErrorLimit(options.errorLimit);
-    std::optional<unsigned> buffer = loadSource(input, check->sm, check->diags);
+    DiagnosticEngine loadDiags;
+    std::optional<unsigned> buffer = loadSource(input, check->sm, loadDiags);
+    check->inputError = loadDiags.hasErrorsIn(DiagGroup::Input);
+    check->diags = loadDiags.takeDiagnostics();
     if (buffer) {
-      const ast::File *file = parse(check->sm, *buffer, check->ast, check->diags);
-      if (options.dump == DumpKind::Ast)
-        ast::dump(out, check->sm, *file);
+      std::vector<unsigned> units =
+          options.splitInputFile ? splitBuffer(check->sm, *buffer) : std::vector{*buffer};
+      for (unsigned unit : units)
+        llvm::append_range(check->diags, checkUnit(*check, unit, options, out, err));
     }
-    inputError = inputError || check->diags.hasErrorsIn(DiagGroup::Input);
-    reports.push_back({&check->sm, check->diags.takeDiagnostics()});
     checks.push_back(std::move(check));
   }
+
+  std::vector<FileReport> reports;
+  reports.push_back({&expansion->sm, expansion->diags});
+  bool inputError = expansion->inputError;
+  bool verifyFailed = false;
+  for (const std::unique_ptr<FileCheck> &check : checks) {
+    reports.push_back({&check->sm, check->diags});
+    inputError = inputError || check->inputError;
+    verifyFailed = verifyFailed || check->verifyFailed;
+  }
+  if (options.verify)
+    return verifyFailed || inputError ? 1 : 0;
 
   ReportTotals sum = totals(reports, static_cast<unsigned>(inputs.size()));
   writeReports(out, options.format, useColor(options.color, 1), reports, sum,

@@ -18,6 +18,10 @@ struct CheckOptions {
   DumpKind dump = DumpKind::None;
   unsigned errorLimit = 50;
   bool quiet = false;
+  // Test modes: split each file at `// -----` lines into independent units,
+  // and check diagnostics against expected-* comments instead of reporting.
+  bool splitInputFile = false;
+  bool verify = false;
 };
 
 // Exit codes: 0 clean, 1 findings, 2 usage or input error (docs/cli.md).

@@ -63,6 +63,17 @@ cl::opt<unsigned> kErrorLimit("error-limit", cl::init(50), cl::value_desc("n"),
 cl::opt<bool> kQuiet("quiet", cl::desc("No summary line"), cl::sub(kCheck),
                      cl::cat(kOutputCategory));
 
+cl::opt<bool> kVerify("verify",
+                      cl::desc("Test mode: check diagnostics against the expected-error, "
+                               "expected-warning and expected-note comments in each file "
+                               "(exit 0 when they match)"),
+                      cl::sub(kCheck), cl::cat(kOutputCategory));
+
+cl::opt<bool> kSplitInputFile("split-input-file",
+                              cl::desc("Test mode: check each part between '// -----' lines "
+                                       "of a file on its own"),
+                              cl::sub(kCheck), cl::cat(kInputCategory));
+
 const char *const kCommands[] = {"check"};
 
 void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
@@ -111,6 +122,8 @@ int main(int argc, char **argv) {
     options.dump = kDump;
     options.errorLimit = kErrorLimit;
     options.quiet = kQuiet;
+    options.verify = kVerify;
+    options.splitInputFile = kSplitInputFile;
     return wfc::driver::runCheck(options, llvm::outs(), llvm::errs());
   }
 

@@ -162,6 +162,9 @@ public:
     return regular(p, depth);
   }
 
+  // A string inside an interpolation: always a single-line one.
+  TokenSpan nestedString(uint32_t p, unsigned depth) const { return regular(p, depth); }
+
   TokenSpan triple(uint32_t p) const {
     uint32_t q = p + 3;
     // TRIPLE_CHAR : ~'"' | '"' ~'"' | '""' ~'"'
@@ -213,12 +216,8 @@ public:
       }
       if (n == '{') {
         uint32_t close = interpolation(q, depth);
-        if (close == 0) {
-          uint32_t e = q;
-          while (has(e) && !isNewline(s_[e]))
-            ++e;
-          return unterminated(e);
-        }
+        if (close == 0)
+          return unterminated(openInterpolation(q + 2, depth));
         q = close;
         continue;
       }
@@ -230,6 +229,32 @@ public:
       }
       q += 2;
     }
+  }
+
+  // INTERP_CHAR* from `p`: where a run of interpolation text that never
+  // closes ends (at its '}', a newline, or what cannot be an INTERP_CHAR).
+  uint32_t openInterpolation(uint32_t p, unsigned depth) const {
+    while (has(p)) {
+      char c = s_[p];
+      if (c == '}' || isNewline(c))
+        return p;
+      if (c == '{') {
+        uint32_t close = braced(p, depth + 1);
+        if (close == 0)
+          return p;
+        p = close;
+        continue;
+      }
+      if (c == '"') {
+        TokenSpan inner = nestedString(p, depth + 1);
+        if (inner.type != WfLexer::STRING)
+          return p;
+        p = inner.end;
+        continue;
+      }
+      ++p;
+    }
+    return p;
   }
 
   // '${' INTERP_CHAR* '}' at `p`: one past the '}', or 0.
@@ -253,7 +278,7 @@ public:
         continue;
       }
       if (c == '"') {
-        TokenSpan inner = string(q, depth + 1);
+        TokenSpan inner = nestedString(q, depth + 1);
         if (inner.type != WfLexer::STRING)
           return 0;
         q = inner.end;

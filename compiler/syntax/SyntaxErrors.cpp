@@ -305,6 +305,14 @@ void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, T
   llvm::SMRange afterPrev = prev ? file_.range(static_cast<WfToken *>(prev)->end(),
                                                static_cast<WfToken *>(prev)->end())
                                  : here;
+  // A value missing at the end of a line belongs at the end of that line,
+  // not at whatever starts the next one.
+  if (prev && found && found->getType() != Token::EOF) {
+    llvm::StringRef gap(file_.base + static_cast<WfToken *>(prev)->end(),
+                        static_cast<WfToken *>(found)->begin() - static_cast<WfToken *>(prev)->end());
+    if (gap.contains('\n'))
+      here = afterPrev;
+  }
   size_t foundType = found ? found->getType() : Token::EOF;
   // Recovery can reach the same spot twice (reportError, then a missing
   // token); one report is enough.
