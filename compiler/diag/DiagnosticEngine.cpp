@@ -16,6 +16,9 @@ DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange ran
     ++errors_;
     return Builder(nullptr);
   }
+  // Template and loop expansions meet the same mistake once per expansion.
+  if (!seen_.insert({kind, range.Start.getPointer(), range.End.getPointer(), message}).second)
+    return Builder(nullptr);
   if (severity == Severity::Error)
     ++errors_;
   else if (severity == Severity::Warning)

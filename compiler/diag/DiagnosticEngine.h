@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+#include <tuple>
 #include <vector>
 
 template <> struct fmt::formatter<llvm::StringRef> : fmt::formatter<fmt::string_view> {
@@ -63,6 +65,7 @@ private:
   Builder add(DiagKind kind, llvm::SMRange range, llvm::StringRef file, std::string message);
 
   std::vector<Diagnostic> diags_;
+  std::set<std::tuple<DiagKind, const char *, const char *, std::string>> seen_;
   unsigned errors_ = 0;
   unsigned warnings_ = 0;
   unsigned errorLimit_ = 0;

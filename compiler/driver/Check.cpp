@@ -2,14 +2,18 @@
 #include "compiler/driver/Check.h"
 
 #include "compiler/ast/AstDump.h"
+#include "compiler/ir/IrDump.h"
+#include "compiler/sema/Sema.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/driver/Verify.h"
 #include "compiler/source/Source.h"
 #include "compiler/syntax/Parse.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <chrono>
 #include <memory>
 
 namespace wfc::driver {
@@ -69,9 +73,29 @@ std::vector<Diagnostic> checkUnit(FileCheck &check, unsigned bufferId, const Che
                                   llvm::raw_ostream &out, llvm::raw_ostream &err) {
   DiagnosticEngine diags;
   diags.setErrorLimit(options.errorLimit);
+  using Clock = std::chrono::steady_clock;
+  auto lap = [&, start = Clock::now()](const char *phase) mutable {
+    if (!options.stats)
+      return;
+    auto now = Clock::now();
+    err << llvm::format("%-8s %8.1f ms\n", phase,
+                        std::chrono::duration<double, std::milli>(now - start).count());
+    start = now;
+  };
   const ast::File *file = parse(check.sm, bufferId, check.ast, diags);
+  lap("parse");
   if (options.dump == DumpKind::Ast)
     ast::dump(out, check.sm, *file);
+  // Meaning is checked only in a file that parsed: guessing what broken
+  // syntax meant would bury the real error under invented ones.
+  if (!diags.hasErrors()) {
+    SemaOptions semaOptions;
+    semaOptions.stdlibDir = options.stdlibDir;
+    std::unique_ptr<ir::Program> program = analyze(*file, check.sm, check.ast, diags, semaOptions);
+    lap("sema");
+    if (options.dump == DumpKind::Ir)
+      ir::dump(out, check.sm, *program);
+  }
   std::vector<Diagnostic> found = diags.takeDiagnostics();
   sortByLocation(found);
   if (options.verify && !verifyDiagnostics(check.sm, bufferId, file->comments, found, err))

@@ -8,11 +8,12 @@
 
 namespace wfc::driver {
 
-enum class DumpKind { None, Ast };
+enum class DumpKind { None, Ast, Ir };
 
 struct CheckOptions {
   std::vector<std::string> inputs;
   std::string stdinFilename;
+  std::string stdlibDir;
   OutputFormat format = OutputFormat::Text;
   ColorMode color = ColorMode::Auto;
   DumpKind dump = DumpKind::None;
@@ -22,6 +23,8 @@ struct CheckOptions {
   // and check diagnostics against expected-* comments instead of reporting.
   bool splitInputFile = false;
   bool verify = false;
+  // Phase times on stderr, for performance work.
+  bool stats = false;
 };
 
 // Exit codes: 0 clean, 1 findings, 2 usage or input error (docs/cli.md).

@@ -4,6 +4,7 @@
 // so static initialisation order can never register an option before its
 // subcommand. Commands themselves take plain option structs.
 #include "compiler/driver/Check.h"
+#include "compiler/sema/Sema.h"
 
 #include "wfc/Config.h"
 
@@ -53,8 +54,14 @@ cl::opt<ColorMode> kColor(
 cl::opt<DumpKind> kDump(
     "dump", cl::desc("Print an internal form instead of the summary (for tests)"),
     cl::init(DumpKind::None),
-    cl::values(clEnumValN(DumpKind::Ast, "ast", "the syntax tree of each file")),
+    cl::values(clEnumValN(DumpKind::Ast, "ast", "the syntax tree of each file"),
+               clEnumValN(DumpKind::Ir, "ir", "the typed IR of each pipeline")),
     cl::sub(kCheck), cl::cat(kOutputCategory));
+
+cl::opt<std::string> kStdlib("stdlib", cl::value_desc("dir"),
+                             cl::desc("Where `import \"std/…\"` finds the standard library "
+                                      "(default: next to wfc, or its source tree)"),
+                             cl::sub(kCheck), cl::cat(kInputCategory));
 
 cl::opt<unsigned> kErrorLimit("error-limit", cl::init(50), cl::value_desc("n"),
                               cl::desc("Stop reporting a file's errors after n (0: no limit)"),
@@ -73,6 +80,9 @@ cl::opt<bool> kSplitInputFile("split-input-file",
                               cl::desc("Test mode: check each part between '// -----' lines "
                                        "of a file on its own"),
                               cl::sub(kCheck), cl::cat(kInputCategory));
+
+cl::opt<bool> kStats("stats", cl::desc("Print how long each phase took, on stderr"),
+                     cl::sub(kCheck), cl::cat(kOutputCategory));
 
 const char *const kCommands[] = {"check"};
 
@@ -117,12 +127,14 @@ int main(int argc, char **argv) {
     wfc::driver::CheckOptions options;
     options.inputs.assign(kCheckInputs.begin(), kCheckInputs.end());
     options.stdinFilename = kStdinFilename;
+    options.stdlibDir = kStdlib.empty() ? wfc::findStdlib(argv[0]) : std::string(kStdlib);
     options.format = kFormat;
     options.color = kColor;
     options.dump = kDump;
     options.errorLimit = kErrorLimit;
     options.quiet = kQuiet;
     options.verify = kVerify;
+    options.stats = kStats;
     options.splitInputFile = kSplitInputFile;
     return wfc::driver::runCheck(options, llvm::outs(), llvm::errs());
   }

@@ -132,9 +132,18 @@ std::optional<unsigned> addSource(std::unique_ptr<llvm::MemoryBuffer> buffer,
     diags.report(DiagKind::InputBinary, llvm::SMRange(at, at));
     return std::nullopt;
   }
+  // Most source is ASCII: skip it eight bytes at a time, then validate the rest.
+  size_t ascii = 0;
+  while (ascii + 8 <= text.size()) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + ascii, 8);
+    if (word & 0x8080808080808080ull)
+      break;
+    ascii += 8;
+  }
   const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
   const auto *end = begin + text.size();
-  const llvm::UTF8 *bad = begin;
+  const llvm::UTF8 *bad = begin + ascii;
   if (!llvm::isLegalUTF8String(&bad, end)) {
     llvm::SMLoc at = llvm::SMLoc::getFromPointer(reinterpret_cast<const char *>(bad));
     diags.report(DiagKind::InputInvalidUtf8, llvm::SMRange(at, at), static_cast<unsigned>(*bad));

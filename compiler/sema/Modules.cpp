@@ -1,0 +1,145 @@
+// Imports: finding modules (stdlib or relative), loading them once, cycles.
+#include "compiler/sema/SemaImpl.h"
+
+#include "compiler/source/Source.h"
+#include "compiler/syntax/Parse.h"
+
+#include "wfc/Config.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace wfc {
+
+std::string findStdlib(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, reinterpret_cast<void *>(&findStdlib));
+  llvm::SmallString<256> installed(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(installed, "..", "share", "wfc", "stdlib");
+  for (llvm::StringRef candidate : {llvm::StringRef(installed), llvm::StringRef(WFC_STDLIB_BUILD_DIR)}) {
+    llvm::SmallString<256> std(candidate);
+    llvm::sys::path::append(std, "std");
+    if (llvm::sys::fs::is_directory(std)) {
+      llvm::SmallString<256> clean(candidate);
+      llvm::sys::path::remove_dots(clean, /*remove_dot_dot=*/true);
+      return std::string(clean);
+    }
+  }
+  return "";
+}
+
+namespace sema {
+
+namespace {
+
+// The stdlib modules, for "did you mean" when an import is not found.
+std::vector<std::string> stdlibModules(llvm::StringRef stdlibDir) {
+  std::vector<std::string> names;
+  llvm::SmallString<256> dir(stdlibDir);
+  llvm::sys::path::append(dir, "std");
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec)) {
+    llvm::StringRef file = llvm::sys::path::filename(it->path());
+    if (file.endswith(".wf"))
+      names.push_back(("std/" + file.drop_back(3)).str());
+  }
+  llvm::sort(names);
+  return names;
+}
+
+} // namespace
+
+Module *Sema::collectModule(const ast::File &file) {
+  auto module = std::make_unique<Module>();
+  module->file = &file;
+  bool isEntry = &file == entry_;
+  for (const ast::Decl *decl : file.decls) {
+    if (auto *import = llvm::dyn_cast<ast::ImportDecl>(decl)) {
+      StringRef alias = import->alias().name;
+      const Module *imported = loadImport(*import, file);
+      if (alias.empty())
+        continue;
+      if (module->imports.count(alias)) {
+        diags_.report(DiagKind::DuplicateDefinition, import->alias().range, "import", alias);
+        continue;
+      }
+      module->imports[alias] = imported;
+      continue;
+    }
+    if (auto *tmpl = llvm::dyn_cast<ast::TemplateDecl>(decl)) {
+      StringRef name = tmpl->name().name;
+      if (name.empty())
+        continue;
+      auto [it, inserted] = module->templates.try_emplace(name, tmpl);
+      if (!inserted)
+        diags_.report(DiagKind::DuplicateDefinition, tmpl->name().range, "template", name)
+            .note(NoteKind::NoteFirstDefined, it->second->name().range);
+      continue;
+    }
+    if (!isEntry)
+      diags_.report(DiagKind::ModuleContent, decl->range(),
+                    "a " + ast::spelling(decl->kind()).str());
+  }
+  Module *raw = module.get();
+  // Modules are owned by canonical path; run() puts the entry file's first.
+  modules_[loading_.back()] = std::move(module);
+  return raw;
+}
+
+const Module *Sema::loadImport(const ast::ImportDecl &decl, const ast::File &importer) {
+  if (!decl.path() || !decl.path()->isPlain()) {
+    diags_.report(DiagKind::InvalidExpression, decl.range(),
+                  "an import path is a plain string, as in import \"std/notify\" as notify");
+    return nullptr;
+  }
+  StringRef written = decl.path()->text();
+  llvm::SmallString<256> path;
+  bool fromStdlib = written.startswith("std/");
+  if (fromStdlib) {
+    path = options_.stdlibDir;
+    llvm::sys::path::append(path, written);
+  } else if (llvm::sys::path::is_absolute(written)) {
+    path = written;
+  } else {
+    path = llvm::sys::path::parent_path(importer.path);
+    llvm::sys::path::append(path, written);
+  }
+  if (!llvm::StringRef(path).endswith(".wf"))
+    path += ".wf";
+  llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+
+  llvm::SmallString<256> canonical;
+  if ((fromStdlib && options_.stdlibDir.empty()) || llvm::sys::fs::real_path(path, canonical) ||
+      llvm::sys::fs::is_directory(canonical)) {
+    std::string hint = std::string(path);
+    if (fromStdlib && options_.stdlibDir.empty())
+      hint = "the stdlib, which was not found; pass --stdlib DIR";
+    else if (fromStdlib)
+      hint += suggest(written, stdlibModules(options_.stdlibDir));
+    diags_.report(DiagKind::ImportNotFound, decl.path()->range(), written, hint);
+    return nullptr;
+  }
+  std::string key(canonical);
+  if (llvm::is_contained(loading_, key)) {
+    std::string chain;
+    auto first = llvm::find(loading_, key);
+    for (auto it = first; it != loading_.end(); ++it)
+      chain += llvm::sys::path::filename(*it).str() + " -> ";
+    chain += llvm::sys::path::filename(key).str();
+    diags_.report(DiagKind::ImportCycle, decl.range(), chain);
+    return nullptr;
+  }
+  if (auto it = modules_.find(key); it != modules_.end())
+    return it->second.get();
+
+  std::optional<unsigned> buffer = loadSource({std::string(path), std::string(path)}, sm_, diags_);
+  if (!buffer)
+    return nullptr;
+  const ast::File *file = parse(sm_, *buffer, ctx_, diags_);
+  loading_.push_back(key);
+  Module *module = collectModule(*file);
+  loading_.pop_back();
+  return module;
+}
+
+} // namespace sema
+} // namespace wfc

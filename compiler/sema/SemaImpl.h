@@ -1,0 +1,146 @@
+// The semantic analyser's internals, shared by the files of compiler/sema/.
+#pragma once
+
+#include "compiler/sema/Sema.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <deque>
+#include <map>
+
+namespace wfc::sema {
+
+using llvm::SMRange;
+using llvm::StringRef;
+
+// A template parameter or loop variable bound to a value; each use of the
+// name becomes an ir Via expression that remembers the binding.
+struct Binding {
+  ir::ExprId value;
+  ir::ViaId via;
+};
+
+struct Scope {
+  const Scope *parent = nullptr;
+  llvm::StringMap<Binding> names;
+  // Set inside a template body: the instance that uses it (for notes).
+  const ast::TemplateDecl *templateDecl = nullptr;
+  SMRange instanceRange;
+
+  const Binding *lookup(StringRef name) const;
+  void collectNames(std::vector<std::string> &out) const;
+  const Scope *instanceScope() const;
+};
+
+// An imported file: its templates, and the modules it imports itself.
+struct Module {
+  const ast::File *file = nullptr;
+  llvm::StringMap<const ast::TemplateDecl *> templates;
+  llvm::StringMap<const Module *> imports;
+};
+
+// A task declaration and the loop bindings it was expanded under.
+struct PendingTask {
+  const ast::TaskDecl *decl;
+  const Scope *scope;
+  ir::TaskId id;
+};
+
+// One field of a task, after template fields and instance overrides merged.
+struct FieldSource {
+  const ast::Item *item;
+  const Scope *scope;
+};
+
+// "; did you mean 'x'?" for the closest of `candidates` to `name`, or "".
+std::string suggest(StringRef name, llvm::ArrayRef<std::string> candidates);
+std::string suggest(StringRef name, llvm::ArrayRef<const char *> candidates);
+
+class Sema {
+public:
+  Sema(llvm::SourceMgr &sm, ast::Context &ctx, DiagnosticEngine &diags,
+       const SemaOptions &options);
+  std::unique_ptr<ir::Program> run(const ast::File &file);
+
+  // --- Declarations.cpp ---
+  void collect(const ast::File &file);
+  void declareParam(const ast::ParamDecl &decl);
+  void declareSecret(const ast::SecretDecl &decl);
+  void declareEnvironment(const ast::EnvironmentDecl &decl);
+  void buildEnvironment(const ast::EnvironmentDecl &decl, ir::Environment &env);
+  void buildPipeline(const ast::PipelineDecl &decl);
+  ir::TypeId resolveType(const ast::TypeExpr *type, bool allowSecret);
+
+  // --- Modules.cpp ---
+  const Module *loadImport(const ast::ImportDecl &decl, const ast::File &importer);
+  Module *collectModule(const ast::File &file);
+
+  // --- Exprs.cpp ---
+  ir::ExprId lower(const ast::Expr *expr, const Scope &scope);
+  ir::ExprId makeConst(ir::Value value, ir::TypeId type, SMRange range);
+  ir::ExprId makeError(SMRange range);
+  ir::ExprId makeVia(const Binding &binding, SMRange range);
+  // The value of `id` if it is known before the run; reports `what` otherwise.
+  std::optional<ir::Value> requireConstant(ir::ExprId id, StringRef what);
+  // Reports a mismatch; true when the type fits.
+  bool expectType(ir::ExprId id, ir::TypeId expected, StringRef what);
+  std::string describeRuntime(ir::ExprId id) const;
+  ir::TypeId typeOf(ir::ExprId id) const { return program_->expr(id).type; }
+
+  // --- Tasks.cpp ---
+  void declareTasks(const ast::Decl *decl, const Scope &scope);
+  void buildTask(const PendingTask &pending);
+  void applyTaskField(ir::Task &task, StringRef name, const FieldSource &field);
+  void buildDefaults();
+  void applyDefaults(ir::Task &task, llvm::ArrayRef<StringRef> set);
+  bool buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);
+  const ast::TemplateDecl *resolveTemplate(const ast::TemplateCall &call);
+  const Scope *bindTemplate(const ast::TemplateDecl &tmpl, const ast::TemplateCall &call,
+                            const Scope &outer);
+  void checkTemplate(const ast::TemplateDecl &tmpl);
+  void resolveEdges();
+
+  // Reports through the engine, adding "used here" for template bodies.
+  template <typename... Args>
+  DiagnosticEngine::Builder report(DiagKind kind, SMRange range, const Scope *scope,
+                                   const Args &...args) {
+    DiagnosticEngine::Builder builder = diags_.report(kind, range, args...);
+    if (scope)
+      if (const Scope *instance = scope->instanceScope())
+        builder.note(NoteKind::NoteInstantiatedHere, instance->instanceRange,
+                     instance->templateDecl->name().name);
+    return builder;
+  }
+
+  llvm::SourceMgr &sm_;
+  ast::Context &ctx_;
+  DiagnosticEngine &diags_;
+  const SemaOptions &options_;
+  std::unique_ptr<ir::Program> program_;
+
+  const ast::File *entry_ = nullptr;
+  const Module *entryModule_ = nullptr;
+  llvm::StringMap<ir::ParamId> params_;
+  llvm::StringMap<ir::SecretId> secrets_;
+  llvm::StringMap<ir::EnvId> environments_;
+  std::vector<const ast::EnvironmentDecl *> environmentDecls_;
+  const ast::PipelineDecl *pipelineDecl_ = nullptr;
+  // Pipeline `defaults { … }` fields, applied to tasks that do not set them;
+  // `defaultsTask_` holds them evaluated once.
+  llvm::StringMap<FieldSource> defaults_;
+  ir::Task defaultsTask_;
+  llvm::StringMap<bool> defaultsSet_;
+  std::vector<PendingTask> pending_;
+  std::deque<Scope> scopes_;
+  Scope global_;
+  // Template checks run once per template, outside any instance.
+  bool checkingTemplate_ = false;
+  llvm::DenseMap<const ast::TemplateDecl *, bool> checkedTemplates_;
+
+  // Modules by canonical path; `loading_` is the chain being imported.
+  std::map<std::string, std::unique_ptr<Module>> modules_;
+  std::vector<std::string> loading_;
+};
+
+} // namespace wfc::sema
