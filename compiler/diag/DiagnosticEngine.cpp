@@ -8,6 +8,13 @@ DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange ran
   if (limitReached_)
     return Builder(nullptr);
   Severity severity = info(kind).severity;
+  if (size_t k = static_cast<size_t>(kind); k < severities_.size() && severities_[k]) {
+    if (!*severities_[k])
+      return Builder(nullptr); // turned off
+    severity = **severities_[k];
+  }
+  if (warningsAsErrors_ && severity == Severity::Warning)
+    severity = Severity::Error;
   if (severity == Severity::Error && errorLimit_ != 0 && errors_ == errorLimit_) {
     limitReached_ = true;
     diags_.push_back({DiagKind::TooManyErrors, Severity::Error, file.str(), range,
@@ -25,6 +32,13 @@ DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange ran
     ++warnings_;
   diags_.push_back({kind, severity, file.str(), range, std::move(message), {}});
   return Builder(&diags_.back());
+}
+
+void DiagnosticEngine::setSeverity(DiagKind kind, std::optional<Severity> severity) {
+  size_t k = static_cast<size_t>(kind);
+  if (severities_.size() <= k)
+    severities_.resize(allDiagKinds().size());
+  severities_[k] = severity;
 }
 
 bool DiagnosticEngine::hasErrorsIn(DiagGroup group) const {

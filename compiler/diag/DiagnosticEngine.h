@@ -40,6 +40,10 @@ public:
 
   // 0 means no limit.
   void setErrorLimit(unsigned limit) { errorLimit_ = limit; }
+  // Changes a rule's severity; nothing turns it off.
+  void setSeverity(DiagKind kind, std::optional<Severity> severity);
+  // --werror: warnings are reported, and count, as errors.
+  void setWarningsAsErrors(bool on) { warningsAsErrors_ = on; }
 
   template <typename... Args>
   Builder report(DiagKind kind, llvm::SMRange range, const Args &...args) {
@@ -70,6 +74,9 @@ private:
   unsigned warnings_ = 0;
   unsigned errorLimit_ = 0;
   bool limitReached_ = false;
+  bool warningsAsErrors_ = false;
+  // Index: DiagKind. Unset: the kind's default severity.
+  std::vector<std::optional<std::optional<Severity>>> severities_;
 };
 
 } // namespace wfc

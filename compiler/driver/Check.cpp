@@ -1,19 +1,28 @@
 // `wfc check`: read, parse and validate pipelines, and report what is wrong.
+//
+// Files are checked in parallel, each with its own sources, AST and
+// diagnostics; reports are written afterwards in the order of the inputs.
 #include "compiler/driver/Check.h"
 
 #include "compiler/ast/AstDump.h"
+#include "compiler/checks/Checks.h"
+#include "compiler/config/Config.h"
+#include "compiler/diag/DiagnosticEngine.h"
+#include "compiler/driver/Suppressions.h"
+#include "compiler/driver/Verify.h"
 #include "compiler/ir/IrDump.h"
 #include "compiler/sema/Sema.h"
-#include "compiler/diag/DiagnosticEngine.h"
-#include "compiler/driver/Verify.h"
 #include "compiler/source/Source.h"
 #include "compiler/syntax/Parse.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ThreadPool.h"
 
 #include <chrono>
+#include <map>
 #include <memory>
 
 namespace wfc::driver {
@@ -21,9 +30,13 @@ namespace {
 
 // Everything one input needs until its report is written.
 struct FileCheck {
+  SourceInput input;
+  const Config *config = nullptr;
   llvm::SourceMgr sm;
   ast::Context ast;
   std::vector<Diagnostic> diags;
+  std::string output; // dumps and verify failures, written in input order
+  unsigned suppressed = 0;
   bool inputError = false;
   bool verifyFailed = false;
 };
@@ -61,27 +74,35 @@ std::vector<unsigned> splitBuffer(llvm::SourceMgr &sm, unsigned bufferId) {
   return parts;
 }
 
-// Sorted by position, so that a file's report reads top to bottom.
-void sortByLocation(std::vector<Diagnostic> &diags) {
-  llvm::stable_sort(diags, [](const Diagnostic &a, const Diagnostic &b) {
+// By buffer, then by position: a file's report reads top to bottom.
+void sortByLocation(const llvm::SourceMgr &sm, std::vector<Diagnostic> &diags) {
+  llvm::stable_sort(diags, [&](const Diagnostic &a, const Diagnostic &b) {
+    unsigned ba = a.range.Start.isValid() ? sm.FindBufferContainingLoc(a.range.Start) : 0;
+    unsigned bb = b.range.Start.isValid() ? sm.FindBufferContainingLoc(b.range.Start) : 0;
+    if (ba != bb)
+      return ba < bb;
     return a.range.Start.getPointer() < b.range.Start.getPointer();
   });
 }
 
 // Checks one unit of source: a file, or one part of a split file.
-std::vector<Diagnostic> checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options,
-                                  llvm::raw_ostream &out, llvm::raw_ostream &err) {
+void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options) {
   DiagnosticEngine diags;
   diags.setErrorLimit(options.errorLimit);
+  diags.setWarningsAsErrors(options.werror);
+  if (check.config)
+    check.config->configure(diags);
+  llvm::raw_string_ostream out(check.output);
   using Clock = std::chrono::steady_clock;
   auto lap = [&, start = Clock::now()](const char *phase) mutable {
     if (!options.stats)
       return;
     auto now = Clock::now();
-    err << llvm::format("%-8s %8.1f ms\n", phase,
-                        std::chrono::duration<double, std::milli>(now - start).count());
+    llvm::errs() << llvm::format("%-8s %8.1f ms\n", phase,
+                                 std::chrono::duration<double, std::milli>(now - start).count());
     start = now;
   };
+
   const ast::File *file = parse(check.sm, bufferId, check.ast, diags);
   lap("parse");
   if (options.dump == DumpKind::Ast)
@@ -95,13 +116,70 @@ std::vector<Diagnostic> checkUnit(FileCheck &check, unsigned bufferId, const Che
     lap("sema");
     if (options.dump == DumpKind::Ir)
       ir::dump(out, check.sm, *program);
+    if (!diags.hasErrorsIn(DiagGroup::Semantic) && !diags.hasErrorsIn(DiagGroup::Input)) {
+      CheckPolicy policy = check.config ? check.config->policy : CheckPolicy();
+      CheckContext ctx{*program, check.sm, diags, policy};
+      runChecks(ctx);
+      lap("checks");
+    }
   }
   std::vector<Diagnostic> found = diags.takeDiagnostics();
-  sortByLocation(found);
-  if (options.verify && !verifyDiagnostics(check.sm, bufferId, file->comments, found, err))
+  if (!options.noIgnores) {
+    check.suppressed += applySuppressions(check.sm, file->comments, found, diags);
+    llvm::append_range(found, diags.takeDiagnostics());
+  }
+  sortByLocation(check.sm, found);
+  if (options.verify && !verifyDiagnostics(check.sm, bufferId, file->comments, found, out))
     check.verifyFailed = true;
-  return found;
+  llvm::append_range(check.diags, std::move(found));
 }
+
+void checkFile(FileCheck &check, const CheckOptions &options) {
+  DiagnosticEngine loadDiags;
+  std::optional<unsigned> buffer = loadSource(check.input, check.sm, loadDiags);
+  check.inputError = loadDiags.hasErrorsIn(DiagGroup::Input);
+  check.diags = loadDiags.takeDiagnostics();
+  if (!buffer)
+    return;
+  std::vector<unsigned> units =
+      options.splitInputFile ? splitBuffer(check.sm, *buffer) : std::vector{*buffer};
+  for (unsigned unit : units)
+    checkUnit(check, unit, options);
+}
+
+// The configuration of each input: --config, or the nearest .wfc.yaml.
+class ConfigCache {
+public:
+  ConfigCache(const CheckOptions &options, llvm::SourceMgr &sm, DiagnosticEngine &diags)
+      : options_(options), sm_(sm), diags_(diags) {}
+
+  // Null: no config file applies. Sets `failed` when the config is broken.
+  const Config *forInput(const SourceInput &input, bool &failed) {
+    std::string path = options_.configPath;
+    if (path.empty()) {
+      llvm::StringRef dir = input.path == "-" ? llvm::StringRef(".")
+                                              : llvm::sys::path::parent_path(input.path);
+      auto dirIt = byDir_.find(dir.str());
+      if (dirIt == byDir_.end())
+        dirIt = byDir_.emplace(dir.str(), findConfig(dir)).first;
+      path = dirIt->second;
+    }
+    if (path.empty())
+      return nullptr;
+    auto it = byPath_.find(path);
+    if (it == byPath_.end())
+      it = byPath_.emplace(path, loadConfig(path, sm_, diags_)).first;
+    failed = !it->second.has_value();
+    return it->second ? &*it->second : nullptr;
+  }
+
+private:
+  const CheckOptions &options_;
+  llvm::SourceMgr &sm_;
+  DiagnosticEngine &diags_;
+  std::map<std::string, std::string> byDir_;
+  std::map<std::string, std::optional<Config>> byPath_;
+};
 
 } // namespace
 
@@ -110,42 +188,63 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     err << "wfc check: no input files (give files, directories, or - for stdin)\n";
     return 2;
   }
-  auto expansion = std::make_unique<FileCheck>();
-  DiagnosticEngine expansionDiags;
+  // Problems with the inputs themselves and with configuration files.
+  llvm::SourceMgr setupSm;
+  DiagnosticEngine setupDiags;
   std::vector<SourceInput> inputs =
-      expandInputs(options.inputs, options.stdinFilename, expansionDiags);
-  expansion->inputError = expansionDiags.hasErrors();
-  expansion->diags = expansionDiags.takeDiagnostics();
+      expandInputs(options.inputs, options.stdinFilename, setupDiags);
+  ConfigCache configs(options, setupSm, setupDiags);
 
   std::vector<std::unique_ptr<FileCheck>> checks;
-  for (const SourceInput &input : inputs) {
-    auto check = std::make_unique<FileCheck>();
-    DiagnosticEngine loadDiags;
-    std::optional<unsigned> buffer = loadSource(input, check->sm, loadDiags);
-    check->inputError = loadDiags.hasErrorsIn(DiagGroup::Input);
-    check->diags = loadDiags.takeDiagnostics();
-    if (buffer) {
-      std::vector<unsigned> units =
-          options.splitInputFile ? splitBuffer(check->sm, *buffer) : std::vector{*buffer};
-      for (unsigned unit : units)
-        llvm::append_range(check->diags, checkUnit(*check, unit, options, out, err));
+  unsigned excluded = 0;
+  for (SourceInput &input : inputs) {
+    bool configFailed = false;
+    const Config *config = configs.forInput(input, configFailed);
+    if (configFailed)
+      continue;
+    if (config && input.path != "-" && config->excludes(input.path)) {
+      ++excluded;
+      continue;
     }
+    auto check = std::make_unique<FileCheck>();
+    check->input = std::move(input);
+    check->config = config;
     checks.push_back(std::move(check));
   }
 
+  unsigned jobs = options.jobs ? options.jobs : llvm::hardware_concurrency().compute_thread_count();
+  if (checks.size() > 1 && jobs > 1 && !options.stats) {
+    llvm::ThreadPool pool(llvm::hardware_concurrency(jobs));
+    for (std::unique_ptr<FileCheck> &check : checks)
+      pool.async([&check, &options] { checkFile(*check, options); });
+    pool.wait();
+  } else {
+    for (std::unique_ptr<FileCheck> &check : checks)
+      checkFile(*check, options);
+  }
+
   std::vector<FileReport> reports;
-  reports.push_back({&expansion->sm, expansion->diags});
-  bool inputError = expansion->inputError;
+  bool inputError = setupDiags.hasErrors();
+  reports.push_back({&setupSm, setupDiags.takeDiagnostics()});
   bool verifyFailed = false;
+  unsigned suppressed = 0;
   for (const std::unique_ptr<FileCheck> &check : checks) {
+    out << check->output;
     reports.push_back({&check->sm, check->diags});
     inputError = inputError || check->inputError;
     verifyFailed = verifyFailed || check->verifyFailed;
+    suppressed += check->suppressed;
   }
-  if (options.verify)
+  if (options.verify) {
+    out.flush();
+    if (inputError)
+      writeReports(err, OutputFormat::Gcc, false, reports, {}, false);
     return verifyFailed || inputError ? 1 : 0;
+  }
 
-  ReportTotals sum = totals(reports, static_cast<unsigned>(inputs.size()));
+  ReportTotals sum = totals(reports, static_cast<unsigned>(checks.size()));
+  sum.suppressed = suppressed;
+  sum.excluded = excluded;
   writeReports(out, options.format, useColor(options.color, 1), reports, sum,
                !options.quiet && options.dump == DumpKind::None);
   if (inputError)

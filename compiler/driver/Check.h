@@ -14,11 +14,16 @@ struct CheckOptions {
   std::vector<std::string> inputs;
   std::string stdinFilename;
   std::string stdlibDir;
+  // Empty: each file's nearest .wfc.yaml.
+  std::string configPath;
   OutputFormat format = OutputFormat::Text;
   ColorMode color = ColorMode::Auto;
   DumpKind dump = DumpKind::None;
   unsigned errorLimit = 50;
+  unsigned jobs = 0; // 0: one per core
   bool quiet = false;
+  bool noIgnores = false;
+  bool werror = false;
   // Test modes: split each file at `// -----` lines into independent units,
   // and check diagnostics against expected-* comments instead of reporting.
   bool splitInputFile = false;

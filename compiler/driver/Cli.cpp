@@ -4,6 +4,8 @@
 // so static initialisation order can never register an option before its
 // subcommand. Commands themselves take plain option structs.
 #include "compiler/driver/Check.h"
+#include "compiler/driver/Explain.h"
+#include "compiler/driver/Graph.h"
 #include "compiler/sema/Sema.h"
 
 #include "wfc/Config.h"
@@ -41,7 +43,8 @@ cl::opt<OutputFormat> kFormat(
     "format", cl::desc("How to write the report"), cl::init(OutputFormat::Text),
     cl::values(clEnumValN(OutputFormat::Text, "text", "for people: source line and caret"),
                clEnumValN(OutputFormat::Gcc, "gcc", "file:line:col: severity: message [rule]"),
-               clEnumValN(OutputFormat::Json, "json", "one JSON document (docs/cli.md)")),
+               clEnumValN(OutputFormat::Json, "json", "one JSON document (docs/cli.md)"),
+               clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0, for GitHub code scanning")),
     cl::sub(kCheck), cl::cat(kOutputCategory));
 
 cl::opt<ColorMode> kColor(
@@ -81,10 +84,58 @@ cl::opt<bool> kSplitInputFile("split-input-file",
                                        "of a file on its own"),
                               cl::sub(kCheck), cl::cat(kInputCategory));
 
+cl::opt<std::string> kConfig("config", cl::value_desc("file"),
+                             cl::desc("Use this .wfc.yaml for every file instead of the nearest "
+                                      "one above each file"),
+                             cl::sub(kCheck), cl::cat(kInputCategory));
+
+cl::opt<bool> kNoIgnores("no-ignores",
+                         cl::desc("Report findings that // wfc:ignore[...] comments suppress"),
+                         cl::sub(kCheck), cl::cat(kOutputCategory));
+
+cl::opt<bool> kWerror("werror", cl::desc("Treat warnings as errors"), cl::sub(kCheck),
+                      cl::cat(kOutputCategory));
+
+cl::opt<unsigned> kJobs("jobs", cl::value_desc("n"),
+                        cl::desc("Check up to n files at once (default: one per core)"),
+                        cl::init(0), cl::sub(kCheck), cl::cat(kInputCategory));
+cl::alias kJobsShort("j", cl::desc("Alias for --jobs"), cl::aliasopt(kJobs));
+
 cl::opt<bool> kStats("stats", cl::desc("Print how long each phase took, on stderr"),
                      cl::sub(kCheck), cl::cat(kOutputCategory));
 
-const char *const kCommands[] = {"check"};
+// --- wfc explain -------------------------------------------------------------
+
+cl::SubCommand kExplain("explain", "Explain a rule: what it finds, why, and how to fix it");
+
+cl::opt<std::string> kExplainRule(cl::Positional, cl::desc("<rule-id>"), cl::sub(kExplain));
+
+cl::opt<bool> kExplainList("list", cl::desc("List every rule with its kind, severity and summary"),
+                           cl::sub(kExplain), cl::cat(kOutputCategory));
+
+cl::opt<bool> kExplainMarkdown("markdown",
+                               cl::desc("With --list: a Markdown table (docs/checks.md)"),
+                               cl::sub(kExplain), cl::cat(kOutputCategory));
+
+// --- wfc graph ---------------------------------------------------------------
+
+cl::SubCommand kGraph("graph", "Draw the task graph (Graphviz DOT or Mermaid)");
+
+cl::opt<std::string> kGraphInput(cl::Positional, cl::desc("<file.wf>"), cl::Required,
+                                 cl::sub(kGraph));
+
+cl::opt<wfc::driver::GraphFormat> kGraphFormat(
+    "format", cl::desc("What to draw with"), cl::init(wfc::driver::GraphFormat::Dot),
+    cl::values(clEnumValN(wfc::driver::GraphFormat::Dot, "dot", "Graphviz: dot -Tsvg"),
+               clEnumValN(wfc::driver::GraphFormat::Mermaid, "mermaid",
+                          "a Mermaid flowchart (renders in GitHub Markdown)")),
+    cl::sub(kGraph), cl::cat(kOutputCategory));
+
+cl::opt<std::string> kGraphStdlib("stdlib", cl::value_desc("dir"),
+                                  cl::desc("Where `import \"std/…\"` finds the standard library"),
+                                  cl::sub(kGraph), cl::cat(kInputCategory));
+
+const char *const kCommands[] = {"check", "explain", "graph"};
 
 void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
 
@@ -119,7 +170,9 @@ int main(int argc, char **argv) {
     return 2;
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "wfc: compiler and static validator for pipelines\n\n"
-                                   "  wfc check FILE.wf|DIR|-...   check pipelines\n",
+                                   "  wfc check FILE.wf|DIR|-...   check pipelines\n"
+                                   "  wfc explain RULE             explain a rule (--list: all)\n"
+                                   "  wfc graph FILE.wf            draw the task graph\n",
                                    &llvm::errs()))
     return 2;
 
@@ -134,9 +187,28 @@ int main(int argc, char **argv) {
     options.errorLimit = kErrorLimit;
     options.quiet = kQuiet;
     options.verify = kVerify;
+    options.configPath = kConfig;
+    options.noIgnores = kNoIgnores;
+    options.werror = kWerror;
+    options.jobs = kJobs;
     options.stats = kStats;
     options.splitInputFile = kSplitInputFile;
     return wfc::driver::runCheck(options, llvm::outs(), llvm::errs());
+  }
+
+  if (kGraph) {
+    wfc::driver::GraphOptions options;
+    options.input = kGraphInput;
+    options.format = kGraphFormat;
+    options.stdlibDir = kGraphStdlib.empty() ? wfc::findStdlib(argv[0]) : std::string(kGraphStdlib);
+    return wfc::driver::runGraph(options, llvm::outs(), llvm::errs());
+  }
+  if (kExplain) {
+    wfc::driver::ExplainOptions options;
+    options.rule = kExplainRule;
+    options.list = kExplainList;
+    options.markdown = kExplainMarkdown;
+    return wfc::driver::runExplain(options, llvm::outs(), llvm::errs());
   }
 
   llvm::errs() << "usage: wfc <command> [options] [inputs]\n"

@@ -2,6 +2,7 @@
 #include "compiler/driver/Output.h"
 
 #include "compiler/diag/Render.h"
+#include "compiler/driver/Sarif.h"
 
 #include "wfc/Config.h"
 
@@ -56,7 +57,9 @@ void writeJson(llvm::raw_ostream &os, const std::vector<FileReport> &reports,
       {"diagnostics", std::move(diagnostics)},
       {"summary", llvm::json::Object{{"files", sum.files},
                                      {"errors", sum.errors},
-                                     {"warnings", sum.warnings}}},
+                                     {"warnings", sum.warnings},
+                                     {"suppressed", sum.suppressed},
+                                     {"excluded", sum.excluded}}},
   };
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << '\n';
 }
@@ -69,6 +72,10 @@ void writeReports(llvm::raw_ostream &os, OutputFormat format, bool color,
     writeJson(os, reports, sum);
     return;
   }
+  if (format == OutputFormat::Sarif) {
+    writeSarif(os, reports, repositoryRoot());
+    return;
+  }
   for (const FileReport &report : reports) {
     if (format == OutputFormat::Gcc)
       renderGcc(os, *report.sm, report.diags);
@@ -79,9 +86,14 @@ void writeReports(llvm::raw_ostream &os, OutputFormat format, bool color,
     return;
   os << "checked " << plural(sum.files, "file") << ": ";
   if (sum.errors == 0 && sum.warnings == 0)
-    os << "no problems\n";
+    os << "no problems";
   else
-    os << plural(sum.errors, "error") << ", " << plural(sum.warnings, "warning") << '\n';
+    os << plural(sum.errors, "error") << ", " << plural(sum.warnings, "warning");
+  if (sum.suppressed)
+    os << " (" << sum.suppressed << " suppressed)";
+  if (sum.excluded)
+    os << " (" << sum.excluded << (sum.excluded == 1 ? " file" : " files") << " excluded)";
+  os << '\n';
 }
 
 } // namespace wfc::driver

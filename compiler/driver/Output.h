@@ -10,7 +10,7 @@
 
 namespace wfc::driver {
 
-enum class OutputFormat { Text, Gcc, Json };
+enum class OutputFormat { Text, Gcc, Json, Sarif };
 enum class ColorMode { Auto, Always, Never };
 
 // Colour for `os` under `mode`: auto means a terminal, NO_COLOR unset, and a
@@ -27,6 +27,8 @@ struct ReportTotals {
   unsigned files = 0;
   unsigned errors = 0;
   unsigned warnings = 0;
+  unsigned suppressed = 0;
+  unsigned excluded = 0;
 };
 
 ReportTotals totals(const std::vector<FileReport> &reports, unsigned files);

@@ -5,6 +5,47 @@
 
 namespace wfc {
 
+std::optional<int64_t> parseDuration(std::string_view text) {
+  int64_t total = 0;
+  size_t i = 0;
+  if (text.empty())
+    return std::nullopt;
+  while (i < text.size()) {
+    uint64_t count = 0;
+    size_t digits = 0;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || (text[i] == '_' && digits))) {
+      if (text[i] != '_') {
+        if (__builtin_mul_overflow(count, 10, &count) ||
+            __builtin_add_overflow(count, uint64_t(text[i] - '0'), &count))
+          return std::nullopt;
+        ++digits;
+      }
+      ++i;
+    }
+    if (digits == 0)
+      return std::nullopt;
+    int64_t unit;
+    if (text.substr(i, 2) == "ms")
+      unit = 1, i += 2;
+    else if (i < text.size() && text[i] == 's')
+      unit = 1000, ++i;
+    else if (i < text.size() && text[i] == 'm')
+      unit = 60'000, ++i;
+    else if (i < text.size() && text[i] == 'h')
+      unit = 3'600'000, ++i;
+    else if (i < text.size() && text[i] == 'd')
+      unit = 86'400'000, ++i;
+    else
+      return std::nullopt;
+    int64_t scaled;
+    if (count > uint64_t(INT64_MAX) ||
+        __builtin_mul_overflow(static_cast<int64_t>(count), unit, &scaled) ||
+        __builtin_add_overflow(total, scaled, &total))
+      return std::nullopt;
+  }
+  return total;
+}
+
 std::string formatDuration(int64_t millis) {
   if (millis == 0)
     return "0s";

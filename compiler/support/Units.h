@@ -2,9 +2,15 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace wfc {
+
+// Parses a wfc duration literal (`1h30m`, `500ms`, `1_000s`) into
+// milliseconds; nothing if it is not one or does not fit in 64 bits.
+std::optional<int64_t> parseDuration(std::string_view text);
 
 // The shortest wfc literal for a duration: 90000 -> "1m30s", 0 -> "0s".
 std::string formatDuration(int64_t millis);

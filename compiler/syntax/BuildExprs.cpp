@@ -1,6 +1,8 @@
 // Builders for expressions and literals.
 #include "compiler/syntax/AstBuilder.h"
 
+#include "compiler/support/Units.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 #include <charconv>
@@ -65,20 +67,6 @@ std::optional<uint64_t> parseUnsigned(llvm::StringRef digits) {
   if (ec != std::errc() || end != clean.data() + clean.size())
     return std::nullopt;
   return value;
-}
-
-std::optional<int64_t> unitMillis(llvm::StringRef unit) {
-  if (unit == "ms")
-    return 1;
-  if (unit == "s")
-    return 1000;
-  if (unit == "m")
-    return 60'000;
-  if (unit == "h")
-    return 3'600'000;
-  if (unit == "d")
-    return 86'400'000;
-  return std::nullopt;
 }
 
 std::optional<uint64_t> unitBytes(llvm::StringRef unit) {
@@ -215,21 +203,10 @@ const ast::Expr *AstBuilder::buildNumber(const antlr4::Token *token) {
   case WfParser::FLOAT:
     return ctx_.make<ast::FloatExpr>(range, std::strtod(withoutUnderscores(text).c_str(), nullptr));
   case WfParser::DURATION: {
-    int64_t total = 0;
-    llvm::StringRef rest = text;
-    while (!rest.empty()) {
-      auto [digits, tail] = splitNumber(rest);
-      size_t unitLength = tail.startswith("ms") ? 2 : 1;
-      std::optional<uint64_t> count = parseUnsigned(digits);
-      int64_t scaled = 0;
-      if (!count || *count > uint64_t(INT64_MAX) ||
-          __builtin_mul_overflow(static_cast<int64_t>(*count),
-                                 *unitMillis(tail.substr(0, unitLength)), &scaled) ||
-          __builtin_add_overflow(total, scaled, &total))
-        return tooLarge("duration");
-      rest = tail.substr(unitLength);
-    }
-    return ctx_.make<ast::DurationExpr>(range, total);
+    std::optional<int64_t> millis = parseDuration(std::string_view(text.data(), text.size()));
+    if (!millis)
+      return tooLarge("duration");
+    return ctx_.make<ast::DurationExpr>(range, *millis);
   }
   case WfParser::SIZE: {
     auto [digits, unit] = splitNumber(text);

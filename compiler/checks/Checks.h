@@ -1,0 +1,34 @@
+// The static validator: checks that run over the typed IR of a pipeline.
+#pragma once
+
+#include "compiler/diag/DiagnosticEngine.h"
+#include "compiler/ir/Ir.h"
+
+#include "llvm/Support/SourceMgr.h"
+
+#include <optional>
+
+namespace wfc {
+
+// Organisation policy from .wfc.yaml that checks read.
+struct CheckPolicy {
+  // Largest timeout any task may have (timeout-exceeds-policy).
+  std::optional<int64_t> maxTimeoutMs;
+};
+
+struct CheckContext {
+  const ir::Program &program;
+  const llvm::SourceMgr &sm;
+  DiagnosticEngine &diags;
+  const CheckPolicy &policy;
+};
+
+// Runs every check of Checks.def.
+void runChecks(CheckContext &ctx);
+
+namespace checks {
+#define WFC_CHECK(Function) void Function(CheckContext &ctx);
+#include "compiler/checks/Checks.def"
+} // namespace checks
+
+} // namespace wfc

@@ -1,0 +1,49 @@
+// Project configuration: `.wfc.yaml`, found by walking up from each file.
+//
+//   rules:                 # per-rule severity: error, warning or off
+//     missing-timeout: error
+//   exclude:               # globs, relative to the directory of .wfc.yaml
+//     - "vendor/**"
+//   policy:
+//     require_deadline: true        # missing-deadline becomes an error
+//     max_timeout: 2h               # timeout-exceeds-policy above this
+//     require_retry_backoff: true   # retry-without-backoff becomes an error
+#pragma once
+
+#include "compiler/checks/Checks.h"
+#include "compiler/diag/DiagnosticEngine.h"
+
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wfc {
+
+struct Config {
+  std::string path; // empty: built-in defaults, no file
+  std::string dir;  // exclude globs are relative to it
+  // Severity per rule; nullopt turns a rule off.
+  std::vector<std::pair<DiagKind, std::optional<Severity>>> rules;
+  std::vector<std::pair<std::string, llvm::GlobPattern>> exclude;
+  CheckPolicy policy;
+
+  // True when `path` (as given on the command line) matches an exclude glob.
+  bool excludes(llvm::StringRef path) const;
+  // Applies the rule severities to an engine.
+  void configure(DiagnosticEngine &diags) const;
+};
+
+constexpr const char *kConfigFileName = ".wfc.yaml";
+
+// The nearest .wfc.yaml in `dir` or a parent of it; empty if there is none.
+std::string findConfig(llvm::StringRef dir);
+
+// Reads and validates a config file. Problems are reported with their line
+// and column (the file is added to `sm`); returns nothing after an error.
+std::optional<Config> loadConfig(llvm::StringRef path, llvm::SourceMgr &sm,
+                                 DiagnosticEngine &diags);
+
+} // namespace wfc

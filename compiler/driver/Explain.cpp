@@ -1,0 +1,82 @@
+// `wfc explain`: what a rule finds, why it matters, and how to fix it.
+#include "compiler/driver/Explain.h"
+
+#include "compiler/diag/Diagnostic.h"
+#include "compiler/diag/RuleDocs.h"
+
+#include "llvm/Support/Format.h"
+
+namespace wfc::driver {
+namespace {
+
+llvm::StringRef groupName(DiagGroup group) {
+  switch (group) {
+  case DiagGroup::Input:
+    return "input";
+  case DiagGroup::Syntax:
+    return "syntax";
+  case DiagGroup::Semantic:
+    return "semantic";
+  case DiagGroup::Check:
+    return "check";
+  }
+  return "";
+}
+
+} // namespace
+
+int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
+  if (options.list) {
+    if (options.markdown) {
+      out << "| rule | kind | default | finds |\n|---|---|---|---|\n";
+    }
+    for (const DiagKindInfo &kind : allDiagKinds()) {
+      std::optional<RuleDoc> doc = findRuleDoc(kind.id);
+      llvm::StringRef summary = doc ? doc->summary : llvm::StringRef("(undocumented)");
+      if (options.markdown)
+        out << "| [`" << kind.id << "`](rules/" << kind.id << ".md) | " << groupName(kind.group)
+            << " | " << severityName(kind.severity) << " | " << summary << " |\n";
+      else
+        out << llvm::format("%-32s %-9s %-8s ", kind.id.str().c_str(),
+                            groupName(kind.group).str().c_str(),
+                            severityName(kind.severity).str().c_str())
+            << summary << '\n';
+    }
+    return 0;
+  }
+  if (options.rule.empty()) {
+    err << "wfc explain: name a rule (wfc explain missing-timeout), or --list\n";
+    return 2;
+  }
+  std::optional<DiagKind> kind = findDiagKind(options.rule);
+  if (!kind) {
+    err << "wfc explain: unknown rule '" << options.rule << "'";
+    llvm::StringRef best;
+    unsigned bestDistance = 4;
+    for (const DiagKindInfo &k : allDiagKinds()) {
+      unsigned distance = llvm::StringRef(options.rule).edit_distance(k.id, true, bestDistance);
+      if (distance < bestDistance)
+        best = k.id, bestDistance = distance;
+    }
+    if (!best.empty())
+      err << "; did you mean '" << best << "'?";
+    err << "\nrun 'wfc explain --list' for every rule\n";
+    return 2;
+  }
+  const DiagKindInfo &k = info(*kind);
+  if (std::optional<RuleDoc> doc = findRuleDoc(options.rule)) {
+    out << doc->text;
+    if (!doc->text.endswith("\n"))
+      out << '\n';
+  } else {
+    out << "# " << k.id << "\n\n(not documented yet)\n";
+  }
+  out << "\nKind: " << groupName(k.group) << ". Default severity: " << severityName(k.severity)
+      << (k.group == DiagGroup::Check
+              ? ". Configurable in .wfc.yaml; suppress one finding with "
+                "// wfc:ignore[" + k.id.str() + "] reason.\n"
+              : ". Always reported; cannot be configured or ignored.\n");
+  return 0;
+}
+
+} // namespace wfc::driver

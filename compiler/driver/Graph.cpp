@@ -1,0 +1,176 @@
+// `wfc graph`: the task graph as Graphviz DOT or a Mermaid flowchart.
+//
+// Each task shows its timeout and attempts; a task that receives secrets is
+// drawn in red with their names; an edge into a task whose trigger rule is
+// not all_success carries the rule's name.
+#include "compiler/driver/Graph.h"
+
+#include "compiler/diag/DiagnosticEngine.h"
+#include "compiler/diag/Render.h"
+#include "compiler/sema/Sema.h"
+#include "compiler/source/Source.h"
+#include "compiler/support/Units.h"
+#include "compiler/syntax/Parse.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace wfc::driver {
+namespace {
+
+// The secrets whose values reach a task (through its env, where they belong,
+// or anywhere else, which secret-leak reports).
+std::vector<std::string> secretsOf(const ir::Program &p, const ir::Task &task) {
+  std::set<std::string> names;
+  std::vector<ir::ExprId> work;
+  for (const ir::EnvVar &var : task.env)
+    work.push_back(var.value);
+  if (task.run)
+    llvm::append_range(work, task.run->argv);
+  for (ir::ExprId id : {task.description, task.workdir, task.when})
+    if (id)
+      work.push_back(id);
+  while (!work.empty()) {
+    ir::ExprId id = work.back();
+    work.pop_back();
+    const ir::Expr &e = p.expr(id);
+    switch (e.kind) {
+    case ir::ExprKind::SecretRef:
+      names.insert(p.secrets[e.a].name);
+      break;
+    case ir::ExprKind::Via:
+    case ir::ExprKind::Unary:
+      work.push_back(ir::ExprId(e.a));
+      break;
+    case ir::ExprKind::Binary:
+      work.push_back(ir::ExprId(e.a));
+      work.push_back(ir::ExprId(e.b));
+      break;
+    default:
+      llvm::append_range(work, p.operandsOf(e));
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+std::string detail(const ir::Task &task) {
+  std::string out = task.timeoutMs ? "timeout " + formatDuration(*task.timeoutMs) : "no timeout";
+  if (task.retry.attempts > 1)
+    out += fmt::format(", {} attempts", task.retry.attempts);
+  return out;
+}
+
+std::string dotQuote(llvm::StringRef text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+void writeDot(llvm::raw_ostream &os, const ir::Program &p) {
+  os << "digraph " << dotQuote(p.pipeline.name) << " {\n";
+  os << "  rankdir=LR;\n";
+  os << "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
+  os << "  edge [fontname=\"Helvetica\", fontsize=10];\n";
+  for (const ir::Task &task : p.tasks) {
+    std::vector<std::string> secrets = secretsOf(p, task);
+    os << "  " << dotQuote(task.name) << " [label=\"";
+    for (char c : task.name)
+      os << (c == '"' ? "\\\"" : std::string(1, c));
+    os << "\\n" << detail(task);
+    if (!secrets.empty())
+      os << "\\nsecrets: " << fmt::format("{}", fmt::join(secrets, ", "));
+    os << "\"";
+    if (!secrets.empty())
+      os << ", color=\"#b03030\", fontcolor=\"#b03030\", penwidth=2";
+    os << "];\n";
+  }
+  for (const ir::Task &task : p.tasks) {
+    for (const ir::Dependency &dep : task.after) {
+      os << "  " << dotQuote(p.task(dep.task).name) << " -> " << dotQuote(task.name);
+      if (task.trigger != ir::Trigger::AllSuccess)
+        os << " [label=\"" << ir::spelling(task.trigger) << "\", style=dashed]";
+      os << ";\n";
+    }
+  }
+  os << "}\n";
+}
+
+std::string mermaidText(llvm::StringRef text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"')
+      out += "#quot;";
+    else if (c == '<')
+      out += "#lt;";
+    else if (c == '>')
+      out += "#gt;";
+    else
+      out += c;
+  }
+  return out;
+}
+
+void writeMermaid(llvm::raw_ostream &os, const ir::Program &p) {
+  os << "flowchart LR\n";
+  bool anySecret = false;
+  for (size_t i = 0; i < p.tasks.size(); ++i) {
+    const ir::Task &task = p.tasks[i];
+    std::vector<std::string> secrets = secretsOf(p, task);
+    os << "  t" << i << "[\"" << mermaidText(task.name) << "<br/>" << detail(task);
+    if (!secrets.empty())
+      os << "<br/>secrets: " << mermaidText(fmt::format("{}", fmt::join(secrets, ", ")));
+    os << "\"]";
+    if (!secrets.empty()) {
+      os << ":::secret";
+      anySecret = true;
+    }
+    os << '\n';
+  }
+  for (size_t i = 0; i < p.tasks.size(); ++i) {
+    const ir::Task &task = p.tasks[i];
+    for (const ir::Dependency &dep : task.after) {
+      os << "  t" << dep.task.index();
+      if (task.trigger != ir::Trigger::AllSuccess)
+        os << " -. " << ir::spelling(task.trigger) << " .->";
+      else
+        os << " -->";
+      os << " t" << i << '\n';
+    }
+  }
+  if (anySecret)
+    os << "  classDef secret stroke:#b03030,stroke-width:2px,color:#b03030\n";
+}
+
+} // namespace
+
+int runGraph(const GraphOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
+  llvm::SourceMgr sm;
+  ast::Context ctx;
+  DiagnosticEngine diags;
+  std::optional<unsigned> buffer = loadSource({options.input, options.input}, sm, diags);
+  std::unique_ptr<ir::Program> program;
+  if (buffer) {
+    const ast::File *file = parse(sm, *buffer, ctx, diags);
+    if (!diags.hasErrors()) {
+      SemaOptions semaOptions;
+      semaOptions.stdlibDir = options.stdlibDir;
+      program = analyze(*file, sm, ctx, diags, semaOptions);
+    }
+  }
+  if (diags.hasErrors()) {
+    renderText(err, sm, diags.diagnostics(), useColor(options.color, 2));
+    return diags.hasErrorsIn(DiagGroup::Input) ? 2 : 1;
+  }
+  if (options.format == GraphFormat::Dot)
+    writeDot(out, *program);
+  else
+    writeMermaid(out, *program);
+  return 0;
+}
+
+} // namespace wfc::driver

@@ -1,0 +1,208 @@
+// SARIF 2.1.0 output, as GitHub code scanning accepts it.
+#include "compiler/driver/Sarif.h"
+
+#include "compiler/diag/Render.h"
+#include "compiler/diag/RuleDocs.h"
+
+#include "wfc/Config.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace wfc::driver {
+namespace {
+
+const char kSrcRoot[] = "%SRCROOT%";
+
+std::string percentEncode(llvm::StringRef path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (llvm::isAlnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
+}
+
+// SARIF counts columns in UTF-16 code units by default.
+unsigned utf16Column(const llvm::SourceMgr &sm, llvm::SMLoc loc) {
+  if (!loc.isValid())
+    return 0;
+  auto [line, column] = sm.getLineAndColumn(loc);
+  llvm::StringRef prefix(loc.getPointer() - (column - 1), column - 1);
+  unsigned units = 0;
+  for (size_t i = 0; i < prefix.size();) {
+    unsigned char c = prefix[i];
+    unsigned length = c < 0x80 ? 1 : llvm::getNumBytesForUTF8(c);
+    units += length == 4 ? 2 : 1;
+    i += std::max(1u, length);
+  }
+  return units + 1;
+}
+
+llvm::json::Object region(const llvm::SourceMgr &sm, llvm::SMRange range) {
+  Location where = locate(sm, range);
+  llvm::SMLoc end = range.End.isValid() && range.End.getPointer() > range.Start.getPointer()
+                        ? range.End
+                        : llvm::SMLoc::getFromPointer(range.Start.getPointer() + 1);
+  return llvm::json::Object{{"startLine", where.line},
+                            {"startColumn", utf16Column(sm, range.Start)},
+                            {"endLine", where.endLine},
+                            {"endColumn", utf16Column(sm, end)}};
+}
+
+class SarifWriter {
+public:
+  explicit SarifWriter(std::string root) : root_(std::move(root)) {}
+
+  llvm::json::Object artifact(const std::string &file) {
+    llvm::SmallString<256> absolute(file);
+    llvm::sys::fs::make_absolute(absolute);
+    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+    llvm::StringRef relative = absolute;
+    if (relative.consume_front(root_) && relative.consume_front("/"))
+      return llvm::json::Object{{"uri", percentEncode(relative)}, {"uriBaseId", kSrcRoot}};
+    return llvm::json::Object{{"uri", "file://" + percentEncode(absolute)}};
+  }
+
+  llvm::json::Object location(const llvm::SourceMgr &sm, llvm::SMRange range,
+                              const std::string &file) {
+    Location where = locate(sm, range);
+    llvm::json::Object physical{{"artifactLocation", artifact(where.hasPosition() ? where.file : file)}};
+    if (where.hasPosition())
+      physical["region"] = region(sm, range);
+    return llvm::json::Object{{"physicalLocation", std::move(physical)}};
+  }
+
+  // Stable across unrelated edits: the rule and the text of the line, then
+  // which occurrence of that pair in the file it is.
+  std::string fingerprint(const llvm::SourceMgr &sm, const Diagnostic &diag,
+                          const std::string &file) {
+    std::string line;
+    if (diag.range.Start.isValid()) {
+      auto [lineNo, column] = sm.getLineAndColumn(diag.range.Start);
+      const char *start = diag.range.Start.getPointer() - (column - 1);
+      const char *end = start;
+      const char *bufferEnd = sm.getMemoryBuffer(sm.FindBufferContainingLoc(diag.range.Start))
+                                  ->getBufferEnd();
+      while (end < bufferEnd && *end != '\n')
+        ++end;
+      for (llvm::StringRef word : llvm::split(llvm::StringRef(start, end - start), ' '))
+        if (!word.trim().empty())
+          line += word.trim().str() + " ";
+    }
+    uint64_t hash = llvm::xxHash64(diag.ruleId().str() + '\0' + line);
+    std::string key = file + '\0' + std::to_string(hash);
+    return fmt::format("{:016x}:{}", hash, ++occurrences_[key]);
+  }
+
+  llvm::json::Object result(const llvm::SourceMgr &sm, const Diagnostic &diag, size_t ruleIndex) {
+    std::string file = locate(sm, diag).file;
+    llvm::json::Array related;
+    int id = 0;
+    for (const DiagNote &note : diag.notes) {
+      llvm::json::Object loc = location(sm, note.range, file);
+      loc["id"] = id++;
+      loc["message"] = llvm::json::Object{{"text", printable(note.message)}};
+      related.push_back(std::move(loc));
+    }
+    llvm::json::Object out{
+        {"ruleId", diag.ruleId()},
+        {"ruleIndex", static_cast<int64_t>(ruleIndex)},
+        {"level", diag.severity == Severity::Note ? "note" : severityName(diag.severity)},
+        {"message", llvm::json::Object{{"text", printable(diag.message)}}},
+        {"locations", llvm::json::Array{location(sm, diag.range, file)}},
+        {"partialFingerprints",
+         llvm::json::Object{{"primaryLocationLineHash", fingerprint(sm, diag, file)}}},
+    };
+    if (!related.empty())
+      out["relatedLocations"] = std::move(related);
+    return out;
+  }
+
+private:
+  std::string root_;
+  std::map<std::string, unsigned> occurrences_;
+};
+
+llvm::json::Object rule(const DiagKindInfo &kind) {
+  std::optional<RuleDoc> doc = findRuleDoc(kind.id);
+  std::string summary = doc ? doc->summary.str() : kind.id.str();
+  std::string text = doc ? doc->text.str() : summary;
+  // The rule's name, as SARIF wants it: MissingTimeout.
+  std::string name;
+  for (llvm::StringRef part : llvm::split(kind.id, '-'))
+    if (!part.empty())
+      name += llvm::toUpper(part[0]) + part.drop_front().str();
+  return llvm::json::Object{
+      {"id", kind.id},
+      {"name", name},
+      {"shortDescription", llvm::json::Object{{"text", summary}}},
+      {"fullDescription", llvm::json::Object{{"text", summary}}},
+      {"help", llvm::json::Object{{"text", text}, {"markdown", text}}},
+      {"defaultConfiguration",
+       llvm::json::Object{{"level", severityName(kind.severity)}}},
+  };
+}
+
+} // namespace
+
+std::string repositoryRoot() {
+  llvm::SmallString<256> dir;
+  llvm::sys::fs::current_path(dir);
+  llvm::SmallString<256> cwd(dir);
+  while (!dir.empty()) {
+    llvm::SmallString<256> git(dir);
+    llvm::sys::path::append(git, ".git");
+    if (llvm::sys::fs::exists(git))
+      return std::string(dir);
+    llvm::StringRef parent = llvm::sys::path::parent_path(dir);
+    if (parent == dir)
+      break;
+    dir = parent;
+  }
+  return std::string(cwd);
+}
+
+void writeSarif(llvm::raw_ostream &os, const std::vector<FileReport> &reports,
+                const std::string &root) {
+  llvm::json::Array rules;
+  llvm::ArrayRef<DiagKindInfo> kinds = allDiagKinds();
+  for (const DiagKindInfo &kind : kinds)
+    rules.push_back(rule(kind));
+  SarifWriter writer(root);
+  llvm::json::Array results;
+  for (const FileReport &report : reports)
+    for (const Diagnostic &diag : report.diags)
+      results.push_back(writer.result(*report.sm, diag, static_cast<size_t>(diag.kind)));
+  llvm::json::Object run{
+      {"tool",
+       llvm::json::Object{{"driver",
+                           llvm::json::Object{{"name", "wfc"},
+                                              {"version", WFC_VERSION},
+                                              {"semanticVersion", WFC_VERSION},
+                                              {"rules", std::move(rules)}}}}},
+      {"originalUriBaseIds",
+       llvm::json::Object{{kSrcRoot, llvm::json::Object{{"uri", "file://" + percentEncode(root) + "/"}}}}},
+      {"columnKind", "utf16CodeUnits"},
+      {"results", std::move(results)},
+  };
+  llvm::json::Object log{
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs", llvm::json::Array{std::move(run)}},
+  };
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(log))) << '\n';
+}
+
+} // namespace wfc::driver
