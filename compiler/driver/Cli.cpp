@@ -57,7 +57,7 @@ cl::opt<ColorMode> kColor(
 cl::opt<DumpKind> kDump(
     "dump", cl::desc("Print an internal form instead of the summary (for tests)"),
     cl::init(DumpKind::None),
-    cl::values(clEnumValN(DumpKind::Ast, "ast", "the syntax tree of each file"),
+    cl::values(clEnumValN(DumpKind::Ast, "ast", "the syntax tree of each file (parse only)"),
                clEnumValN(DumpKind::Ir, "ir", "the typed IR of each pipeline")),
     cl::sub(kCheck), cl::cat(kOutputCategory));
 
