@@ -34,10 +34,10 @@ templateCall : path+=ident ('.' path+=ident)* '(' args=argList? ')' ;
 
 templateDecl  : 'template' name=ident
                 '(' (params+=templateParam (',' params+=templateParam)* ','?)? ')' body=block ;
-templateParam : name=ident ':' type=typeExpr ('=' value=expr)? ;
+templateParam : name=IDENT ':' type=typeExpr ('=' value=expr)? ;
 
 // Only tasks (and nested loops) may appear in a loop body.
-forDecl  : 'for' var=ident 'in' iterable=expr '{' body+=forItem* '}' ;
+forDecl  : 'for' var=IDENT 'in' iterable=expr '{' body+=forItem* '}' ;
 forItem  : task=taskDecl | loop=forDecl ;
 
 // ---------------------------------------------------------------------------
@@ -88,7 +88,7 @@ expr
 
 primary
   : value=literal                                             # literalPrimary
-  | name=ident                                                # namePrimary
+  | name=IDENT                                                # namePrimary
   | '(' value=expr ')'                                        # parenPrimary
   | '[' (elements+=expr (',' elements+=expr)* ','?)? ']'      # listPrimary
   | '{' (entries+=mapEntry (','? entries+=mapEntry)* ','?)? '}'   # mapPrimary
@@ -112,8 +112,11 @@ literal
   | 'false'
   ;
 
-// Keywords are reserved only where a declaration starts: `param environment`,
-// `params.environment` and `run.environment` all use them as plain names.
+// Keywords may name declarations and members (`param environment`,
+// `params.environment`, `run.environment`), but not what an expression, a
+// block field, a loop variable or a template parameter calls by bare name:
+// there a declaration keyword starts the next declaration, which is how a
+// missing '}' is found.
 ident
   : IDENT
   | 'import' | 'as' | 'pipeline' | 'param' | 'secret' | 'environment'
@@ -169,9 +172,9 @@ DURATION : (DIGITS ('ms' | 's' | 'm' | 'h' | 'd'))+ ;
 SIZE     : DIGITS ('B' | 'KB' | 'MB' | 'GB' | 'TB' | 'KiB' | 'MiB' | 'GiB' | 'TiB') ;
 FLOAT    : DIGITS '.' DIGITS ;
 INT      : DIGITS ;
-// A number glued to a name that is no unit (`10mins`, `3x`): one token, so
-// that the error names the whole thing.
-BAD_NUMBER : DIGITS [a-zA-Z_] [a-zA-Z0-9_]* ;
+// A number glued to a name that is no unit (`10mins`, `3x`, `1.5s`): one
+// token, so that the error names the whole thing.
+BAD_NUMBER : DIGITS ('.' DIGITS)? [a-zA-Z_] [a-zA-Z0-9_]* ;
 
 IDENT : [a-zA-Z_] [a-zA-Z0-9_]* ;
 

@@ -1,8 +1,10 @@
 // The static validator: checks that run over the typed IR of a pipeline.
 #pragma once
 
+#include "compiler/ast/Ast.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/ir/Ir.h"
+#include "compiler/ir/TaskGraph.h"
 
 #include "llvm/Support/SourceMgr.h"
 
@@ -18,9 +20,15 @@ struct CheckPolicy {
 
 struct CheckContext {
   const ir::Program &program;
+  const ir::TaskGraph &graph;
+  // Every source file the pipeline was built from: the entry file first,
+  // then its imports (for checks that read the source, like hardcoded-secret).
+  llvm::ArrayRef<const ast::File *> files;
   const llvm::SourceMgr &sm;
   DiagnosticEngine &diags;
   const CheckPolicy &policy;
+  // True when the task graph has no cycle: path analyses may run.
+  bool acyclic = true;
 };
 
 // Runs every check of Checks.def.

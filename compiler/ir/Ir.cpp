@@ -287,6 +287,15 @@ std::optional<Value> foldBinary(BinaryOp op, const Value &l, const Value &r) {
         return std::nullopt;
       return v;
     }
+    if (l.kind == K::Int && (r.kind == K::Duration || r.kind == K::Size)) {
+      Value v = r;
+      if (__builtin_mul_overflow(l.integer, r.integer, &v.integer))
+        return std::nullopt;
+      return v;
+    }
+    if (l.kind == K::Float || r.kind == K::Float)
+      return Value::float_((l.kind == K::Float ? l.real : double(l.integer)) *
+                           (r.kind == K::Float ? r.real : double(r.integer)));
     return std::nullopt;
   case BinaryOp::Div:
   case BinaryOp::Mod:
@@ -304,16 +313,27 @@ std::optional<Value> foldBinary(BinaryOp op, const Value &l, const Value &r) {
 } // namespace
 
 std::optional<Value> Program::constant(ExprId id) const {
+  return evaluate(id, [](const Expr &) -> std::optional<Value> { return std::nullopt; });
+}
+
+std::optional<Value>
+Program::evaluate(ExprId id, llvm::function_ref<std::optional<Value>(const Expr &)> leaf) const {
   if (!id.valid())
     return std::nullopt;
   const Expr &e = expr(id);
+  auto sub = [&](ExprId operand) { return evaluate(operand, leaf); };
   switch (e.kind) {
   case ExprKind::Const:
     return values[e.a];
   case ExprKind::Via:
-    return constant(ExprId(e.a));
+    return sub(ExprId(e.a));
+  case ExprKind::ParamRef:
+  case ExprKind::SecretRef:
+  case ExprKind::OutputRef:
+  case ExprKind::RunEnvironment:
+    return leaf(e);
   case ExprKind::Unary: {
-    std::optional<Value> v = constant(ExprId(e.a));
+    std::optional<Value> v = sub(ExprId(e.a));
     if (!v)
       return std::nullopt;
     if (static_cast<UnaryOp>(e.op) == UnaryOp::Not)
@@ -326,23 +346,33 @@ std::optional<Value> Program::constant(ExprId id) const {
     return v;
   }
   case ExprKind::Binary: {
-    std::optional<Value> l = constant(ExprId(e.a));
-    std::optional<Value> r = constant(ExprId(e.b));
+    BinaryOp op = static_cast<BinaryOp>(e.op);
+    std::optional<Value> l = sub(ExprId(e.a));
+    // && and || decide on one side when it is enough.
+    if (op == BinaryOp::And && l && !l->integer)
+      return Value::bool_(false);
+    if (op == BinaryOp::Or && l && l->integer)
+      return Value::bool_(true);
+    std::optional<Value> r = sub(ExprId(e.b));
+    if (op == BinaryOp::And && r && !r->integer)
+      return Value::bool_(false);
+    if (op == BinaryOp::Or && r && r->integer)
+      return Value::bool_(true);
     if (!l || !r)
       return std::nullopt;
-    return foldBinary(static_cast<BinaryOp>(e.op), *l, *r);
+    return foldBinary(op, *l, *r);
   }
   case ExprKind::Conditional: {
     llvm::ArrayRef<ExprId> ops = operandsOf(e);
-    std::optional<Value> c = constant(ops[0]);
+    std::optional<Value> c = sub(ops[0]);
     if (!c)
       return std::nullopt;
-    return constant(c->integer ? ops[1] : ops[2]);
+    return sub(c->integer ? ops[1] : ops[2]);
   }
   case ExprKind::Concat: {
     std::string text;
     for (ExprId part : operandsOf(e)) {
-      std::optional<Value> v = constant(part);
+      std::optional<Value> v = sub(part);
       if (!v)
         return std::nullopt;
       text += v->asText();
@@ -352,16 +382,17 @@ std::optional<Value> Program::constant(ExprId id) const {
   case ExprKind::List: {
     std::vector<Value> items;
     for (ExprId item : operandsOf(e)) {
-      std::optional<Value> v = constant(item);
+      std::optional<Value> v = sub(item);
       if (!v)
         return std::nullopt;
       items.push_back(std::move(*v));
     }
     return Value::list(std::move(items));
   }
-  default:
+  case ExprKind::Error:
     return std::nullopt;
   }
+  return std::nullopt;
 }
 
 TaskId Program::findTask(llvm::StringRef name) const {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SMLoc.h"
@@ -306,6 +307,10 @@ struct Program {
   // The constant an expression folds to, looking through Via; none if it
   // depends on the run (params, outputs, secrets, run.environment).
   std::optional<Value> constant(ExprId id) const;
+  // Evaluates with `leaf` giving the values of params, secrets, outputs and
+  // run.environment (none: unknown, and so is every value built from it).
+  std::optional<Value>
+  evaluate(ExprId id, llvm::function_ref<std::optional<Value>(const Expr &)> leaf) const;
   TaskId findTask(llvm::StringRef name) const;
 };
 

@@ -163,17 +163,31 @@ bool Sema::expectType(ExprId id, TypeId expected, StringRef what) {
   TypeId actual = typeOf(id);
   if (types.assignable(actual, expected))
     return true;
-  // A string fits an enum when it is known and one of the enum's values.
-  if (types.kind(expected) == TypeKind::Enum && types.kind(actual) == TypeKind::String) {
+  // A string fits an enum when it is known and one of the enum's values; a
+  // list of strings fits a list of an enum the same way, item by item.
+  TypeId enumType = expected;
+  bool isList = false;
+  if (types.kind(expected) == TypeKind::List && types.kind(actual) == TypeKind::List &&
+      types.kind(types.info(expected).element) == TypeKind::Enum &&
+      types.kind(types.info(actual).element) == TypeKind::String) {
+    enumType = types.info(expected).element;
+    isList = true;
+  }
+  if (types.kind(enumType) == TypeKind::Enum &&
+      (isList || types.kind(actual) == TypeKind::String)) {
     if (std::optional<Value> value = program_->constant(id)) {
-      const std::vector<std::string> &values = types.info(expected).enumValues;
-      if (llvm::is_contained(values, value->text))
+      const std::vector<std::string> &values = types.info(enumType).enumValues;
+      std::vector<Value> items = isList ? value->items : std::vector<Value>{*value};
+      auto stray = llvm::find_if(
+          items, [&](const Value &item) { return !llvm::is_contained(values, item.text); });
+      if (stray == items.end())
         return true;
       std::string allowed;
       for (const std::string &v : values)
         allowed += (allowed.empty() ? "" : ", ") + quoteString(v);
-      diags_.report(DiagKind::InvalidValue, program_->expr(id).range, what, "one of " + allowed,
-                    value->spelling());
+      diags_.report(DiagKind::InvalidValue, program_->expr(id).range, what,
+                    (isList ? "a list of " : "") + std::string("one of ") + allowed,
+                    stray->spelling());
       return false;
     }
   }
@@ -475,6 +489,8 @@ ExprId Sema::lower(const ast::Expr *expr, const Scope &scope) {
           type = types.float_();
         else if ((lk == TypeKind::Duration || lk == TypeKind::Size) && rk == TypeKind::Int)
           type = lt;
+        else if (lk == TypeKind::Int && (rk == TypeKind::Duration || rk == TypeKind::Size))
+          type = rt;
         else
           wanted = "two numbers, or a duration or size and an int";
         break;

@@ -54,8 +54,17 @@ std::unique_ptr<ir::Program> Sema::run(const ast::File &file) {
 
 std::unique_ptr<ir::Program> analyze(const ast::File &file, llvm::SourceMgr &sm,
                                      ast::Context &ctx, DiagnosticEngine &diags,
-                                     const SemaOptions &options) {
-  return sema::Sema(sm, ctx, diags, options).run(file);
+                                     const SemaOptions &options,
+                                     std::vector<const ast::File *> *files) {
+  sema::Sema sema(sm, ctx, diags, options);
+  std::unique_ptr<ir::Program> program = sema.run(file);
+  if (files) {
+    files->push_back(&file);
+    for (const auto &entry : sema.modules_)
+      if (entry.second->file != &file)
+        files->push_back(entry.second->file);
+  }
+  return program;
 }
 
 } // namespace wfc

@@ -67,6 +67,7 @@ private:
   // One parser per level of strings nested in interpolations.
   std::vector<std::unique_ptr<InterpolationParser>> interpolationParsers_;
   unsigned activeInterpolations_ = 0;
+  bool depthReported_ = false;
 };
 
 } // namespace wfc::syntax

@@ -69,6 +69,25 @@ std::optional<uint64_t> parseUnsigned(llvm::StringRef digits) {
   return value;
 }
 
+// True when a duration's units strictly descend: 1h30m yes, 30s1h and 1h1h no.
+bool unitsDescend(llvm::StringRef text) {
+  int last = 5;
+  for (size_t i = 0; i < text.size();) {
+    while (i < text.size() && (llvm::isDigit(text[i]) || text[i] == '_'))
+      ++i;
+    int rank = text.substr(i).startswith("ms") ? 0
+               : text[i] == 's'                ? 1
+               : text[i] == 'm'                ? 2
+               : text[i] == 'h'                ? 3
+                                               : 4;
+    i += rank == 0 ? 2 : 1;
+    if (rank >= last)
+      return false;
+    last = rank;
+  }
+  return true;
+}
+
 std::optional<uint64_t> unitBytes(llvm::StringRef unit) {
   static const std::pair<const char *, uint64_t> kUnits[] = {
       {"B", 1},           {"KB", 1000},       {"MB", 1000'000},  {"GB", 1000'000'000},
@@ -88,8 +107,13 @@ const ast::Expr *AstBuilder::buildExpr(WfParser::ExprContext *ctx, unsigned dept
   if (!ctx)
     return error({});
   llvm::SMRange range = file_.range(ctx);
+  if (depth == 0)
+    depthReported_ = false;
   if (depth > kMaxExprDepth) {
-    file_.diags.report(DiagKind::SyntaxNestingTooDeep, range, "expressions", kMaxExprDepthText);
+    // One report an expression, however many branches reach the limit.
+    if (!depthReported_)
+      file_.diags.report(DiagKind::SyntaxNestingTooDeep, range, "expressions", kMaxExprDepthText);
+    depthReported_ = true;
     return error(range);
   }
   auto sub = [&](WfParser::ExprContext *e) { return buildExpr(e, depth + 1); };
@@ -203,6 +227,12 @@ const ast::Expr *AstBuilder::buildNumber(const antlr4::Token *token) {
   case WfParser::FLOAT:
     return ctx_.make<ast::FloatExpr>(range, std::strtod(withoutUnderscores(text).c_str(), nullptr));
   case WfParser::DURATION: {
+    if (!unitsDescend(text)) {
+      file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text,
+                         "a duration's units go from the largest to the smallest, each once, "
+                         "as in 1h30m");
+      return error(range);
+    }
     std::optional<int64_t> millis = parseDuration(std::string_view(text.data(), text.size()));
     if (!millis)
       return tooLarge("duration");
@@ -218,7 +248,16 @@ const ast::Expr *AstBuilder::buildNumber(const antlr4::Token *token) {
   }
   case WfParser::BAD_NUMBER: {
     auto [digits, unit] = splitNumber(text);
-    file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text, unit);
+    if (unit.startswith(".")) {
+      file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text,
+                         "durations and sizes are whole numbers of their unit (write 1500ms, "
+                         "not 1.5s)");
+      return error(range);
+    }
+    file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text,
+                       fmt::format("unknown unit '{}' (durations: ms s m h d; sizes: B KB MB GB "
+                                   "TB KiB MiB GiB TiB)",
+                                   unit));
     return error(range);
   }
   default:

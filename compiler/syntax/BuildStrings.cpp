@@ -120,7 +120,9 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
         --end;
       content = content.substr(0, end - begin);
     }
-    indent = commonIndent(content);
+    // Indentation is the layout of a multi-line string, not its text.
+    if (content.contains('\n'))
+      indent = commonIndent(content);
   }
 
   std::vector<ast::StringPart> parts;

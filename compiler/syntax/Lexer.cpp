@@ -133,8 +133,12 @@ public:
     };
     consider(WfLexer::DURATION, duration(p));
     consider(WfLexer::SIZE, size(afterDigits));
-    if (at(afterDigits) == '.' && isDigit(at(afterDigits + 1)))
-      consider(WfLexer::FLOAT, digits(afterDigits + 1));
+    if (at(afterDigits) == '.' && isDigit(at(afterDigits + 1))) {
+      uint32_t fraction = digits(afterDigits + 1);
+      consider(WfLexer::FLOAT, fraction);
+      if (isIdentStart(at(fraction)))
+        consider(WfLexer::BAD_NUMBER, identTail(fraction));
+    }
     if (isIdentStart(at(afterDigits)))
       consider(WfLexer::BAD_NUMBER, identTail(afterDigits));
     return best;
@@ -215,10 +219,12 @@ public:
         continue;
       }
       if (n == '{') {
-        uint32_t close = interpolation(q, depth);
-        if (close == 0)
-          return unterminated(openInterpolation(q + 2, depth));
-        q = close;
+        // One scan says both where the interpolation's text runs to and
+        // whether a '}' closes it (scanning twice is exponential in nesting).
+        uint32_t run = interpolationText(q + 2, depth);
+        if (at(run) != '}')
+          return unterminated(run);
+        q = run + 1;
         continue;
       }
       if (n == '\\') {
@@ -231,18 +237,21 @@ public:
     }
   }
 
-  // INTERP_CHAR* from `p`: where a run of interpolation text that never
-  // closes ends (at its '}', a newline, or what cannot be an INTERP_CHAR).
-  uint32_t openInterpolation(uint32_t p, unsigned depth) const {
+  // INTERP_CHAR* from `p`, greedy: where the run of interpolation text stops
+  // (at a '}', a newline, the end, or what cannot be an INTERP_CHAR).
+  uint32_t interpolationText(uint32_t p, unsigned depth) const {
+    if (depth >= kMaxStringNesting)
+      return p;
     while (has(p)) {
       char c = s_[p];
       if (c == '}' || isNewline(c))
         return p;
       if (c == '{') {
-        uint32_t close = braced(p, depth + 1);
-        if (close == 0)
+        // '{' INTERP_CHAR* '}'
+        uint32_t run = interpolationText(p + 1, depth + 1);
+        if (at(run) != '}')
           return p;
-        p = close;
+        p = run + 1;
         continue;
       }
       if (c == '"') {
@@ -258,35 +267,9 @@ public:
   }
 
   // '${' INTERP_CHAR* '}' at `p`: one past the '}', or 0.
-  uint32_t interpolation(uint32_t p, unsigned depth) const { return braced(p + 1, depth); }
-
-  // '{' INTERP_CHAR* '}' at `p`, where INTERP_CHAR : STRING | braced | ~["{}\r\n].
-  uint32_t braced(uint32_t p, unsigned depth) const {
-    if (depth >= kMaxStringNesting)
-      return 0;
-    uint32_t q = p + 1;
-    while (has(q)) {
-      char c = s_[q];
-      if (c == '}')
-        return q + 1;
-      if (isNewline(c))
-        return 0;
-      if (c == '{') {
-        q = braced(q, depth + 1);
-        if (q == 0)
-          return 0;
-        continue;
-      }
-      if (c == '"') {
-        TokenSpan inner = nestedString(q, depth + 1);
-        if (inner.type != WfLexer::STRING)
-          return 0;
-        q = inner.end;
-        continue;
-      }
-      ++q;
-    }
-    return 0;
+  uint32_t interpolation(uint32_t p, unsigned depth) const {
+    uint32_t run = interpolationText(p + 2, depth);
+    return at(run) == '}' ? run + 1 : 0;
   }
 
 private:
