@@ -5,6 +5,7 @@
 // not all_success carries the rule's name.
 #include "compiler/driver/Graph.h"
 
+#include "compiler/checks/CriticalPath.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/diag/Render.h"
 #include "compiler/sema/Sema.h"
@@ -71,9 +72,36 @@ std::string dotQuote(llvm::StringRef text) {
   return out + "\"";
 }
 
+// The tasks and edges of the worst-case critical path (empty with a cycle).
+struct Critical {
+  std::vector<bool> task;
+  std::set<std::pair<uint32_t, uint32_t>> edge;
+  int64_t totalMs = 0;
+};
+
+Critical criticalOf(const ir::Program &p) {
+  Critical critical;
+  critical.task.assign(p.tasks.size(), false);
+  ir::TaskGraph graph(p);
+  if (!graph.cycles().empty() || p.tasks.empty())
+    return critical;
+  CriticalPath path = criticalPath(p, graph);
+  critical.totalMs = path.totalMs;
+  for (size_t i = 0; i < path.tasks.size(); ++i) {
+    critical.task[path.tasks[i]] = true;
+    if (i > 0)
+      critical.edge.insert({path.tasks[i - 1], path.tasks[i]});
+  }
+  return critical;
+}
+
 void writeDot(llvm::raw_ostream &os, const ir::Program &p) {
+  Critical critical = criticalOf(p);
   os << "digraph " << dotQuote(p.pipeline.name) << " {\n";
   os << "  rankdir=LR;\n";
+  if (critical.totalMs)
+    os << "  label=\"critical path (bold): " << formatDuration(critical.totalMs)
+       << " in the worst case\"; labelloc=b;\n";
   os << "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n";
   os << "  edge [fontname=\"Helvetica\", fontsize=10];\n";
   for (const ir::Task &task : p.tasks) {
@@ -86,14 +114,24 @@ void writeDot(llvm::raw_ostream &os, const ir::Program &p) {
       os << "\\nsecrets: " << fmt::format("{}", fmt::join(secrets, ", "));
     os << "\"";
     if (!secrets.empty())
-      os << ", color=\"#b03030\", fontcolor=\"#b03030\", penwidth=2";
+      os << ", color=\"#b03030\", fontcolor=\"#b03030\"";
+    if (critical.task[&task - p.tasks.data()])
+      os << ", penwidth=3, style=\"rounded,bold\"";
+    else if (!secrets.empty())
+      os << ", penwidth=2";
     os << "];\n";
   }
   for (const ir::Task &task : p.tasks) {
+    uint32_t to = static_cast<uint32_t>(&task - p.tasks.data());
     for (const ir::Dependency &dep : task.after) {
       os << "  " << dotQuote(p.task(dep.task).name) << " -> " << dotQuote(task.name);
+      std::vector<std::string> attrs;
       if (task.trigger != ir::Trigger::AllSuccess)
-        os << " [label=\"" << ir::spelling(task.trigger) << "\", style=dashed]";
+        attrs.push_back("label=\"" + ir::spelling(task.trigger).str() + "\", style=dashed");
+      if (critical.edge.count({dep.task.index(), to}))
+        attrs.push_back("penwidth=3");
+      if (!attrs.empty())
+        os << " [" << fmt::format("{}", fmt::join(attrs, ", ")) << "]";
       os << ";\n";
     }
   }
@@ -116,6 +154,7 @@ std::string mermaidText(llvm::StringRef text) {
 }
 
 void writeMermaid(llvm::raw_ostream &os, const ir::Program &p) {
+  Critical critical = criticalOf(p);
   os << "flowchart LR\n";
   bool anySecret = false;
   for (size_t i = 0; i < p.tasks.size(); ++i) {
@@ -128,9 +167,14 @@ void writeMermaid(llvm::raw_ostream &os, const ir::Program &p) {
     if (!secrets.empty()) {
       os << ":::secret";
       anySecret = true;
+    } else if (critical.task[i]) {
+      os << ":::critical";
     }
     os << '\n';
   }
+  // Mermaid styles links by their order of appearance.
+  size_t link = 0;
+  std::vector<size_t> criticalLinks;
   for (size_t i = 0; i < p.tasks.size(); ++i) {
     const ir::Task &task = p.tasks[i];
     for (const ir::Dependency &dep : task.after) {
@@ -140,10 +184,19 @@ void writeMermaid(llvm::raw_ostream &os, const ir::Program &p) {
       else
         os << " -->";
       os << " t" << i << '\n';
+      if (critical.edge.count({dep.task.index(), static_cast<uint32_t>(i)}))
+        criticalLinks.push_back(link);
+      ++link;
     }
   }
   if (anySecret)
     os << "  classDef secret stroke:#b03030,stroke-width:2px,color:#b03030\n";
+  if (critical.totalMs) {
+    os << "  classDef critical stroke-width:4px\n";
+    if (!criticalLinks.empty())
+      os << "  linkStyle " << fmt::format("{}", fmt::join(criticalLinks, ",")) << " stroke-width:4px\n";
+    os << "  %% critical path: " << formatDuration(critical.totalMs) << " in the worst case\n";
+  }
 }
 
 } // namespace
