@@ -1,7 +1,7 @@
 // A stable text form of the AST for tests: `wfc check --dump=ast`.
 #include "compiler/ast/AstDump.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // The worst case of a run along the longest path of the task graph.
 #include "compiler/checks/CriticalPath.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include <fmt/format.h>
 

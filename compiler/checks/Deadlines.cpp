@@ -2,7 +2,7 @@
 #include "compiler/checks/Checks.h"
 #include "compiler/checks/CriticalPath.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 namespace wfc::checks {
 

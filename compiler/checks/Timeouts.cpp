@@ -1,7 +1,7 @@
 // Timeouts: every task needs one, within the deadline and the policies.
 #include "compiler/checks/Checks.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 namespace wfc::checks {
 namespace {

@@ -2,7 +2,7 @@
 #include "compiler/config/Config.h"
 
 #include "compiler/source/Source.h"
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"

@@ -10,7 +10,7 @@
 #include "compiler/diag/Render.h"
 #include "compiler/sema/Sema.h"
 #include "compiler/source/Source.h"
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 #include "compiler/syntax/Parse.h"
 
 #include <fmt/format.h>

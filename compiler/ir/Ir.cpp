@@ -1,7 +1,7 @@
 // Types, values, and constant folding for wfc's typed IR.
 #include "compiler/ir/Ir.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include <fmt/format.h>
 
@@ -195,7 +195,7 @@ struct TriggerInfo {
 };
 const TriggerInfo kTriggers[] = {
 #define WFC_TRIGGER(Name, Spelling, NeedsUpstream) {Trigger::Name, Spelling, NeedsUpstream},
-#include "compiler/ir/Triggers.def"
+#include "runtime/bytecode/Triggers.def"
 };
 } // namespace
 

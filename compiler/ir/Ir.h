@@ -161,7 +161,7 @@ struct Via {
 
 enum class Trigger : uint8_t {
 #define WFC_TRIGGER(Name, Spelling, NeedsUpstream) Name,
-#include "compiler/ir/Triggers.def"
+#include "runtime/bytecode/Triggers.def"
 };
 llvm::StringRef spelling(Trigger trigger);
 std::optional<Trigger> parseTrigger(llvm::StringRef text);

@@ -1,7 +1,7 @@
 // A stable text form of the typed IR for tests: `wfc check --dump=ir`.
 #include "compiler/ir/IrDump.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include <fmt/format.h>
 

@@ -1,7 +1,7 @@
 // Lowering expressions to the IR: name resolution and type checking.
 #include "compiler/sema/SemaImpl.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 namespace wfc::sema {
 

@@ -1,7 +1,7 @@
 // Tasks: names and loop expansion, template instances, fields, defaults.
 #include "compiler/sema/SemaImpl.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -32,7 +32,7 @@ bool isName(StringRef name, bool allowDashDot) {
 std::vector<std::string> triggerNames() {
   std::vector<std::string> names;
 #define WFC_TRIGGER(Name, Spelling, NeedsUpstream) names.push_back(Spelling);
-#include "compiler/ir/Triggers.def"
+#include "runtime/bytecode/Triggers.def"
   return names;
 }
 

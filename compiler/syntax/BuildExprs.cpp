@@ -1,7 +1,7 @@
 // Builders for expressions and literals.
 #include "compiler/syntax/AstBuilder.h"
 
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include "llvm/ADT/StringExtras.h"
 

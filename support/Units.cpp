@@ -1,5 +1,5 @@
 // Durations and sizes as wfc writes them: `1h30m`, `512MiB`.
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include <fmt/format.h>
 
