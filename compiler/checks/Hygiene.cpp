@@ -89,7 +89,9 @@ void checkHygiene(CheckContext &ctx) {
     if (ir::needsUpstream(task.trigger) && task.after.empty())
       ctx.diags.report(DiagKind::TriggerWithoutUpstream, task.triggerRange,
                        ir::spelling(task.trigger), task.name);
-    if (task.retry.attempts > 1 && task.retry.backoff == ir::BackoffKind::None)
+    // An explicit `backoff = none` is a decision, not an oversight.
+    if (task.retry.attempts > 1 && task.retry.backoff == ir::BackoffKind::None &&
+        !task.retry.backoffRange.Start.isValid())
       ctx.diags.report(DiagKind::RetryWithoutBackoff, task.retry.range, task.retry.attempts);
     if (task.when)
       if (std::optional<std::string> how = alwaysFalse(p, task.when))

@@ -103,12 +103,14 @@ public:
       std::optional<std::string> glob = scalar(item, "an exclude pattern");
       if (!glob)
         continue;
-      llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(*glob);
+      auto text = std::make_unique<std::string>(*glob);
+      llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(*text);
       if (!pattern) {
         error(item.Mark(), "bad glob '" + *glob + "': " + llvm::toString(pattern.takeError()));
         continue;
       }
-      config.exclude.push_back({*glob, std::move(*pattern)});
+      config.excludeText.push_back(std::move(text));
+      config.exclude.push_back(std::move(*pattern));
     }
   }
 
@@ -164,7 +166,7 @@ bool Config::excludes(llvm::StringRef path) const {
   llvm::StringRef relative = absolute;
   if (!relative.consume_front(dir) || !relative.consume_front("/"))
     return false;
-  for (const auto &[text, glob] : exclude)
+  for (const llvm::GlobPattern &glob : exclude)
     if (glob.match(relative))
       return true;
   return false;

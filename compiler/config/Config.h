@@ -16,6 +16,7 @@
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +28,9 @@ struct Config {
   std::string dir;  // exclude globs are relative to it
   // Severity per rule; nullopt turns a rule off.
   std::vector<std::pair<DiagKind, std::optional<Severity>>> rules;
-  std::vector<std::pair<std::string, llvm::GlobPattern>> exclude;
+  // A GlobPattern may point into its text, so each text has a fixed home.
+  std::vector<std::unique_ptr<std::string>> excludeText;
+  std::vector<llvm::GlobPattern> exclude;
   CheckPolicy policy;
 
   // True when `path` (as given on the command line) matches an exclude glob.

@@ -17,10 +17,11 @@ DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange ran
     severity = Severity::Error;
   if (severity == Severity::Error && errorLimit_ != 0 && errors_ == errorLimit_) {
     limitReached_ = true;
-    diags_.push_back({DiagKind::TooManyErrors, Severity::Error, file.str(), range,
+    // A note, not an error: it says where reporting stopped, and is not one
+    // of the file's problems.
+    diags_.push_back({DiagKind::TooManyErrors, Severity::Note, file.str(), range,
                       fmt::format(fmt::runtime(info(DiagKind::TooManyErrors).format), errors_),
                       {}});
-    ++errors_;
     return Builder(nullptr);
   }
   // Template and loop expansions meet the same mistake once per expansion.

@@ -59,6 +59,13 @@ ShownLine showLine(llvm::StringRef line) {
   while (i < line.size()) {
     unsigned char c = line[i];
     size_t length = 1;
+    // A byte order mark takes no room on screen.
+    if (line.substr(i).startswith("\xEF\xBB\xBF")) {
+      for (int k = 0; k < 3; ++k)
+        shown.columnOfByte.push_back(column);
+      i += 3;
+      continue;
+    }
     if (c == '\t') {
       unsigned width = kTabStop - column % kTabStop;
       shown.text.append(width, ' ');
@@ -173,6 +180,16 @@ void renderHeader(llvm::raw_ostream &os, const Location &where, Severity severit
 }
 
 } // namespace
+
+void sortByLocation(const llvm::SourceMgr &sm, std::vector<Diagnostic> &diags) {
+  std::stable_sort(diags.begin(), diags.end(), [&](const Diagnostic &a, const Diagnostic &b) {
+    unsigned ba = a.range.Start.isValid() ? sm.FindBufferContainingLoc(a.range.Start) : 0;
+    unsigned bb = b.range.Start.isValid() ? sm.FindBufferContainingLoc(b.range.Start) : 0;
+    if (ba != bb)
+      return ba < bb;
+    return a.range.Start.getPointer() < b.range.Start.getPointer();
+  });
+}
 
 Location locate(const llvm::SourceMgr &sm, llvm::SMRange range) {
   Location where;

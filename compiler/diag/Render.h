@@ -9,6 +9,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <vector>
 
 namespace wfc {
 
@@ -25,6 +26,9 @@ struct Location {
 
 Location locate(const llvm::SourceMgr &sm, llvm::SMRange range);
 Location locate(const llvm::SourceMgr &sm, const Diagnostic &diag);
+
+// Orders diagnostics by buffer, then position: a report reads top to bottom.
+void sortByLocation(const llvm::SourceMgr &sm, std::vector<Diagnostic> &diags);
 
 // Escapes control characters and invalid UTF-8 so that source text and names
 // from a file can never drive the terminal.

@@ -8,6 +8,7 @@
 #include "compiler/checks/Checks.h"
 #include "compiler/config/Config.h"
 #include "compiler/diag/DiagnosticEngine.h"
+#include "compiler/diag/Render.h"
 #include "compiler/driver/Suppressions.h"
 #include "compiler/driver/Verify.h"
 #include "compiler/ir/IrDump.h"
@@ -75,17 +76,6 @@ std::vector<unsigned> splitBuffer(llvm::SourceMgr &sm, unsigned bufferId) {
   return parts;
 }
 
-// By buffer, then by position: a file's report reads top to bottom.
-void sortByLocation(const llvm::SourceMgr &sm, std::vector<Diagnostic> &diags) {
-  llvm::stable_sort(diags, [&](const Diagnostic &a, const Diagnostic &b) {
-    unsigned ba = a.range.Start.isValid() ? sm.FindBufferContainingLoc(a.range.Start) : 0;
-    unsigned bb = b.range.Start.isValid() ? sm.FindBufferContainingLoc(b.range.Start) : 0;
-    if (ba != bb)
-      return ba < bb;
-    return a.range.Start.getPointer() < b.range.Start.getPointer();
-  });
-}
-
 // Checks one unit of source: a file, or one part of a split file.
 void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options) {
   DiagnosticEngine diags;
@@ -111,10 +101,12 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
   // Meaning is checked only in a file that parsed: guessing what broken
   // syntax meant would bury the real error under invented ones. The AST dump
   // stops after parsing, so that syntax tests test only syntax.
+  std::vector<const ast::File *> files{file};
+  bool checksRan = false;
   if (!diags.hasErrors() && options.dump != DumpKind::Ast) {
     SemaOptions semaOptions;
     semaOptions.stdlibDir = options.stdlibDir;
-    std::vector<const ast::File *> files;
+    files.clear();
     std::unique_ptr<ir::Program> program =
         analyze(*file, check.sm, check.ast, diags, semaOptions, &files);
     lap("sema");
@@ -125,13 +117,14 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
       ir::TaskGraph graph(*program);
       CheckContext ctx{*program, graph, files, check.sm, diags, policy};
       runChecks(ctx);
+      checksRan = true;
       lap("checks");
     }
     check.programs.push_back(std::move(program));
   }
   std::vector<Diagnostic> found = diags.takeDiagnostics();
   if (!options.noIgnores) {
-    check.suppressed += applySuppressions(check.sm, file->comments, found, diags);
+    check.suppressed += applySuppressions(check.sm, files, found, diags, checksRan);
     llvm::append_range(found, diags.takeDiagnostics());
   }
   sortByLocation(check.sm, found);
@@ -247,7 +240,11 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
   for (const std::unique_ptr<FileCheck> &check : checks) {
     out << check->output;
     reports.push_back({&check->sm, check->diags});
-    inputError = inputError || check->inputError;
+    // An imported module that cannot be read is an input error too.
+    inputError = inputError || check->inputError ||
+                 llvm::any_of(check->diags, [](const Diagnostic &d) {
+                   return d.severity == Severity::Error && info(d.kind).group == DiagGroup::Input;
+                 });
     verifyFailed = verifyFailed || check->verifyFailed;
     suppressed += check->suppressed;
   }

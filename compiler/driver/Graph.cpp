@@ -216,8 +216,11 @@ int runGraph(const GraphOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     }
   }
   if (diags.hasErrors()) {
-    renderText(err, sm, diags.diagnostics(), useColor(options.color, 2));
-    return diags.hasErrorsIn(DiagGroup::Input) ? 2 : 1;
+    bool inputError = diags.hasErrorsIn(DiagGroup::Input);
+    std::vector<Diagnostic> found = diags.takeDiagnostics();
+    sortByLocation(sm, found);
+    renderText(err, sm, found, useColor(options.color, 2));
+    return inputError ? 2 : 1;
   }
   if (options.format == GraphFormat::Dot)
     writeDot(out, *program);

@@ -14,9 +14,10 @@ struct Ignore {
   std::vector<bool> used;
 };
 
+// Checks can be ignored; the warnings about ignores themselves cannot.
 bool ignorable(llvm::StringRef id) {
   std::optional<DiagKind> kind = findDiagKind(id);
-  return kind && info(*kind).group == DiagGroup::Check;
+  return kind && info(*kind).group == DiagGroup::Check && !id.startswith("ignore-");
 }
 
 std::string closestRule(llvm::StringRef id) {
@@ -36,9 +37,10 @@ std::string closestRule(llvm::StringRef id) {
 std::optional<Ignore> parseIgnore(const llvm::SourceMgr &sm, const ast::Comment &comment,
                                   DiagnosticEngine &report) {
   llvm::StringRef text = comment.text;
-  size_t at = text.find("wfc:ignore");
-  if (at == llvm::StringRef::npos)
+  llvm::StringRef body = text.drop_front(2).ltrim(); // after `//` or `/*`
+  if (!body.startswith("wfc:ignore"))
     return std::nullopt;
+  size_t at = body.data() - text.data();
   llvm::StringRef rest = text.substr(at + strlen("wfc:ignore"));
   const char *directive = comment.text.data() + at;
   llvm::SMRange range(llvm::SMLoc::getFromPointer(directive),
@@ -72,6 +74,8 @@ std::optional<Ignore> parseIgnore(const llvm::SourceMgr &sm, const ast::Comment 
     std::string hint;
     if (id.contains('*'))
       hint = "; list rule ids one by one, wildcards are not allowed";
+    else if (id.startswith("ignore-") && findDiagKind(id))
+      hint = "; the warnings about ignores cannot themselves be ignored";
     else if (findDiagKind(id))
       hint = "; syntax, type and input errors cannot be ignored";
     else if (std::string close = closestRule(id); !close.empty())
@@ -87,12 +91,14 @@ std::optional<Ignore> parseIgnore(const llvm::SourceMgr &sm, const ast::Comment 
 
 } // namespace
 
-unsigned applySuppressions(const llvm::SourceMgr &sm, llvm::ArrayRef<ast::Comment> comments,
-                           std::vector<Diagnostic> &diags, DiagnosticEngine &report) {
+unsigned applySuppressions(const llvm::SourceMgr &sm, llvm::ArrayRef<const ast::File *> files,
+                           std::vector<Diagnostic> &diags, DiagnosticEngine &report,
+                           bool checksRan) {
   std::vector<Ignore> ignores;
-  for (const ast::Comment &comment : comments)
-    if (std::optional<Ignore> ignore = parseIgnore(sm, comment, report))
-      ignores.push_back(std::move(*ignore));
+  for (const ast::File *file : files)
+    for (const ast::Comment &comment : file->comments)
+      if (std::optional<Ignore> ignore = parseIgnore(sm, comment, report))
+        ignores.push_back(std::move(*ignore));
   if (ignores.empty())
     return 0;
 
@@ -115,6 +121,8 @@ unsigned applySuppressions(const llvm::SourceMgr &sm, llvm::ArrayRef<ast::Commen
     }
     return false;
   });
+  if (!checksRan)
+    return suppressed;
   for (const Ignore &ignore : ignores)
     for (size_t i = 0; i < ignore.rules.size(); ++i)
       if (!ignore.used[i])

@@ -28,8 +28,8 @@ public:
     auto [it, inserted] = seen_.try_emplace(item.name.name, item.name.range);
     if (!inserted)
       sema_.diags_
-          .report(DiagKind::DuplicateDefinition, item.name.range,
-                  "field '" + item.name.name.str() + "' of " + where_.str(), "")
+          .report(DiagKind::DuplicateDefinition, item.name.range, "field", item.name.name,
+                  " of " + where_.str())
           .note(NoteKind::NoteFirstDefined, it->second);
     return inserted;
   }
@@ -94,6 +94,7 @@ TypeId Sema::resolveType(const ast::TypeExpr *type, bool allowSecret) {
     return noArgs(types.secret());
   if (name == "enum") {
     std::vector<std::string> values;
+    std::vector<SMRange> valueRanges;
     for (const ast::TypeArg &arg : type->args) {
       if (!arg.string || !arg.string->isPlain()) {
         diags_.report(DiagKind::InvalidExpression, type->range,
@@ -101,11 +102,13 @@ TypeId Sema::resolveType(const ast::TypeExpr *type, bool allowSecret) {
         return types.error();
       }
       std::string value = arg.string->text().str();
-      if (llvm::is_contained(values, value)) {
-        diags_.report(DiagKind::DuplicateDefinition, arg.string->range(), "enum value", value);
+      if (auto first = llvm::find(values, value); first != values.end()) {
+        diags_.report(DiagKind::DuplicateDefinition, arg.string->range(), "enum value", value, "")
+            .note(NoteKind::NoteFirstDefined, valueRanges[first - values.begin()]);
         continue;
       }
       values.push_back(value);
+      valueRanges.push_back(arg.string->range());
     }
     if (values.empty()) {
       diags_.report(DiagKind::InvalidExpression, type->range,
@@ -140,7 +143,7 @@ void Sema::collect(const ast::File &file) {
       auto *pipeline = llvm::cast<ast::PipelineDecl>(decl);
       if (pipelineDecl_) {
         diags_.report(DiagKind::DuplicateDefinition, pipeline->name().range, "pipeline",
-                      pipeline->name().name)
+                      pipeline->name().name, "")
             .note(NoteKind::NoteFirstDefined, pipelineDecl_->name().range);
         break;
       }
@@ -168,7 +171,7 @@ void Sema::declareParam(const ast::ParamDecl &decl) {
   if (name.empty())
     return;
   if (auto it = params_.find(name); it != params_.end()) {
-    diags_.report(DiagKind::DuplicateDefinition, decl.name().range, "param", name)
+    diags_.report(DiagKind::DuplicateDefinition, decl.name().range, "param", name, "")
         .note(NoteKind::NoteFirstDefined, p.params[it->second.index()].nameRange);
     return;
   }
@@ -208,7 +211,7 @@ void Sema::declareSecret(const ast::SecretDecl &decl) {
   if (name.empty())
     return;
   if (auto it = secrets_.find(name); it != secrets_.end()) {
-    diags_.report(DiagKind::DuplicateDefinition, decl.name().range, "secret", name)
+    diags_.report(DiagKind::DuplicateDefinition, decl.name().range, "secret", name, "")
         .note(NoteKind::NoteFirstDefined, p.secrets[it->second.index()].nameRange);
     return;
   }
@@ -223,7 +226,7 @@ void Sema::declareEnvironment(const ast::EnvironmentDecl &decl) {
   if (name.empty())
     return;
   if (auto it = environments_.find(name); it != environments_.end()) {
-    diags_.report(DiagKind::DuplicateDefinition, decl.name().range, "environment", name)
+    diags_.report(DiagKind::DuplicateDefinition, decl.name().range, "environment", name, "")
         .note(NoteKind::NoteFirstDefined, p.environments[it->second.index()].nameRange);
     return;
   }

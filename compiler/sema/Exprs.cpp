@@ -33,6 +33,11 @@ const Scope *Scope::instanceScope() const {
   return nullptr;
 }
 
+std::string article(StringRef noun) {
+  bool vowel = !noun.empty() && StringRef("aeiouAEIOU").contains(noun[0]);
+  return (vowel ? "an " : "a ") + noun.str();
+}
+
 std::string suggest(StringRef name, llvm::ArrayRef<std::string> candidates) {
   std::string best;
   unsigned bestDistance = std::max<unsigned>(2, name.size() / 3) + 1;
@@ -146,7 +151,7 @@ std::string Sema::describeRuntime(ExprId id) const {
   }
 }
 
-std::optional<Value> Sema::requireConstant(ExprId id, StringRef what) {
+std::optional<Value> Sema::requireConstant(ExprId id, StringRef what, const Scope *scope) {
   if (program_->types.kind(typeOf(id)) == TypeKind::Error)
     return std::nullopt;
   if (std::optional<Value> value = program_->constant(id))
@@ -154,11 +159,11 @@ std::optional<Value> Sema::requireConstant(ExprId id, StringRef what) {
   // Inside a template checked on its own, a parameter's value comes later.
   if (checkingTemplate_)
     return std::nullopt;
-  diags_.report(DiagKind::NotConstant, program_->expr(id).range, what, describeRuntime(id));
+  report(DiagKind::NotConstant, program_->expr(id).range, scope, what, describeRuntime(id));
   return std::nullopt;
 }
 
-bool Sema::expectType(ExprId id, TypeId expected, StringRef what) {
+bool Sema::expectType(ExprId id, TypeId expected, StringRef what, const Scope *scope) {
   ir::TypeTable &types = program_->types;
   TypeId actual = typeOf(id);
   if (types.assignable(actual, expected))
@@ -185,9 +190,8 @@ bool Sema::expectType(ExprId id, TypeId expected, StringRef what) {
       std::string allowed;
       for (const std::string &v : values)
         allowed += (allowed.empty() ? "" : ", ") + quoteString(v);
-      diags_.report(DiagKind::InvalidValue, program_->expr(id).range, what,
-                    (isList ? "a list of " : "") + std::string("one of ") + allowed,
-                    stray->spelling());
+      report(DiagKind::InvalidValue, program_->expr(id).range, scope, what,
+             (isList ? "a list of " : "") + std::string("one of ") + allowed, stray->spelling());
       return false;
     }
   }
@@ -202,8 +206,8 @@ bool Sema::expectType(ExprId id, TypeId expected, StringRef what) {
   std::string expectedName = types.name(expected);
   if (types.kind(expected) == TypeKind::List || types.kind(expected) == TypeKind::Enum)
     article = "";
-  diags_.report(DiagKind::TypeMismatch, program_->expr(id).range, what, article + expectedName,
-                types.name(actual), hint);
+  report(DiagKind::TypeMismatch, program_->expr(id).range, scope, what, article + expectedName,
+         types.name(actual), hint);
   return false;
 }
 
@@ -258,14 +262,10 @@ ExprId Sema::lower(const ast::Expr *expr, const Scope &scope) {
   case ast::ExprKind::Duration:
     return makeConst(Value::duration(llvm::cast<ast::DurationExpr>(expr)->millis()),
                      types.duration(), range);
-  case ast::ExprKind::Size: {
-    uint64_t bytes = llvm::cast<ast::SizeExpr>(expr)->bytes();
-    if (bytes > uint64_t(INT64_MAX)) {
-      report(DiagKind::InvalidValue, range, &scope, "a size", "at most 8EiB", "a larger one");
-      return makeError(range);
-    }
-    return makeConst(Value::size(static_cast<int64_t>(bytes)), types.size(), range);
-  }
+  case ast::ExprKind::Size:
+    // The parser keeps sizes within int64.
+    return makeConst(Value::size(static_cast<int64_t>(llvm::cast<ast::SizeExpr>(expr)->bytes())),
+                     types.size(), range);
   case ast::ExprKind::Name: {
     StringRef name = llvm::cast<ast::NameExpr>(expr)->name();
     if (const Binding *binding = scope.lookup(name))

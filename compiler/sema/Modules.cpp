@@ -48,20 +48,23 @@ std::vector<std::string> stdlibModules(llvm::StringRef stdlibDir) {
 
 } // namespace
 
-Module *Sema::collectModule(const ast::File &file) {
+Module *Sema::collectModule(const ast::File &file, const ast::ImportDecl *via) {
   auto module = std::make_unique<Module>();
   module->file = &file;
   bool isEntry = &file == entry_;
+  llvm::StringMap<SMRange> aliasRanges;
   for (const ast::Decl *decl : file.decls) {
     if (auto *import = llvm::dyn_cast<ast::ImportDecl>(decl)) {
       StringRef alias = import->alias().name;
       const Module *imported = loadImport(*import, file);
       if (alias.empty())
         continue;
-      if (module->imports.count(alias)) {
-        diags_.report(DiagKind::DuplicateDefinition, import->alias().range, "import", alias);
+      if (auto first = aliasRanges.find(alias); first != aliasRanges.end()) {
+        diags_.report(DiagKind::DuplicateDefinition, import->alias().range, "import", alias, "")
+            .note(NoteKind::NoteFirstDefined, first->second);
         continue;
       }
+      aliasRanges[alias] = import->alias().range;
       module->imports[alias] = imported;
       continue;
     }
@@ -71,13 +74,18 @@ Module *Sema::collectModule(const ast::File &file) {
         continue;
       auto [it, inserted] = module->templates.try_emplace(name, tmpl);
       if (!inserted)
-        diags_.report(DiagKind::DuplicateDefinition, tmpl->name().range, "template", name)
+        diags_.report(DiagKind::DuplicateDefinition, tmpl->name().range, "template", name, "")
             .note(NoteKind::NoteFirstDefined, it->second->name().range);
       continue;
     }
-    if (!isEntry)
-      diags_.report(DiagKind::ModuleContent, decl->range(),
-                    "a " + ast::spelling(decl->kind()).str());
+    if (!isEntry) {
+      std::string what = decl->kind() == ast::DeclKind::For
+                             ? std::string("a for loop")
+                             : article(ast::spelling(decl->kind()));
+      auto diag = diags_.report(DiagKind::ModuleContent, decl->range(), what);
+      if (via)
+        diag.note(NoteKind::NoteImportedHere, via->range());
+    }
   }
   Module *raw = module.get();
   // Modules are owned by canonical path; run() puts the entry file's first.
@@ -125,7 +133,9 @@ const Module *Sema::loadImport(const ast::ImportDecl &decl, const ast::File &imp
     for (auto it = first; it != loading_.end(); ++it)
       chain += llvm::sys::path::filename(*it).str() + " -> ";
     chain += llvm::sys::path::filename(key).str();
-    diags_.report(DiagKind::ImportCycle, decl.range(), chain);
+    auto diag = diags_.report(DiagKind::ImportCycle, decl.range(), chain);
+    if (!importedVia_.empty())
+      diag.note(NoteKind::NoteImportedHere, importedVia_.back()->range());
     return nullptr;
   }
   if (auto it = modules_.find(key); it != modules_.end())
@@ -136,7 +146,9 @@ const Module *Sema::loadImport(const ast::ImportDecl &decl, const ast::File &imp
     return nullptr;
   const ast::File *file = parse(sm_, *buffer, ctx_, diags_);
   loading_.push_back(key);
-  Module *module = collectModule(*file);
+  importedVia_.push_back(&decl);
+  Module *module = collectModule(*file, &decl);
+  importedVia_.pop_back();
   loading_.pop_back();
   return module;
 }

@@ -53,6 +53,9 @@ struct FieldSource {
   const Scope *scope;
 };
 
+// "an environment", "a task": a noun with its article.
+std::string article(StringRef noun);
+
 // "; did you mean 'x'?" for the closest of `candidates` to `name`, or "".
 std::string suggest(StringRef name, llvm::ArrayRef<std::string> candidates);
 std::string suggest(StringRef name, llvm::ArrayRef<const char *> candidates);
@@ -74,7 +77,8 @@ public:
 
   // --- Modules.cpp ---
   const Module *loadImport(const ast::ImportDecl &decl, const ast::File &importer);
-  Module *collectModule(const ast::File &file);
+  // `via`: the import that brought the file in (none for the entry file).
+  Module *collectModule(const ast::File &file, const ast::ImportDecl *via = nullptr);
 
   // --- Exprs.cpp ---
   ir::ExprId lower(const ast::Expr *expr, const Scope &scope);
@@ -82,9 +86,12 @@ public:
   ir::ExprId makeError(SMRange range);
   ir::ExprId makeVia(const Binding &binding, SMRange range);
   // The value of `id` if it is known before the run; reports `what` otherwise.
-  std::optional<ir::Value> requireConstant(ir::ExprId id, StringRef what);
+  // `scope` adds "in template 'x', used here" inside a template instance.
+  std::optional<ir::Value> requireConstant(ir::ExprId id, StringRef what,
+                                           const Scope *scope = nullptr);
   // Reports a mismatch; true when the type fits.
-  bool expectType(ir::ExprId id, ir::TypeId expected, StringRef what);
+  bool expectType(ir::ExprId id, ir::TypeId expected, StringRef what,
+                  const Scope *scope = nullptr);
   std::string describeRuntime(ir::ExprId id) const;
   ir::TypeId typeOf(ir::ExprId id) const { return program_->expr(id).type; }
 
@@ -132,6 +139,8 @@ public:
   ir::Task defaultsTask_;
   llvm::StringMap<bool> defaultsSet_;
   std::vector<PendingTask> pending_;
+  // How messages name the task being built.
+  std::string taskLabel_;
   std::deque<Scope> scopes_;
   Scope global_;
   // Template checks run once per template, outside any instance.
@@ -141,6 +150,8 @@ public:
   // Modules by canonical path; `loading_` is the chain being imported.
   std::map<std::string, std::unique_ptr<Module>> modules_;
   std::vector<std::string> loading_;
+  // The imports that brought in each file of `loading_` after the entry.
+  std::vector<const ast::ImportDecl *> importedVia_;
 };
 
 } // namespace wfc::sema

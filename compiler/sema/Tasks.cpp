@@ -95,7 +95,13 @@ void Sema::declareTasks(const ast::Decl *decl, const Scope &scope) {
       return;
   }
   if (ir::TaskId existing = p.findTask(name)) {
-    diags_.report(DiagKind::DuplicateDefinition, nameRange, "task", name)
+    // The same declaration twice: a loop whose items do not change the name.
+    if (p.task(existing).nameRange.Start.getPointer() == nameRange.Start.getPointer()) {
+      diags_.report(DiagKind::DuplicateDefinition, nameRange, "task", name, "")
+          .note(NoteKind::NoteLoopRepeats, nameRange);
+      return;
+    }
+    diags_.report(DiagKind::DuplicateDefinition, nameRange, "task", name, "")
         .note(NoteKind::NoteFirstDefined, p.task(existing).nameRange);
     return;
   }
@@ -239,7 +245,7 @@ void Sema::checkTemplate(const ast::TemplateDecl &tmpl) {
       continue;
     if (auto [it, inserted] = seen.try_emplace(param.name.name, param.name.range); !inserted) {
       diags_.report(DiagKind::DuplicateDefinition, param.name.range, "template parameter",
-                    param.name.name)
+                    param.name.name, "")
           .note(NoteKind::NoteFirstDefined, it->second);
       continue;
     }
@@ -275,11 +281,12 @@ void Sema::checkTemplate(const ast::TemplateDecl &tmpl) {
   checkingTemplate_ = true;
   ir::Task scratch;
   scratch.name = tmpl.name().name.str();
+  taskLabel_ = "template '" + scratch.name + "'";
   llvm::StringMap<SMRange> fields;
   for (const ast::Item &item : tmpl.body()->items) {
     if (auto [it, inserted] = fields.try_emplace(item.name.name, item.name.range); !inserted) {
-      diags_.report(DiagKind::DuplicateDefinition, item.name.range,
-                    "field '" + item.name.name.str() + "' of template " + scratch.name, "")
+      diags_.report(DiagKind::DuplicateDefinition, item.name.range, "field", item.name.name,
+                    " of template '" + scratch.name + "'")
           .note(NoteKind::NoteFirstDefined, it->second);
       continue;
     }
@@ -303,8 +310,8 @@ void Sema::buildTask(const PendingTask &pending) {
         return other.name.name == item.name.name;
       });
       if (earlier != block->items.begin() + i) {
-        diags_.report(DiagKind::DuplicateDefinition, item.name.range,
-                      "field '" + item.name.name.str() + "' of " + where, "")
+        diags_.report(DiagKind::DuplicateDefinition, item.name.range, "field", item.name.name,
+                      " of " + where)
             .note(NoteKind::NoteFirstDefined, earlier->name.range);
         continue;
       }
@@ -321,6 +328,13 @@ void Sema::buildTask(const PendingTask &pending) {
   };
 
   ir::Task &task = program_->tasks[pending.id.index()];
+  // How messages name the task: as written, so that the tasks a loop makes
+  // share one message (and one report) for one mistake.
+  if (const ast::StringExpr *nameString = decl.nameString())
+    taskLabel_ = "task " + std::string(nameString->range().Start.getPointer(),
+                                       nameString->range().End.getPointer());
+  else
+    taskLabel_ = "task '" + task.name + "'";
   if (const ast::TemplateCall *call = decl.instance()) {
     if (const ast::TemplateDecl *tmpl = resolveTemplate(*call)) {
       checkTemplate(*tmpl);
@@ -331,7 +345,7 @@ void Sema::buildTask(const PendingTask &pending) {
     }
   }
   if (decl.body())
-    addBlock(decl.body(), pending.scope, "task '" + task.name + "'");
+    addBlock(decl.body(), pending.scope, taskLabel_);
 
   llvm::SmallVector<StringRef, 12> set;
   for (auto &[name, source] : fields) {
@@ -346,6 +360,7 @@ void Sema::buildTask(const PendingTask &pending) {
 
 void Sema::buildDefaults() {
   defaultsTask_.name = "defaults";
+  taskLabel_ = "defaults";
   for (const char *name : {"timeout", "retry", "environments", "trigger", "workdir", "env"}) {
     auto it = defaults_.find(name);
     if (it == defaults_.end())
@@ -396,7 +411,14 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
     return;
   }
   if (!llvm::is_contained(kTaskFields, name)) {
-    report(DiagKind::UnknownField, item.name.range, &scope, name, "task '" + task.name + "'",
+    // A template's own mistakes are reported once, by its own check, not
+    // again for each task made from it.
+    if (scope.templateDecl && !checkingTemplate_)
+      return;
+    std::string where = scope.templateDecl
+                            ? "template '" + scope.templateDecl->name().name.str() + "'"
+                            : taskLabel_;
+    report(DiagKind::UnknownField, item.name.range, &scope, name, where,
            suggest(name, kTaskFields));
     return;
   }
@@ -409,16 +431,16 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
 
   if (name == "description" || name == "workdir" || name == "when") {
     ExprId id = lower(value, scope);
-    if (!expectType(id, name == "when" ? types.bool_() : types.string(), what))
+    if (!expectType(id, name == "when" ? types.bool_() : types.string(), what, &scope))
       return;
     (name == "description" ? task.description : name == "workdir" ? task.workdir : task.when) = id;
     return;
   }
   if (name == "timeout") {
     ExprId id = lower(value, scope);
-    if (!expectType(id, types.duration(), what))
+    if (!expectType(id, types.duration(), what, &scope))
       return;
-    std::optional<Value> v = requireConstant(id, what);
+    std::optional<Value> v = requireConstant(id, what, &scope);
     if (!v)
       return;
     if (v->integer <= 0) {
@@ -452,7 +474,7 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
       ExprId id = lower(value, scope);
       ir::TypeId t = typeOf(id);
       if (types.kind(t) == TypeKind::List) {
-        std::optional<Value> items = requireConstant(id, "the argument list of 'run'");
+        std::optional<Value> items = requireConstant(id, "the argument list of 'run'", &scope);
         if (!items)
           return;
         ir::TypeId element = types.info(t).element;
@@ -485,11 +507,11 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
     if (types.kind(typeOf(id)) == TypeKind::Error)
       return std::nullopt;
     if (!types.isStringLike(typeOf(id))) {
-      report(DiagKind::TypeMismatch, e->range(), &scope, "a " + kind.str() + " name",
+      report(DiagKind::TypeMismatch, e->range(), &scope, article(kind) + " name",
              "a name or a string", types.name(typeOf(id)), "");
       return std::nullopt;
     }
-    std::optional<Value> v = requireConstant(id, "a " + kind.str() + " name");
+    std::optional<Value> v = requireConstant(id, article(kind) + " name", &scope);
     if (!v)
       return std::nullopt;
     return std::make_pair(v->text, e->range());
@@ -570,8 +592,11 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
                "letters, digits and '_'", "'" + named->first + "'");
         continue;
       }
-      if (llvm::any_of(task.outputs, [&](const ir::OutputDecl &o) { return o.name == named->first; })) {
-        report(DiagKind::DuplicateDefinition, named->second, &scope, "output", named->first);
+      auto first = llvm::find_if(task.outputs,
+                                 [&](const ir::OutputDecl &o) { return o.name == named->first; });
+      if (first != task.outputs.end()) {
+        report(DiagKind::DuplicateDefinition, named->second, &scope, "output", named->first, "")
+            .note(NoteKind::NoteFirstDefined, first->range);
         continue;
       }
       task.outputs.push_back({named->first, named->second});
@@ -591,7 +616,7 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
       if (key.empty())
         continue;
       if (auto [it, inserted] = seen.try_emplace(key, entry.key.range); !inserted) {
-        report(DiagKind::DuplicateDefinition, entry.key.range, &scope, "env variable", key)
+        report(DiagKind::DuplicateDefinition, entry.key.range, &scope, "env variable", key, "")
             .note(NoteKind::NoteFirstDefined, it->second);
         continue;
       }
@@ -630,9 +655,9 @@ bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy
   if (item.kind == ast::ItemKind::Field) {
     // `retry = 3`: three attempts, no backoff.
     ExprId id = lower(item.value, scope);
-    if (!expectType(id, types.int_(), "'retry' (a number of attempts, or retry { … })"))
+    if (!expectType(id, types.int_(), "'retry' (a number of attempts, or retry { … })", &scope))
       return false;
-    std::optional<Value> v = requireConstant(id, "'retry'");
+    std::optional<Value> v = requireConstant(id, "'retry'", &scope);
     if (!v)
       return false;
     if (v->integer < 1 || v->integer > 100) {
@@ -654,8 +679,7 @@ bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy
   for (const ast::Item &field : item.block->items) {
     StringRef name = field.name.name;
     if (auto [it, inserted] = seen.try_emplace(name, field.name.range); !inserted) {
-      report(DiagKind::DuplicateDefinition, field.name.range, &scope,
-             "field '" + name.str() + "' of retry", "")
+      report(DiagKind::DuplicateDefinition, field.name.range, &scope, "field", name, " of retry")
           .note(NoteKind::NoteFirstDefined, it->second);
       continue;
     }
@@ -675,9 +699,9 @@ bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy
     auto constantOf = [&](const ast::Expr *e, ir::TypeId type,
                           const std::string &what) -> std::optional<Value> {
       ExprId id = lower(e, scope);
-      if (!expectType(id, type, what))
+      if (!expectType(id, type, what, &scope))
         return std::nullopt;
-      std::optional<Value> v = requireConstant(id, what);
+      std::optional<Value> v = requireConstant(id, what, &scope);
       if (v && v->kind == Value::Kind::Int && types.kind(type) == TypeKind::Float)
         v = Value::float_(double(v->integer));
       return v;
@@ -729,10 +753,9 @@ bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy
         ++position;
         std::string argWhat = fmt::format("the {} of {}()", argName, callee->name());
         if (argName == "base" || argName == "delay") {
-          if (auto v = constantOf(arg.value, types.duration(), argWhat)) {
+          haveBase = true;
+          if (auto v = constantOf(arg.value, types.duration(), argWhat))
             retry.baseMs = v->integer;
-            haveBase = true;
-          }
         } else if (argName == "factor") {
           if (auto v = constantOf(arg.value, types.float_(), argWhat)) {
             if (v->real < 1 || v->real > 100)

@@ -18,7 +18,27 @@ constexpr const char *kMaxExprDepthText = "256 levels";
 // Parses the expression inside one "${…}".
 class InterpolationParser;
 
-// Reports BAD_CHAR, unterminated comments and unterminated strings.
+// The lexer's problems (BAD_CHAR, unterminated comments and strings, an
+// interpolation that never closes), reported in source order as the parse
+// reaches them.
+class LexProblems {
+public:
+  LexProblems(const FileSyntax &file, const LexedTokens &lexed);
+  void flushBefore(uint32_t offset);
+  void flushAll() { flushBefore(UINT32_MAX); }
+
+private:
+  struct Problem {
+    uint32_t begin;
+    uint32_t end;
+    uint32_t type;
+  };
+  const FileSyntax &file_;
+  std::vector<Problem> problems_;
+  size_t next_ = 0;
+};
+
+// Reports all of an interpolation's lexer problems at once.
 void reportLexProblems(const FileSyntax &file, const LexedTokens &lexed);
 
 class AstBuilder {

@@ -73,7 +73,11 @@ const ast::TaskDecl *AstBuilder::buildTaskDecl(WfParser::TaskDeclContext *ctx) {
     name = ident(ctx->name->id);
   const ast::TemplateCall *instance = ctx->instance ? buildTemplateCall(ctx->instance) : nullptr;
   const ast::Block *body = ctx->body ? buildBlock(ctx->body) : nullptr;
-  if (!body && !instance && ctx->name && !ctx->exception) {
+  // Without a name the parser already said what is wrong; saying that the
+  // nameless task has no body would only add noise.
+  bool named = ctx->name && !ctx->name->exception &&
+               (nameString || (ctx->name->id && !name.name.empty()));
+  if (!body && !instance && named && !ctx->exception) {
     std::string shown(file_.text(ctx->name->getStart()));
     file_.diags.report(DiagKind::SyntaxTaskWithoutBody, file_.range(ctx),
                        nameString ? shown : "'" + shown + "'");

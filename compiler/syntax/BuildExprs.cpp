@@ -242,12 +242,18 @@ const ast::Expr *AstBuilder::buildNumber(const antlr4::Token *token) {
     auto [digits, unit] = splitNumber(text);
     std::optional<uint64_t> count = parseUnsigned(digits);
     uint64_t bytes = 0;
-    if (!count || __builtin_mul_overflow(*count, *unitBytes(unit), &bytes))
+    if (!count || __builtin_mul_overflow(*count, *unitBytes(unit), &bytes) ||
+        bytes > uint64_t(INT64_MAX))
       return tooLarge("size");
     return ctx_.make<ast::SizeExpr>(range, bytes);
   }
   case WfParser::BAD_NUMBER: {
     auto [digits, unit] = splitNumber(text);
+    if (unit.empty() || digits.endswith("_") || digits.contains("__")) {
+      file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text,
+                         "an underscore may only stand between two digits, as in 1_000");
+      return error(range);
+    }
     if (unit.startswith(".")) {
       file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text,
                          "durations and sizes are whole numbers of their unit (write 1500ms, "

@@ -107,6 +107,8 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
   size_t indent = 0;
   if (triple) {
     llvm::StringRef content(file_.base + begin, end - begin);
+    // Indentation is the layout of a string that spans lines, not its text.
+    bool multiline = content.contains('\n');
     // Drop a first and a last line that hold nothing but the quotes.
     llvm::StringRef first = content.take_until([](char c) { return c == '\n'; });
     if (first.size() < content.size() && isBlank(first.rtrim('\r'))) {
@@ -120,8 +122,7 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
         --end;
       content = content.substr(0, end - begin);
     }
-    // Indentation is the layout of a multi-line string, not its text.
-    if (content.contains('\n'))
+    if (multiline)
       indent = commonIndent(content);
   }
 
@@ -230,6 +231,13 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
       textStart = p;
       continue;
     }
+    // Control characters are invisible in an editor: ask for an escape.
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+        c == 0x7f)
+      file_.diags.report(DiagKind::SyntaxUnexpectedCharacter, file_.range(p, p + 1),
+                         fmt::format("U+{:04X} in a string; write it as an escape, such as "
+                                     "\\u{{{:X}}}",
+                                     static_cast<unsigned>(c), static_cast<unsigned>(c)));
     text += c;
     ++p;
   }

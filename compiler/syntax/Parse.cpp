@@ -20,32 +20,109 @@ namespace wfc {
 
 namespace syntax {
 
-void reportLexProblems(const FileSyntax &file, const LexedTokens &lexed) {
-  for (const TokenSpan &problem : lexed.problems) {
-    llvm::SMRange range = file.range(problem.begin, problem.end);
-    if (problem.type == WfParser::UNTERMINATED_COMMENT) {
-      file.diags.report(DiagKind::SyntaxUnterminatedComment,
-                        file.range(problem.begin, problem.begin + 2));
+namespace {
+
+// Where an unterminated string holds a "${" that never closes, if it does.
+uint32_t unclosedInterpolation(const FileSyntax &file, const WfToken &token) {
+  llvm::StringRef source(file.base, token.end());
+  for (uint32_t p = token.begin() + 1; p + 1 < token.end(); ++p) {
+    if (file.base[p] == '\\') {
+      ++p;
       continue;
     }
-    llvm::StringRef text(file.base + problem.begin, problem.end - problem.begin);
+    if (file.base[p] == '$' && file.base[p + 1] == '$') {
+      ++p;
+      continue;
+    }
+    if (file.base[p] == '$' && file.base[p + 1] == '{') {
+      uint32_t close = scanInterpolation(source, p, token.end());
+      if (close == 0)
+        return p;
+      p = close - 1;
+    }
+  }
+  return UINT32_MAX;
+}
+
+} // namespace
+
+LexProblems::LexProblems(const FileSyntax &file, const LexedTokens &lexed) : file_(file) {
+  for (const TokenSpan &problem : lexed.problems)
+    problems_.push_back({problem.begin, problem.end, problem.type});
+  for (const WfToken &token : lexed.tokens)
+    if (token.getType() == WfParser::UNTERMINATED_STRING)
+      problems_.push_back({token.begin(), token.end(), WfParser::UNTERMINATED_STRING});
+  std::sort(problems_.begin(), problems_.end(),
+            [](const Problem &a, const Problem &b) { return a.begin < b.begin; });
+}
+
+void LexProblems::flushBefore(uint32_t offset) {
+  for (; next_ < problems_.size() && problems_[next_].begin < offset; ++next_) {
+    const Problem &problem = problems_[next_];
+    if (problem.type == WfParser::UNTERMINATED_COMMENT) {
+      file_.diags.report(DiagKind::SyntaxUnterminatedComment,
+                         file_.range(problem.begin, problem.begin + 2));
+      continue;
+    }
+    if (problem.type == WfParser::UNTERMINATED_STRING) {
+      llvm::StringRef text(file_.base + problem.begin, problem.end - problem.begin);
+      bool triple = text.startswith("\"\"\"");
+      WfToken token(file_.base, problem.type, problem.begin, problem.end, 0);
+      uint32_t open = triple ? UINT32_MAX : unclosedInterpolation(file_, token);
+      if (open != UINT32_MAX) {
+        file_.diags.report(DiagKind::SyntaxInvalidInterpolation, file_.range(open, open + 2),
+                           "'${' without a closing '}' on the same line");
+        continue;
+      }
+      file_.diags.report(DiagKind::SyntaxUnterminatedString,
+                         file_.range(problem.begin, problem.begin + (triple ? 3 : 1)),
+                         triple ? "'\"\"\"'" : "'\"'", triple ? "file" : "line");
+      continue;
+    }
+    llvm::StringRef text(file_.base + problem.begin, problem.end - problem.begin);
     std::string shown = fmt::format("'{}'", text);
     if (text.size() == 1 && (static_cast<unsigned char>(text[0]) < 0x20 || text[0] == 0x7f))
       shown = fmt::format("U+{:04X}", static_cast<unsigned>(text[0]));
-    file.diags.report(DiagKind::SyntaxUnexpectedCharacter, range, shown);
-  }
-  for (const WfToken &token : lexed.tokens) {
-    if (token.getType() != WfParser::UNTERMINATED_STRING)
-      continue;
-    llvm::StringRef text(file.base + token.begin(), token.end() - token.begin());
-    bool triple = text.startswith("\"\"\"");
-    file.diags.report(DiagKind::SyntaxUnterminatedString,
-                      file.range(token.begin(), token.begin() + (triple ? 3 : 1)),
-                      triple ? "'\"\"\"'" : "'\"'", triple ? "file" : "line");
+    file_.diags.report(DiagKind::SyntaxUnexpectedCharacter, file_.range(problem.begin, problem.end),
+                       shown);
   }
 }
 
+void FileSyntax::flushLexProblems(uint32_t offset) const {
+  if (lexProblems)
+    lexProblems->flushBefore(offset);
+}
+
+void reportLexProblems(const FileSyntax &file, const LexedTokens &lexed) {
+  LexProblems(file, lexed).flushAll();
+}
+
 namespace {
+
+// `"a ${b"`: the lexer reads an unterminated string up to the quote the
+// interpolation could not use, then another from that quote. One mistake, so
+// one token (and one error, at the '${').
+void mergeUnclosedInterpolations(const FileSyntax &file, LexedTokens &lexed) {
+  std::vector<WfToken> &tokens = lexed.tokens;
+  size_t out = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    WfToken token = tokens[i];
+    while (token.getType() == WfParser::UNTERMINATED_STRING && i + 1 < tokens.size() &&
+           tokens[i + 1].getType() == WfParser::UNTERMINATED_STRING &&
+           tokens[i + 1].begin() == token.end() &&
+           unclosedInterpolation(file, token) != UINT32_MAX) {
+      token = WfToken(file.base, WfParser::UNTERMINATED_STRING, token.begin(), tokens[i + 1].end(),
+                      0);
+      ++i;
+    }
+    tokens[out] = WfToken(file.base, static_cast<uint32_t>(token.getType() == antlr4::Token::EOF
+                                                               ? WfToken::kEof
+                                                               : token.getType()),
+                          token.begin(), token.end(), static_cast<uint32_t>(out));
+    ++out;
+  }
+  tokens.resize(out, tokens.back());
+}
 
 void setStage(GuardedParser &parser, const std::shared_ptr<antlr4::ANTLRErrorStrategy> &strategy,
               antlr4::atn::PredictionMode mode) {
@@ -65,7 +142,9 @@ const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Contex
 
   LexedTokens lexed;
   lex(source, 0, static_cast<uint32_t>(source.size()), lexed);
-  reportLexProblems(file, lexed);
+  mergeUnclosedInterpolations(file, lexed);
+  LexProblems problems(file, lexed);
+  file.lexProblems = &problems;
 
   WfTokenStream stream(lexed.tokens);
   GuardedParser parser(&stream);
@@ -82,10 +161,18 @@ const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Contex
   };
 
   // After a declaration with errors, what follows up to the next declaration
-  // is most likely its own remains: skip it without another report.
+  // is most likely its own remains: skip it without another report. So are
+  // the '}' that close braces its recovery skipped over.
   bool lastHadErrors = false;
+  int pendingClosers = 0;
   while (stream.LA(1) != antlr4::Token::EOF && !diags.limitReached()) {
+    if (stream.LA(1) == WfParser::RBRACE && pendingClosers > 0) {
+      --pendingClosers;
+      stream.consume();
+      continue;
+    }
     if (!startsDeclaration(stream.LA(1))) {
+      problems.flushBefore(stream.at(stream.index()).begin());
       if (!lastHadErrors)
         diags.report(DiagKind::SyntaxExpectedDeclaration, file.range(stream.LT(1)),
                      describeToken(file, stream.LT(1)));
@@ -94,6 +181,7 @@ const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Contex
       continue;
     }
     unsigned errorsBefore = diags.errorCount();
+    problems.flushBefore(stream.at(stream.index()).begin());
     size_t start = stream.index();
     WfParser::DeclContext *tree = nullptr;
     try {
@@ -131,7 +219,18 @@ const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Contex
     if (next == start)
       skipToDeclaration();
     lastHadErrors = diags.errorCount() > errorsBefore;
+    if (lastHadErrors) {
+      int balance = 0;
+      for (size_t i = start; i < stream.index(); ++i)
+        balance += stream.at(i).getType() == WfParser::LBRACE
+                       ? 1
+                       : stream.at(i).getType() == WfParser::RBRACE ? -1 : 0;
+      pendingClosers += std::max(balance, 0);
+    }
   }
+
+  problems.flushAll();
+  file.lexProblems = nullptr;
 
   std::vector<ast::Comment> comments;
   comments.reserve(lexed.comments.size());

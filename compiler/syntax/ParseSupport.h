@@ -27,12 +27,20 @@ template <typename T> T *as(antlr4::tree::ParseTree *node) {
   return node && &typeid(*node) == &typeid(T) ? static_cast<T *>(node) : nullptr;
 }
 
+class LexProblems;
+
 // The source of the file being parsed and where its diagnostics go.
 struct FileSyntax {
   const llvm::SourceMgr &sm;
   unsigned bufferId;
   const char *base;
   DiagnosticEngine &diags;
+  // The lexer's problems not yet reported (null in interpolation parsers).
+  LexProblems *lexProblems = nullptr;
+
+  // Reports the lexer's problems that come before `offset` in the file, so
+  // that all errors are reported in the order of the source.
+  void flushLexProblems(uint32_t offset) const;
 
   llvm::SMRange range(uint32_t begin, uint32_t end) const {
     return {llvm::SMLoc::getFromPointer(base + begin), llvm::SMLoc::getFromPointer(base + end)};

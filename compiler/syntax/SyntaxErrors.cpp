@@ -97,9 +97,10 @@ std::optional<OpenConstruct> blockOwner(const FileSyntax &file, WfParser::BlockC
   return open;
 }
 
-// The innermost bracket pair that is open at `ctx`: its opener matched, its
-// closer not yet.
-std::optional<OpenConstruct> innermostOpen(const FileSyntax &file, antlr4::RuleContext *rule) {
+// The bracket pairs open at `ctx`, innermost first: opener matched, closer
+// not yet.
+std::vector<OpenConstruct> openConstructs(const FileSyntax &file, antlr4::RuleContext *rule) {
+  std::vector<OpenConstruct> all;
   for (; rule; rule = rule->parent ? dynamic_cast<antlr4::RuleContext *>(rule->parent) : nullptr) {
     auto *ctx = dynamic_cast<ParserRuleContext *>(rule);
     if (!ctx)
@@ -129,16 +130,16 @@ std::optional<OpenConstruct> innermostOpen(const FileSyntax &file, antlr4::RuleC
     } else if (dynamic_cast<WfParser::IndexExprContext *>(ctx)) {
       found = open(WfParser::LBRACKET, WfParser::RBRACKET, "'['");
     } else if (dynamic_cast<WfParser::TemplateCallContext *>(ctx)) {
-      found = open(WfParser::LPAREN, WfParser::RPAREN, "template arguments");
+      found = open(WfParser::LPAREN, WfParser::RPAREN, "template argument list");
     } else if (dynamic_cast<WfParser::TemplateDeclContext *>(ctx)) {
       found = open(WfParser::LPAREN, WfParser::RPAREN, "parameter list");
     } else if (dynamic_cast<WfParser::TypeExprContext *>(ctx)) {
-      found = open(WfParser::LPAREN, WfParser::RPAREN, "type arguments");
+      found = open(WfParser::LPAREN, WfParser::RPAREN, "type argument list");
     }
     if (found)
-      return found;
+      all.push_back(std::move(*found));
   }
-  return std::nullopt;
+  return all;
 }
 
 // "'{' or a name", "a value": how a message names what the parser expected.
@@ -174,9 +175,27 @@ std::optional<std::string> describeExpected(antlr4::Parser *parser,
     if (type <= 0)
       continue;
     std::string literal = parser->getVocabulary().getLiteralName(type);
-    if (literal.empty())
-      literal = parser->getVocabulary().getDisplayName(type);
-    names.push_back(literal);
+    if (literal.empty()) {
+      switch (type) {
+      case WfParser::STRING:
+        literal = "a string";
+        break;
+      case WfParser::INT:
+      case WfParser::FLOAT:
+        literal = "a number";
+        break;
+      case WfParser::DURATION:
+        literal = "a duration";
+        break;
+      case WfParser::SIZE:
+        literal = "a size";
+        break;
+      default:
+        continue; // error tokens: never what anyone should write
+      }
+    }
+    if (!llvm::is_contained(names, literal))
+      names.push_back(literal);
   }
   if (names.empty() || names.size() > 4)
     return std::nullopt;
@@ -298,46 +317,66 @@ void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, T
   Token *prev = found && found->getTokenIndex() > 0 && found->getTokenIndex() != INVALID_INDEX
                     ? stream->get(found->getTokenIndex() - 1)
                     : nullptr;
+  size_t foundType = found ? found->getType() : Token::EOF;
   std::string foundText = describeToken(file_, found);
   std::string after = prev ? "after " + quoted(file_.text(prev)) : "at the start of the file";
-  // Something missing belongs right after the token before it.
+  if (inInterpolation_) {
+    if (foundType == Token::EOF)
+      foundText = "the end of the interpolation";
+    if (!prev)
+      after = "at the start of the interpolation";
+  }
   llvm::SMRange here = file_.range(found);
   llvm::SMRange afterPrev = prev ? file_.range(static_cast<WfToken *>(prev)->end(),
                                                static_cast<WfToken *>(prev)->end())
                                  : here;
-  // A value missing at the end of a line belongs at the end of that line,
-  // not at whatever starts the next one.
-  if (prev && found && found->getType() != Token::EOF) {
+  // Something missing at the end of a line (or of the file) belongs at the
+  // end of that line, not at whatever starts the next one.
+  bool onLaterLine = false;
+  if (prev && found) {
     llvm::StringRef gap(file_.base + static_cast<WfToken *>(prev)->end(),
                         static_cast<WfToken *>(found)->begin() - static_cast<WfToken *>(prev)->end());
-    if (gap.contains('\n'))
-      here = afterPrev;
+    onLaterLine = foundType == Token::EOF || gap.contains('\n');
   }
-  size_t foundType = found ? found->getType() : Token::EOF;
+  llvm::SMRange missingAt = missing || onLaterLine ? afterPrev : here;
   // Recovery can reach the same spot twice (reportError, then a missing
   // token); one report is enough.
   if (found && found == lastFound_ && ctx == lastContext_)
     return;
   lastFound_ = found;
   lastContext_ = ctx;
+  if (found)
+    file_.flushLexProblems(static_cast<WfToken *>(found)->begin());
   bool endOfConstruct = foundType == Token::EOF || startsDeclaration(foundType);
 
-  if (std::optional<OpenConstruct> open = innermostOpen(file_, ctx)) {
-    bool strayCloser = isCloser(foundType) && foundType != open->closer;
-    if (expected.contains(open->closer) && (endOfConstruct || strayCloser || missing)) {
-      auto [line, column] = file_.lineColumn(open->start);
-      std::string closer = parser->getVocabulary().getLiteralName(open->closer);
+  std::vector<OpenConstruct> open = openConstructs(file_, ctx);
+  if (!open.empty() && expected.contains(open.front().closer)) {
+    const OpenConstruct &inner = open.front();
+    bool wrongCloser = isCloser(foundType) && foundType != inner.closer;
+    bool closesOuter =
+        wrongCloser &&
+        llvm::any_of(open, [&](const OpenConstruct &o) { return o.closer == foundType; });
+    // `run = "make")` inside a block: a ')' that closes nothing is a stray,
+    // while `[a, b)` is a list closed with the wrong bracket.
+    if (wrongCloser && !closesOuter && inner.closer == WfParser::RBRACE) {
+      file_.diags.report(DiagKind::SyntaxUnexpectedToken, here, foundText, after);
+      return;
+    }
+    if (endOfConstruct || missing || wrongCloser) {
+      auto [line, column] = file_.lineColumn(inner.start);
+      std::string closer = parser->getVocabulary().getLiteralName(inner.closer);
       closer = closer.substr(1, closer.size() - 2);
       file_.diags
-          .report(DiagKind::SyntaxUnclosed, endOfConstruct ? afterPrev : here, closer, open->what,
-                  line, column, foundText)
-          .note(NoteKind::NoteOpenedHere, file_.range(open->start), open->what);
+          .report(DiagKind::SyntaxUnclosed, endOfConstruct || onLaterLine ? afterPrev : here,
+                  closer, inner.what, line, column, foundText)
+          .note(NoteKind::NoteOpenedHere, file_.range(inner.start), inner.what);
       return;
     }
   }
 
   if (auto *block = dynamic_cast<WfParser::BlockContext *>(ctx);
-      block && expected.contains(size_t(WfParser::IDENT)) && expected.contains(size_t(WfParser::RBRACE))) {
+      block && expected.contains(size_t(WfParser::IDENT)) &&
+      expected.contains(size_t(WfParser::RBRACE))) {
     std::optional<OpenConstruct> owner = blockOwner(file_, block);
     file_.diags.report(DiagKind::SyntaxExpectedField, here, owner ? owner->what : "block",
                        foundText);
@@ -347,16 +386,24 @@ void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, T
     file_.diags.report(DiagKind::SyntaxExpectedDeclaration, here, foundText);
     return;
   }
-  std::optional<std::string> wanted =
-      describeExpected(parser, expected, identNoun(ctx),
-                       inInterpolation_ ? "'}' to end the interpolation" : "end of file");
+  // `timeout 10m`: a field name, then neither '=' nor '{'.
+  if (typeid(*ctx) == typeid(WfParser::ItemContext) && prev && prev == ctx->getStart()) {
+    file_.diags.report(DiagKind::SyntaxExpectedToken, missingAt, "'=' or '{'", after, foundText);
+    return;
+  }
+  if (prev && prev->getType() == WfParser::COMMA && foundType == WfParser::COMMA) {
+    file_.diags.report(DiagKind::SyntaxExpectedValue, here, after, foundText);
+    return;
+  }
+  std::optional<std::string> wanted = describeExpected(
+      parser, expected, identNoun(ctx),
+      inInterpolation_ ? "'}' to end the interpolation" : "end of file");
   if (wanted && *wanted == "a value") {
-    file_.diags.report(DiagKind::SyntaxExpectedValue, missing ? afterPrev : here, after, foundText);
+    file_.diags.report(DiagKind::SyntaxExpectedValue, missingAt, after, foundText);
     return;
   }
   if (wanted) {
-    file_.diags.report(DiagKind::SyntaxExpectedToken, missing ? afterPrev : here, *wanted, after,
-                       foundText);
+    file_.diags.report(DiagKind::SyntaxExpectedToken, missingAt, *wanted, after, foundText);
     return;
   }
   file_.diags.report(DiagKind::SyntaxUnexpectedToken, here, foundText, after);
@@ -409,10 +456,12 @@ bool WfErrorStrategy::singleTokenInsertion(antlr4::Parser *parser) {
 }
 
 Token *WfErrorStrategy::singleTokenDeletion(antlr4::Parser *parser) {
-  // Never delete a closing bracket, and never read a declaration keyword as
-  // a name to make an expression whole: both turn one error into many.
+  // Never delete a bracket, and never read a declaration keyword as a name
+  // to make an expression whole: each turns one error into many.
   antlr4::TokenStream *input = parser->getTokenStream();
-  if (isCloser(input->LA(1)) || startsDeclaration(input->LA(2)))
+  size_t la = input->LA(1);
+  if (isCloser(la) || la == WfParser::LBRACE || la == WfParser::LBRACKET ||
+      la == WfParser::LPAREN || startsDeclaration(input->LA(2)))
     return nullptr;
   return DefaultErrorStrategy::singleTokenDeletion(parser);
 }

@@ -1,5 +1,5 @@
 // Durations, sizes and strings print as the shortest wfc literal.
-#include "compiler/support/Units.h"
+#include "support/Units.h"
 
 #include <gtest/gtest.h>
 
