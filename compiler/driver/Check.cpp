@@ -5,16 +5,14 @@
 #include "compiler/driver/Check.h"
 
 #include "compiler/ast/AstDump.h"
-#include "compiler/checks/Checks.h"
 #include "compiler/config/Config.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/diag/Render.h"
+#include "compiler/driver/Compile.h"
 #include "compiler/driver/Suppressions.h"
 #include "compiler/driver/Verify.h"
 #include "compiler/ir/IrDump.h"
-#include "compiler/sema/Sema.h"
 #include "compiler/source/Source.h"
-#include "compiler/syntax/Parse.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
@@ -22,7 +20,6 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ThreadPool.h"
 
-#include <chrono>
 #include <map>
 #include <memory>
 
@@ -84,51 +81,30 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
   if (check.config)
     check.config->configure(diags);
   llvm::raw_string_ostream out(check.output);
-  using Clock = std::chrono::steady_clock;
-  auto lap = [&, start = Clock::now()](const char *phase) mutable {
-    if (!options.stats)
-      return;
-    auto now = Clock::now();
-    llvm::errs() << llvm::format("%-8s %8.1f ms\n", phase,
-                                 std::chrono::duration<double, std::milli>(now - start).count());
-    start = now;
-  };
 
-  const ast::File *file = parse(check.sm, bufferId, check.ast, diags);
-  lap("parse");
+  CompileOptions compileOptions;
+  compileOptions.stdlibDir = options.stdlibDir;
+  compileOptions.config = check.config;
+  compileOptions.parseOnly = options.dump == DumpKind::Ast;
+  compileOptions.stats = options.stats;
+  CompileResult result =
+      compile(check.sm, check.ast, diags, bufferId, compileOptions, [&](const ir::Program &p) {
+        if (options.dump == DumpKind::Ir)
+          ir::dump(out, check.sm, p);
+      });
   if (options.dump == DumpKind::Ast)
-    ast::dump(out, check.sm, *file);
-  // Meaning is checked only in a file that parsed: guessing what broken
-  // syntax meant would bury the real error under invented ones. The AST dump
-  // stops after parsing, so that syntax tests test only syntax.
-  std::vector<const ast::File *> files{file};
-  bool checksRan = false;
-  if (!diags.hasErrors() && options.dump != DumpKind::Ast) {
-    SemaOptions semaOptions;
-    semaOptions.stdlibDir = options.stdlibDir;
-    files.clear();
-    std::unique_ptr<ir::Program> program =
-        analyze(*file, check.sm, check.ast, diags, semaOptions, &files);
-    lap("sema");
-    if (options.dump == DumpKind::Ir)
-      ir::dump(out, check.sm, *program);
-    if (!diags.hasErrorsIn(DiagGroup::Semantic) && !diags.hasErrorsIn(DiagGroup::Input)) {
-      CheckPolicy policy = check.config ? check.config->policy : CheckPolicy();
-      ir::TaskGraph graph(*program);
-      CheckContext ctx{*program, graph, files, check.sm, diags, policy};
-      runChecks(ctx);
-      checksRan = true;
-      lap("checks");
-    }
-    check.programs.push_back(std::move(program));
-  }
+    ast::dump(out, check.sm, *result.file);
+  if (result.program)
+    check.programs.push_back(std::move(result.program));
+
   std::vector<Diagnostic> found = diags.takeDiagnostics();
   if (!options.noIgnores) {
-    check.suppressed += applySuppressions(check.sm, files, found, diags, checksRan);
+    check.suppressed += applySuppressions(check.sm, result.files, found, diags, result.checksRan);
     llvm::append_range(found, diags.takeDiagnostics());
   }
   sortByLocation(check.sm, found);
-  if (options.verify && !verifyDiagnostics(check.sm, bufferId, file->comments, found, out))
+  if (options.verify &&
+      !verifyDiagnostics(check.sm, bufferId, result.file->comments, found, out))
     check.verifyFailed = true;
   llvm::append_range(check.diags, std::move(found));
 }

@@ -3,6 +3,7 @@
 // Every option lives in this one file, next to the subcommand it belongs to,
 // so static initialisation order can never register an option before its
 // subcommand. Commands themselves take plain option structs.
+#include "compiler/driver/Build.h"
 #include "compiler/driver/Check.h"
 #include "compiler/driver/Explain.h"
 #include "compiler/driver/Graph.h"
@@ -25,6 +26,11 @@ using wfc::driver::OutputFormat;
 cl::OptionCategory kOutputCategory("Output options");
 cl::OptionCategory kInputCategory("Input options");
 
+// Subcommands declared before the options shared with check.
+cl::SubCommand kBuild("build", "Compile a pipeline to verified bytecode (.wfb); refuses one "
+                               "with errors (exit 1)");
+cl::SubCommand kDisasm("disasm", "Print every section of a .wfb file, after verifying it");
+
 // --- wfc check -------------------------------------------------------------
 
 cl::SubCommand kCheck("check", "Check pipelines for errors: syntax, names, types, cycles, "
@@ -45,14 +51,14 @@ cl::opt<OutputFormat> kFormat(
                clEnumValN(OutputFormat::Gcc, "gcc", "file:line:col: severity: message [rule]"),
                clEnumValN(OutputFormat::Json, "json", "one JSON document (docs/cli.md)"),
                clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0, for GitHub code scanning")),
-    cl::sub(kCheck), cl::cat(kOutputCategory));
+    cl::sub(kCheck), cl::sub(kBuild), cl::cat(kOutputCategory));
 
 cl::opt<ColorMode> kColor(
     "color", cl::desc("When to colour text output"), cl::init(ColorMode::Auto),
     cl::values(clEnumValN(ColorMode::Auto, "auto", "on a terminal, unless NO_COLOR is set"),
                clEnumValN(ColorMode::Always, "always", "always"),
                clEnumValN(ColorMode::Never, "never", "never")),
-    cl::sub(kCheck), cl::cat(kOutputCategory));
+    cl::sub(kCheck), cl::sub(kBuild), cl::cat(kOutputCategory));
 
 cl::opt<DumpKind> kDump(
     "dump", cl::desc("Print an internal form instead of the summary (for tests)"),
@@ -64,7 +70,7 @@ cl::opt<DumpKind> kDump(
 cl::opt<std::string> kStdlib("stdlib", cl::value_desc("dir"),
                              cl::desc("Where `import \"std/…\"` finds the standard library "
                                       "(default: next to wfc, or its source tree)"),
-                             cl::sub(kCheck), cl::cat(kInputCategory));
+                             cl::sub(kCheck), cl::sub(kBuild), cl::cat(kInputCategory));
 
 cl::opt<unsigned> kErrorLimit("error-limit", cl::init(50), cl::value_desc("n"),
                               cl::desc("Stop reporting a file's errors after n (0: no limit)"),
@@ -87,14 +93,14 @@ cl::opt<bool> kSplitInputFile("split-input-file",
 cl::opt<std::string> kConfig("config", cl::value_desc("file"),
                              cl::desc("Use this .wfc.yaml for every file instead of the nearest "
                                       "one above each file"),
-                             cl::sub(kCheck), cl::cat(kInputCategory));
+                             cl::sub(kCheck), cl::sub(kBuild), cl::cat(kInputCategory));
 
 cl::opt<bool> kNoIgnores("no-ignores",
                          cl::desc("Report findings that // wfc:ignore[...] comments suppress"),
                          cl::sub(kCheck), cl::cat(kOutputCategory));
 
 cl::opt<bool> kWerror("werror", cl::desc("Treat warnings as errors"), cl::sub(kCheck),
-                      cl::cat(kOutputCategory));
+                      cl::sub(kBuild), cl::cat(kOutputCategory));
 
 cl::opt<unsigned> kJobs("jobs", cl::value_desc("n"),
                         cl::desc("Check up to n files at once (default: one per core)"),
@@ -135,7 +141,27 @@ cl::opt<std::string> kGraphStdlib("stdlib", cl::value_desc("dir"),
                                   cl::desc("Where `import \"std/…\"` finds the standard library"),
                                   cl::sub(kGraph), cl::cat(kInputCategory));
 
-const char *const kCommands[] = {"check", "explain", "graph"};
+// --- wfc build -----------------------------------------------------------------
+
+
+cl::opt<std::string> kBuildInput(cl::Positional, cl::desc("<file.wf>"), cl::Required,
+                                 cl::sub(kBuild));
+
+cl::opt<std::string> kBuildOutput("o", cl::value_desc("file.wfb"),
+                                  cl::desc("Where to write (default: the input with .wfb)"),
+                                  cl::sub(kBuild), cl::cat(kOutputCategory));
+
+cl::opt<bool> kBuildNoDebug("no-debug-info",
+                            cl::desc("Leave out the source map (task positions)"),
+                            cl::sub(kBuild), cl::cat(kOutputCategory));
+
+// --- wfc disasm ----------------------------------------------------------------
+
+
+cl::opt<std::string> kDisasmInput(cl::Positional, cl::desc("<file.wfb>"), cl::Required,
+                                  cl::sub(kDisasm));
+
+const char *const kCommands[] = {"build", "check", "disasm", "explain", "graph"};
 
 void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
 
@@ -171,6 +197,8 @@ int main(int argc, char **argv) {
   if (!cl::ParseCommandLineOptions(argc, argv,
                                    "wfc: compiler and static validator for pipelines\n\n"
                                    "  wfc check FILE.wf|DIR|-...   check pipelines\n"
+                                   "  wfc build FILE.wf [-o F.wfb] compile to verified bytecode\n"
+                                   "  wfc disasm FILE.wfb          print bytecode readably\n"
                                    "  wfc explain RULE             explain a rule (--list: all)\n"
                                    "  wfc graph FILE.wf            draw the task graph\n",
                                    &llvm::errs()))
@@ -196,6 +224,24 @@ int main(int argc, char **argv) {
     return wfc::driver::runCheck(options, llvm::outs(), llvm::errs());
   }
 
+  if (kBuild) {
+    if (kFormat == OutputFormat::Json || kFormat == OutputFormat::Sarif) {
+      llvm::errs() << "wfc build: --format is text or gcc (use wfc check for json and sarif)\n";
+      return 2;
+    }
+    wfc::driver::BuildOptions options;
+    options.input = kBuildInput;
+    options.output = kBuildOutput;
+    options.stdlibDir = kStdlib.empty() ? wfc::findStdlib(argv[0]) : std::string(kStdlib);
+    options.configPath = kConfig;
+    options.format = kFormat;
+    options.color = kColor;
+    options.debugInfo = !kBuildNoDebug;
+    options.werror = kWerror;
+    return wfc::driver::runBuild(options, llvm::outs(), llvm::errs());
+  }
+  if (kDisasm)
+    return wfc::driver::runDisasm(kDisasmInput, llvm::outs(), llvm::errs());
   if (kGraph) {
     wfc::driver::GraphOptions options;
     options.input = kGraphInput;

@@ -1,6 +1,9 @@
 // Top-level declarations: params, secrets, environments, the pipeline, types.
 #include "compiler/sema/SemaImpl.h"
 
+#include "runtime/bytecode/Module.h"
+#include "support/Units.h"
+
 #include "llvm/ADT/StringSwitch.h"
 
 namespace wfc::sema {
@@ -60,10 +63,10 @@ static bool positive(Sema &sema, const ast::Item &item, const Value &value,
                      const std::string &what, int64_t max = INT64_MAX) {
   if (value.integer > 0 && value.integer <= max)
     return true;
-  sema.diags_.report(DiagKind::InvalidValue, item.value->range(), what,
-                     max == INT64_MAX ? "greater than zero"
-                                      : fmt::format("between 1 and {}", max),
-                     value.spelling());
+  std::string range = max == INT64_MAX ? "greater than zero" : fmt::format("between 1 and {}", max);
+  if (value.kind == Value::Kind::Duration && max != INT64_MAX)
+    range = "greater than zero and at most " + formatDuration(max);
+  sema.diags_.report(DiagKind::InvalidValue, item.value->range(), what, range, value.spelling());
   return false;
 }
 
@@ -289,7 +292,7 @@ void Sema::buildEnvironment(const ast::EnvironmentDecl &decl, ir::Environment &e
         env.approval = v->integer;
     } else if (name == "max_timeout") {
       if (auto v = constantField(*this, item, types.duration(), what);
-          v && positive(*this, item, *v, what)) {
+          v && positive(*this, item, *v, what, bytecode::kMaxTimeoutMs)) {
         env.maxTimeoutMs = v->integer;
         env.maxTimeoutRange = item.value->range();
       }
@@ -312,12 +315,12 @@ void Sema::buildEnvironment(const ast::EnvironmentDecl &decl, ir::Environment &e
         std::string lwhat = "limit '" + lname.str() + "'";
         if (lname == "memory" || lname == "file_size") {
           if (auto v = constantField(*this, limit, types.size(), lwhat);
-              v && positive(*this, limit, *v, lwhat))
+              v && positive(*this, limit, *v, lwhat, int64_t(1) << 50))
             (lname == "memory" ? env.limits.memoryBytes : env.limits.fileSizeBytes) =
                 static_cast<uint64_t>(v->integer);
         } else if (lname == "cpu") {
           if (auto v = constantField(*this, limit, types.duration(), lwhat);
-              v && positive(*this, limit, *v, lwhat))
+              v && positive(*this, limit, *v, lwhat, bytecode::kMaxTimeoutMs))
             env.limits.cpuMs = v->integer;
         } else if (lname == "processes" || lname == "open_files") {
           if (auto v = constantField(*this, limit, types.int_(), lwhat);
@@ -357,13 +360,13 @@ void Sema::buildPipeline(const ast::PipelineDecl &decl) {
         pipeline.description = v->text;
     } else if (name == "deadline") {
       if (auto v = constantField(*this, item, types.duration(), what);
-          v && positive(*this, item, *v, what)) {
+          v && positive(*this, item, *v, what, bytecode::kMaxDeadlineMs)) {
         pipeline.deadlineMs = v->integer;
         pipeline.deadlineRange = item.value->range();
       }
     } else if (name == "max_parallel") {
       if (auto v = constantField(*this, item, types.int_(), what);
-          v && positive(*this, item, *v, what, 4096))
+          v && positive(*this, item, *v, what, bytecode::kMaxParallel))
         pipeline.maxParallel = static_cast<uint32_t>(v->integer);
     } else if (name == "defaults") {
       if (item.kind != ast::ItemKind::Block) {

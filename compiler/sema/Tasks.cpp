@@ -1,6 +1,7 @@
 // Tasks: names and loop expansion, template instances, fields, defaults.
 #include "compiler/sema/SemaImpl.h"
 
+#include "runtime/bytecode/Module.h"
 #include "support/Units.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -443,8 +444,9 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
     std::optional<Value> v = requireConstant(id, what, &scope);
     if (!v)
       return;
-    if (v->integer <= 0) {
-      report(DiagKind::InvalidValue, value->range(), &scope, what, "greater than zero",
+    if (v->integer <= 0 || uint64_t(v->integer) > bytecode::kMaxTimeoutMs) {
+      report(DiagKind::InvalidValue, value->range(), &scope, what,
+             "greater than zero and at most " + formatDuration(bytecode::kMaxTimeoutMs),
              v->spelling());
       return;
     }
@@ -752,10 +754,18 @@ bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy
                                 : arg.name.name;
         ++position;
         std::string argWhat = fmt::format("the {} of {}()", argName, callee->name());
+        auto delay = [&](int64_t &out) {
+          if (auto v = constantOf(arg.value, types.duration(), argWhat)) {
+            if (v->integer < 0 || uint64_t(v->integer) > bytecode::kMaxDelayMs)
+              report(DiagKind::InvalidValue, arg.value->range(), &scope, argWhat,
+                     "at most " + formatDuration(bytecode::kMaxDelayMs), v->spelling());
+            else
+              out = v->integer;
+          }
+        };
         if (argName == "base" || argName == "delay") {
           haveBase = true;
-          if (auto v = constantOf(arg.value, types.duration(), argWhat))
-            retry.baseMs = v->integer;
+          delay(retry.baseMs);
         } else if (argName == "factor") {
           if (auto v = constantOf(arg.value, types.float_(), argWhat)) {
             if (v->real < 1 || v->real > 100)
@@ -765,8 +775,7 @@ bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy
               retry.factor = v->real;
           }
         } else if (argName == "max") {
-          if (auto v = constantOf(arg.value, types.duration(), argWhat))
-            retry.maxMs = v->integer;
+          delay(retry.maxMs);
         } else {
           report(DiagKind::InvalidExpression, arg.value->range(), &scope,
                  fmt::format("{}() takes {}", callee->name(),

@@ -1,6 +1,8 @@
 // Reads wfc source files safely: bounded size, no binary, valid UTF-8.
 #include "compiler/source/Source.h"
 
+#include "support/Files.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/FileSystem.h"
@@ -19,26 +21,6 @@ namespace {
 bool isHidden(llvm::StringRef path) {
   llvm::StringRef name = llvm::sys::path::filename(path);
   return name.size() > 1 && name.startswith(".") && name != "..";
-}
-
-// Reads at most kMaxSourceBytes + 1 bytes, so that /dev/zero or a huge pipe
-// ends in an error instead of exhausting memory.
-std::optional<std::string> readBounded(int fd, std::string &error) {
-  std::string data;
-  char chunk[1 << 16];
-  while (data.size() <= kMaxSourceBytes) {
-    ssize_t n = ::read(fd, chunk, sizeof chunk);
-    if (n == 0)
-      return data;
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      error = std::strerror(errno);
-      return std::nullopt;
-    }
-    data.append(chunk, static_cast<size_t>(n));
-  }
-  return data;
 }
 
 } // namespace
@@ -85,33 +67,8 @@ std::vector<SourceInput> expandInputs(llvm::ArrayRef<std::string> args,
 
 std::optional<unsigned> loadSource(const SourceInput &input, llvm::SourceMgr &sm,
                                    DiagnosticEngine &diags) {
-  int fd = 0;
-  if (input.path != "-") {
-    fd = ::open(input.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      diags.reportFile(DiagKind::InputUnreadable, input.displayName, input.displayName,
-                       std::strerror(errno));
-      return std::nullopt;
-    }
-    struct stat st;
-    if (::fstat(fd, &st) == 0) {
-      if (S_ISDIR(st.st_mode)) {
-        ::close(fd);
-        diags.reportFile(DiagKind::InputUnreadable, input.displayName, input.displayName,
-                         "is a directory");
-        return std::nullopt;
-      }
-      if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > kMaxSourceBytes) {
-        ::close(fd);
-        diags.reportFile(DiagKind::InputTooLarge, input.displayName, kMaxSourceBytes >> 20);
-        return std::nullopt;
-      }
-    }
-  }
   std::string error;
-  std::optional<std::string> data = readBounded(fd, error);
-  if (fd != 0)
-    ::close(fd);
+  std::optional<std::string> data = readFileBounded(input.path, kMaxSourceBytes, error);
   if (!data) {
     diags.reportFile(DiagKind::InputUnreadable, input.displayName, input.displayName, error);
     return std::nullopt;

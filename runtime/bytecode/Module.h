@@ -47,7 +47,8 @@ inline constexpr uint32_t kMaxStringLength = 1 << 20;
 inline constexpr uint32_t kMaxBlockLength = 1 << 16;
 inline constexpr uint32_t kMaxStack = 64;
 inline constexpr uint32_t kMaxAttempts = 100;
-inline constexpr uint64_t kMaxTimeoutMs = 30ull * 24 * 3600 * 1000; // 30 days
+inline constexpr uint64_t kMaxTimeoutMs = 30ull * 24 * 3600 * 1000;   // 30 days
+inline constexpr uint64_t kMaxDeadlineMs = 366ull * 24 * 3600 * 1000; // a year
 inline constexpr uint64_t kMaxDelayMs = 24ull * 3600 * 1000;        // a day
 inline constexpr uint32_t kMaxParallel = 4096;
 

@@ -273,7 +273,7 @@ bool Loader::strings() {
 bool Loader::pipeline() {
   m_.pipeline.name = str("pipeline name");
   m_.pipeline.description = optionalStr("pipeline description");
-  m_.pipeline.deadlineMs = bounded(366ull * 24 * 3600 * 1000, "deadline (ms)");
+  m_.pipeline.deadlineMs = bounded(kMaxDeadlineMs, "deadline (ms)");
   size_t at = pos_;
   m_.pipeline.maxParallel = static_cast<uint32_t>(uleb());
   if (ok() && (m_.pipeline.maxParallel < 1 || m_.pipeline.maxParallel > kMaxParallel)) {

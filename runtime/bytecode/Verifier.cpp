@@ -291,7 +291,7 @@ std::optional<BlockError> verifyBlock(const Module &module, const CodeBlock &blo
       break;
     }
     case Opcode::Concat: {
-      if (u == 0 || u > depth)
+      if (u > depth)
         return error(at, fmt::format("concat: joins {} values, the stack holds {}", u, depth));
       bool secret = false;
       for (uint64_t i = 0; i < u; ++i) {
@@ -313,7 +313,7 @@ std::optional<BlockError> verifyBlock(const Module &module, const CodeBlock &blo
         problem = push(ValueType::String);
       break;
     case Opcode::List:
-      if (u == 0 || u > depth)
+      if (u > depth)
         return error(at, fmt::format("list: gathers {} values, the stack holds {}", u, depth));
       for (uint64_t i = 0; i < u && !problem; ++i)
         problem = expect(kText, "an item", a);

@@ -2,6 +2,7 @@
 #include "runtime/bytecode/Writer.h"
 
 #include "runtime/bytecode/Crc32c.h"
+#include "runtime/bytecode/Encoding.h"
 
 #include <algorithm>
 #include <numeric>
@@ -12,26 +13,8 @@ namespace {
 class Buffer {
 public:
   void u8(uint8_t v) { bytes.push_back(v); }
-  void uleb(uint64_t v) {
-    do {
-      uint8_t byte = v & 0x7f;
-      v >>= 7;
-      if (v)
-        byte |= 0x80;
-      bytes.push_back(byte);
-    } while (v);
-  }
-  void sleb(int64_t v) {
-    bool more = true;
-    while (more) {
-      uint8_t byte = v & 0x7f;
-      v >>= 7; // arithmetic
-      more = !((v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40)));
-      if (more)
-        byte |= 0x80;
-      bytes.push_back(byte);
-    }
-  }
+  void uleb(uint64_t v) { appendUleb(bytes, v); }
+  void sleb(int64_t v) { appendSleb(bytes, v); }
   void fixed(uint64_t v, int size) {
     for (int i = 0; i < size; ++i)
       bytes.push_back(static_cast<uint8_t>(v >> (8 * i)));

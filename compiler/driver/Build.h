@@ -1,0 +1,32 @@
+// `wfc build` compiles a pipeline to bytecode; `wfc disasm` prints bytecode.
+#pragma once
+
+#include "compiler/driver/Output.h"
+
+#include <string>
+
+namespace wfc::driver {
+
+struct BuildOptions {
+  std::string input;
+  std::string output; // empty: the input with .wfb for .wf
+  std::string stdlibDir;
+  std::string configPath;
+  OutputFormat format = OutputFormat::Text;
+  ColorMode color = ColorMode::Auto;
+  bool debugInfo = true;
+  bool werror = false;
+};
+
+// Exit codes: 0 built, 1 the pipeline has errors (nothing written), 2 usage
+// or input error.
+int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err);
+
+// The largest .wfb file wfc reads.
+constexpr uint64_t kMaxBytecodeBytes = 256ull << 20;
+
+// Exit codes: 0 printed, 2 unreadable or invalid bytecode (the error names the
+// section and byte).
+int runDisasm(const std::string &input, llvm::raw_ostream &out, llvm::raw_ostream &err);
+
+} // namespace wfc::driver

@@ -1,0 +1,687 @@
+// Lowering: a checked program's typed IR to a bytecode module.
+//
+// Tasks go in a topological order with ties broken by name, so a task's
+// dependencies all have lower indexes. Values known before the run become
+// string-table operands; the rest become code blocks for the expression
+// machine, deduplicated. Strings are interned with provisional ids and
+// renumbered at the end, when the table is sorted.
+#include "compiler/lower/Lower.h"
+
+#include "compiler/ir/TaskGraph.h"
+#include "runtime/bytecode/Encoding.h"
+#include "runtime/bytecode/Writer.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+namespace wfc {
+namespace {
+
+using bytecode::Opcode;
+using bytecode::Operand;
+using bytecode::ValueType;
+
+// An instruction before the string table is final.
+struct SymbolicOp {
+  Opcode op;
+  int64_t a = 0;
+  uint32_t b = 0;
+};
+
+struct SymbolicBlock {
+  ValueType result = ValueType::Bool;
+  uint32_t maxStack = 0;
+  std::vector<SymbolicOp> ops;
+};
+
+class Lowering {
+public:
+  Lowering(const ir::Program &p, const llvm::SourceMgr &sm, DiagnosticEngine &diags)
+      : p_(p), sm_(sm), diags_(diags) {}
+
+  std::optional<bytecode::Module> run(llvm::ArrayRef<const ast::File *> files,
+                                      const LowerOptions &options);
+
+private:
+  // --- Expressions ---
+  ValueType emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  void emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  void op(SymbolicBlock &b, uint32_t &depth, Opcode code, int pops, int pushes, int64_t a = 0,
+          uint32_t extra = 0) {
+    b.ops.push_back({code, a, extra});
+    depth = depth - pops + pushes;
+    b.maxStack = std::max(b.maxStack, depth);
+  }
+  uint32_t block(SymbolicBlock b);
+  Operand operand(ir::ExprId id, bool env);
+  Operand condition(ir::ExprId id);
+  void unsupported(ir::ExprId id, const std::string &why) {
+    failed_ = true;
+    diags_.report(DiagKind::RuntimeUnsupported, p_.expr(id).range, "this value", why);
+  }
+
+  // --- Entities ---
+  uint32_t policy(const ir::Task &task);
+  void params();
+  void environments();
+  std::vector<uint8_t> serialize(const SymbolicBlock &b, const std::vector<uint32_t> &remap);
+  void remapStrings(const std::vector<uint32_t> &remap);
+
+  const ir::Program &p_;
+  const llvm::SourceMgr &sm_;
+  DiagnosticEngine &diags_;
+  bytecode::Module m_;
+  bytecode::StringTable strings_;
+  std::vector<uint32_t> newIndex_;
+  std::vector<SymbolicBlock> blocks_;
+  std::map<std::string, uint32_t> blockIds_;
+  std::map<std::vector<uint64_t>, uint32_t> policyIds_;
+  bool failed_ = false;
+};
+
+ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  const ir::Expr &e = p_.expr(id);
+  const ir::TypeTable &types = p_.types;
+  switch (e.kind) {
+  case ir::ExprKind::Const: {
+    const ir::Value &v = p_.values[e.a];
+    switch (v.kind) {
+    case ir::Value::Kind::String:
+      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.text));
+      return ValueType::String;
+    case ir::Value::Kind::Int:
+    case ir::Value::Kind::Duration:
+    case ir::Value::Kind::Size:
+      op(b, depth, Opcode::PushInt, 0, 1, v.integer);
+      return ValueType::Int;
+    case ir::Value::Kind::Bool:
+      op(b, depth, v.integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
+      return ValueType::Bool;
+    case ir::Value::Kind::Float:
+      // A float is only ever shown, never computed with, at run time.
+      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.asText()));
+      return ValueType::String;
+    case ir::Value::Kind::List:
+      for (const ir::Value &item : v.items)
+        op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(item.asText()));
+      op(b, depth, Opcode::List, int(v.items.size()), 1, int64_t(v.items.size()));
+      return ValueType::List;
+    }
+    return ValueType::String;
+  }
+  case ir::ExprKind::Via:
+    return emit(ir::ExprId(e.a), b, depth);
+  case ir::ExprKind::ParamRef: {
+    ir::TypeKind kind = types.kind(p_.params[e.a].type);
+    if (kind == ir::TypeKind::Float) {
+      unsupported(id, "float params can be shown in strings only when known at build time");
+      return ValueType::String;
+    }
+    op(b, depth, Opcode::Param, 0, 1, e.a);
+    if (kind == ir::TypeKind::Bool)
+      return ValueType::Bool;
+    if (kind == ir::TypeKind::Int || kind == ir::TypeKind::Duration || kind == ir::TypeKind::Size)
+      return ValueType::Int;
+    if (kind == ir::TypeKind::List)
+      return ValueType::List;
+    return ValueType::String;
+  }
+  case ir::ExprKind::SecretRef:
+    op(b, depth, Opcode::Secret, 0, 1, e.a);
+    return ValueType::Secret;
+  case ir::ExprKind::OutputRef:
+    op(b, depth, Opcode::Output, 0, 1, newIndex_[e.a], strings_.intern(p_.values[e.b].text));
+    return ValueType::String;
+  case ir::ExprKind::RunEnvironment:
+    op(b, depth, Opcode::RunEnv, 0, 1);
+    return ValueType::String;
+  case ir::ExprKind::Unary: {
+    ValueType t = emit(ir::ExprId(e.a), b, depth);
+    bool negate = static_cast<ir::UnaryOp>(e.op) == ir::UnaryOp::Neg;
+    if (negate && t != ValueType::Int)
+      unsupported(id, "only whole numbers and durations can be negated");
+    op(b, depth, negate ? Opcode::Neg : Opcode::Not, 1, 1);
+    return negate ? ValueType::Int : ValueType::Bool;
+  }
+  case ir::ExprKind::Binary: {
+    auto opKind = static_cast<ir::BinaryOp>(e.op);
+    ir::ExprId l(e.a), r(e.b);
+    bool textual = types.isStringLike(e.type);
+    switch (opKind) {
+    case ir::BinaryOp::And:
+    case ir::BinaryOp::Or:
+      emit(l, b, depth);
+      emit(r, b, depth);
+      op(b, depth, opKind == ir::BinaryOp::And ? Opcode::And : Opcode::Or, 2, 1);
+      return ValueType::Bool;
+    case ir::BinaryOp::Eq:
+    case ir::BinaryOp::Ne: {
+      ValueType lt = emit(l, b, depth);
+      ValueType rt = emit(r, b, depth);
+      if (lt != rt || lt == ValueType::List || lt == ValueType::Secret)
+        unsupported(id, "only two bools, two whole numbers or two strings can be compared");
+      op(b, depth, opKind == ir::BinaryOp::Eq ? Opcode::Eq : Opcode::Ne, 2, 1);
+      return ValueType::Bool;
+    }
+    case ir::BinaryOp::Lt:
+    case ir::BinaryOp::Le:
+    case ir::BinaryOp::Gt:
+    case ir::BinaryOp::Ge: {
+      ValueType lt = emit(l, b, depth);
+      ValueType rt = emit(r, b, depth);
+      if (lt != ValueType::Int || rt != ValueType::Int)
+        unsupported(id, "only whole numbers, durations and sizes can be ordered");
+      Opcode code = opKind == ir::BinaryOp::Lt   ? Opcode::Lt
+                    : opKind == ir::BinaryOp::Le ? Opcode::Le
+                    : opKind == ir::BinaryOp::Gt ? Opcode::Gt
+                                                 : Opcode::Ge;
+      op(b, depth, code, 2, 1);
+      return ValueType::Bool;
+    }
+    case ir::BinaryOp::In:
+      if (types.kind(p_.expr(r).type) == ir::TypeKind::List) {
+        emitString(l, b, depth);
+        emit(r, b, depth);
+        op(b, depth, Opcode::In, 2, 1);
+      } else {
+        emitString(l, b, depth);
+        emitString(r, b, depth);
+        op(b, depth, Opcode::Contains, 2, 1);
+      }
+      return ValueType::Bool;
+    case ir::BinaryOp::Add:
+      if (textual) {
+        emitString(l, b, depth);
+        emitString(r, b, depth);
+        op(b, depth, Opcode::Concat, 2, 1, 2);
+        return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
+      }
+      [[fallthrough]];
+    case ir::BinaryOp::Sub:
+    case ir::BinaryOp::Mul:
+    case ir::BinaryOp::Div:
+    case ir::BinaryOp::Mod: {
+      ValueType lt = emit(l, b, depth);
+      ValueType rt = emit(r, b, depth);
+      if (lt != ValueType::Int || rt != ValueType::Int)
+        unsupported(id, "arithmetic at run time works on whole numbers, durations and sizes");
+      Opcode code = opKind == ir::BinaryOp::Add   ? Opcode::Add
+                    : opKind == ir::BinaryOp::Sub ? Opcode::Sub
+                    : opKind == ir::BinaryOp::Mul ? Opcode::Mul
+                    : opKind == ir::BinaryOp::Div ? Opcode::Div
+                                                  : Opcode::Mod;
+      op(b, depth, code, 2, 1);
+      return ValueType::Int;
+    }
+    }
+    return ValueType::Bool;
+  }
+  case ir::ExprKind::Conditional: {
+    llvm::ArrayRef<ir::ExprId> ops = p_.operandsOf(e);
+    emit(ops[0], b, depth);
+    ValueType t;
+    if (types.isStringLike(e.type)) {
+      emitString(ops[1], b, depth);
+      emitString(ops[2], b, depth);
+      t = types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
+    } else {
+      t = emit(ops[1], b, depth);
+      if (emit(ops[2], b, depth) != t)
+        unsupported(id, "the two branches of '?:' must have one type");
+    }
+    op(b, depth, Opcode::Select, 3, 1);
+    return t;
+  }
+  case ir::ExprKind::Concat: {
+    llvm::ArrayRef<ir::ExprId> parts = p_.operandsOf(e);
+    for (ir::ExprId part : parts)
+      emitString(part, b, depth);
+    int n = int(parts.size());
+    op(b, depth, Opcode::Concat, n, 1, n);
+    return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
+  }
+  case ir::ExprKind::List: {
+    llvm::ArrayRef<ir::ExprId> items = p_.operandsOf(e);
+    for (ir::ExprId item : items)
+      emitString(item, b, depth);
+    int n = int(items.size());
+    op(b, depth, Opcode::List, n, 1, n);
+    return ValueType::List;
+  }
+  case ir::ExprKind::Error:
+    unsupported(id, "it had errors");
+    op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
+    return ValueType::String;
+  }
+  return ValueType::String;
+}
+
+// As emit, then turned into text as "${…}" would show it.
+void Lowering::emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  ValueType t = emit(id, b, depth);
+  ir::TypeKind kind = p_.types.kind(p_.expr(id).type);
+  if (t == ValueType::Int)
+    op(b, depth,
+       kind == ir::TypeKind::Duration ? Opcode::FmtDur
+       : kind == ir::TypeKind::Size   ? Opcode::FmtSize
+                                      : Opcode::ToStr,
+       1, 1);
+  else if (t == ValueType::Bool)
+    op(b, depth, Opcode::ToStr, 1, 1);
+  else if (t == ValueType::List)
+    unsupported(id, "a list cannot be shown as text");
+}
+
+// Adds a finished block, or finds the same block already added.
+uint32_t Lowering::block(SymbolicBlock b) {
+  std::string key(1, char(b.result));
+  for (const SymbolicOp &o : b.ops) {
+    key += char(o.op);
+    key.append(reinterpret_cast<const char *>(&o.a), sizeof o.a);
+    key.append(reinterpret_cast<const char *>(&o.b), sizeof o.b);
+  }
+  auto [it, inserted] = blockIds_.try_emplace(std::move(key), uint32_t(blocks_.size()));
+  if (inserted)
+    blocks_.push_back(std::move(b));
+  return it->second;
+}
+
+Operand Lowering::operand(ir::ExprId id, bool env) {
+  if (std::optional<ir::Value> v = p_.constant(id))
+    return Operand::string(strings_.intern(v->asText()));
+  SymbolicBlock b;
+  uint32_t depth = 0;
+  emitString(id, b, depth);
+  bool secret = p_.types.kind(p_.expr(id).type) == ir::TypeKind::Secret;
+  b.result = env && secret ? ValueType::Secret : ValueType::String;
+  op(b, depth, Opcode::Ret, 1, 0);
+  return Operand::block(block(std::move(b)));
+}
+
+Operand Lowering::condition(ir::ExprId id) {
+  SymbolicBlock b;
+  uint32_t depth = 0;
+  if (std::optional<ir::Value> v = p_.constant(id))
+    op(b, depth, v->integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
+  else
+    emit(id, b, depth);
+  b.result = ValueType::Bool;
+  op(b, depth, Opcode::Ret, 1, 0);
+  return Operand::block(block(std::move(b)));
+}
+
+uint32_t Lowering::policy(const ir::Task &task) {
+  const ir::RetryPolicy &r = task.retry;
+  bytecode::Policy policy;
+  policy.timeoutMs = task.timeoutMs.value_or(0);
+  policy.attempts = std::max<uint32_t>(1, r.attempts);
+  switch (r.backoff) {
+  case ir::BackoffKind::None:
+    policy.backoff = bytecode::Backoff::None;
+    break;
+  case ir::BackoffKind::Fixed:
+    policy.backoff = bytecode::Backoff::Fixed;
+    policy.baseMs = static_cast<uint64_t>(r.baseMs);
+    policy.jitterMilli = static_cast<uint32_t>(std::llround(r.jitter * 1000));
+    break;
+  case ir::BackoffKind::Exponential:
+    policy.backoff = bytecode::Backoff::Exponential;
+    policy.baseMs = static_cast<uint64_t>(r.baseMs);
+    policy.factorMilli = static_cast<uint32_t>(std::llround(r.factor * 1000));
+    policy.capMs = static_cast<uint64_t>(r.maxMs);
+    policy.jitterMilli = static_cast<uint32_t>(std::llround(r.jitter * 1000));
+    break;
+  }
+  policy.retryOn = (r.onFailure ? bytecode::kRetryOnFailure : 0) |
+                   (r.onTimeout ? bytecode::kRetryOnTimeout : 0);
+  std::vector<uint64_t> key{policy.timeoutMs,   policy.attempts, uint64_t(policy.backoff),
+                            policy.baseMs,      policy.factorMilli, policy.capMs,
+                            policy.jitterMilli, policy.retryOn};
+  for (int code : r.exitCodes)
+    key.push_back(uint64_t(code));
+  auto [it, inserted] = policyIds_.try_emplace(key, uint32_t(m_.policies.size()));
+  if (inserted) {
+    policy.firstExitCode = static_cast<uint32_t>(m_.exitCodes.size());
+    policy.exitCodeCount = static_cast<uint32_t>(r.exitCodes.size());
+    for (int code : r.exitCodes)
+      m_.exitCodes.push_back(static_cast<uint8_t>(code));
+    m_.policies.push_back(policy);
+  }
+  return it->second;
+}
+
+void Lowering::params() {
+  auto typeOf = [&](ir::TypeId id) {
+    switch (p_.types.kind(id)) {
+    case ir::TypeKind::Int:
+      return bytecode::ParamType::Int;
+    case ir::TypeKind::Float:
+      return bytecode::ParamType::Float;
+    case ir::TypeKind::Bool:
+      return bytecode::ParamType::Bool;
+    case ir::TypeKind::Duration:
+      return bytecode::ParamType::Duration;
+    case ir::TypeKind::Size:
+      return bytecode::ParamType::Size;
+    case ir::TypeKind::Enum:
+      return bytecode::ParamType::Enum;
+    case ir::TypeKind::List:
+      return bytecode::ParamType::List;
+    default:
+      return bytecode::ParamType::String;
+    }
+  };
+  auto valueOf = [&](const ir::Value &v, bytecode::ParamType type,
+                     const std::vector<std::string> &enumValues, int64_t &integer,
+                     uint32_t &string) {
+    if (type == bytecode::ParamType::String) {
+      string = strings_.intern(v.text);
+    } else if (type == bytecode::ParamType::Enum) {
+      integer = llvm::find(enumValues, v.text) - enumValues.begin();
+    } else if (type == bytecode::ParamType::Float) {
+      double d = v.kind == ir::Value::Kind::Float ? v.real : double(v.integer);
+      uint64_t bits;
+      std::memcpy(&bits, &d, 8);
+      integer = static_cast<int64_t>(bits);
+    } else {
+      integer = v.integer;
+    }
+  };
+  for (const ir::Param &param : p_.params) {
+    bytecode::Param out;
+    out.name = strings_.intern(param.name);
+    out.type = typeOf(param.type);
+    ir::TypeId enumType = param.type;
+    if (out.type == bytecode::ParamType::List) {
+      enumType = p_.types.info(param.type).element;
+      out.element = typeOf(enumType);
+    }
+    const std::vector<std::string> &enumValues = p_.types.info(enumType).enumValues;
+    if (out.type == bytecode::ParamType::Enum || out.element == bytecode::ParamType::Enum) {
+      out.firstEnumValue = static_cast<uint32_t>(m_.enumValues.size());
+      out.enumCount = static_cast<uint32_t>(enumValues.size());
+      for (const std::string &v : enumValues)
+        m_.enumValues.push_back(strings_.intern(v));
+    }
+    if (param.defaultValue) {
+      out.hasDefault = true;
+      if (out.type == bytecode::ParamType::List) {
+        out.firstListValue = static_cast<uint32_t>(m_.listValues.size());
+        out.listCount = static_cast<uint32_t>(param.defaultValue->items.size());
+        for (const ir::Value &item : param.defaultValue->items) {
+          bytecode::ListValue lv;
+          valueOf(item, out.element, enumValues, lv.integer, lv.string);
+          m_.listValues.push_back(lv);
+        }
+      } else {
+        valueOf(*param.defaultValue, out.type, enumValues, out.integer, out.string);
+      }
+    }
+    m_.params.push_back(out);
+  }
+}
+
+void Lowering::environments() {
+  for (const ir::Environment &env : p_.environments) {
+    bytecode::Environment out;
+    out.name = strings_.intern(env.name);
+    out.network = env.network;
+    out.approval = env.approval;
+    std::vector<uint32_t> secrets;
+    for (ir::SecretId s : env.secrets)
+      secrets.push_back(s.index());
+    llvm::sort(secrets);
+    out.firstSecret = static_cast<uint32_t>(m_.envSecrets.size());
+    out.secretCount = static_cast<uint32_t>(secrets.size());
+    llvm::append_range(m_.envSecrets, secrets);
+    out.maxTimeoutMs = static_cast<uint64_t>(env.maxTimeoutMs.value_or(0));
+    out.path = env.path.empty() ? 0 : strings_.intern(env.path) + 1;
+    const ir::Limits &l = env.limits;
+    if (l.memoryBytes)
+      out.limitMask |= bytecode::kLimitMemory, out.memoryBytes = *l.memoryBytes;
+    if (l.cpuMs)
+      out.limitMask |= bytecode::kLimitCpu, out.cpuMs = uint64_t(*l.cpuMs);
+    if (l.processes)
+      out.limitMask |= bytecode::kLimitProcesses, out.processes = *l.processes;
+    if (l.openFiles)
+      out.limitMask |= bytecode::kLimitOpenFiles, out.openFiles = *l.openFiles;
+    if (l.fileSizeBytes)
+      out.limitMask |= bytecode::kLimitFileSize, out.fileSizeBytes = *l.fileSizeBytes;
+    m_.environments.push_back(out);
+  }
+}
+
+std::vector<uint8_t> Lowering::serialize(const SymbolicBlock &b,
+                                         const std::vector<uint32_t> &remap) {
+  std::vector<uint8_t> out;
+  for (const SymbolicOp &o : b.ops) {
+    out.push_back(static_cast<uint8_t>(o.op));
+    switch (o.op) {
+    case Opcode::PushStr:
+      bytecode::appendUleb(out, remap[o.a]);
+      break;
+    case Opcode::PushInt:
+      bytecode::appendSleb(out, o.a);
+      break;
+    case Opcode::Param:
+    case Opcode::Secret:
+    case Opcode::Concat:
+    case Opcode::List:
+      bytecode::appendUleb(out, uint64_t(o.a));
+      break;
+    case Opcode::Output:
+      bytecode::appendUleb(out, uint64_t(o.a));
+      bytecode::appendUleb(out, remap[o.b]);
+      break;
+    default:
+      break;
+    }
+  }
+  return out;
+}
+
+void Lowering::remapStrings(const std::vector<uint32_t> &remap) {
+  auto id = [&](uint32_t &s) { s = remap[s]; };
+  auto optional = [&](uint32_t &s) {
+    if (s)
+      s = remap[s - 1] + 1;
+  };
+  auto operand = [&](Operand &o) {
+    if (!o.isBlock())
+      o = Operand::string(remap[o.index()]);
+  };
+  id(m_.pipeline.name);
+  optional(m_.pipeline.description);
+  for (bytecode::Param &param : m_.params) {
+    id(param.name);
+    if (param.hasDefault && param.type == bytecode::ParamType::String)
+      id(param.string);
+  }
+  for (uint32_t &v : m_.enumValues)
+    id(v);
+  for (const bytecode::Param &param : m_.params)
+    if (param.hasDefault && param.type == bytecode::ParamType::List &&
+        param.element == bytecode::ParamType::String)
+      for (uint32_t i = 0; i < param.listCount; ++i)
+        id(m_.listValues[param.firstListValue + i].string);
+  for (uint32_t &s : m_.secrets)
+    id(s);
+  for (bytecode::Environment &env : m_.environments) {
+    id(env.name);
+    optional(env.path);
+  }
+  for (bytecode::Task &task : m_.tasks) {
+    id(task.name);
+    if (task.flags & bytecode::kTaskHasDescription)
+      operand(task.description);
+    if (task.flags & bytecode::kTaskHasWorkdir)
+      operand(task.workdir);
+  }
+  for (Operand &arg : m_.args)
+    operand(arg);
+  for (bytecode::EnvValue &v : m_.envValues) {
+    id(v.name);
+    operand(v.value);
+  }
+  for (uint32_t &o : m_.outputs)
+    id(o);
+  for (uint32_t &f : m_.debug.files)
+    id(f);
+  // What the format keeps sorted by string id is sorted again.
+  for (const bytecode::Task &task : m_.tasks) {
+    auto env = m_.envValues.begin() + task.firstEnv;
+    std::sort(env, env + task.envCount,
+              [](const bytecode::EnvValue &a, const bytecode::EnvValue &b) { return a.name < b.name; });
+    auto outputs = m_.outputs.begin() + task.firstOutput;
+    std::sort(outputs, outputs + task.outputCount);
+  }
+}
+
+// Where a source file sits, as the source map says it: relative to the entry
+// file's directory, or std/… for the standard library.
+std::string relativePath(llvm::StringRef path, llvm::StringRef entryDir) {
+  llvm::StringRef rest = path;
+  if (!entryDir.empty() && rest.consume_front(entryDir) && rest.consume_front("/"))
+    return rest.str();
+  if (size_t at = path.rfind("/std/"); at != llvm::StringRef::npos)
+    return path.substr(at + 1).str();
+  return llvm::sys::path::filename(path).str();
+}
+
+std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> files,
+                                              const LowerOptions &options) {
+  ir::TaskGraph graph(p_);
+  std::vector<uint32_t> order = graph.topologicalOrder(
+      [&](uint32_t a, uint32_t b) { return p_.tasks[a].name < p_.tasks[b].name; });
+  newIndex_.assign(p_.tasks.size(), 0);
+  for (uint32_t i = 0; i < order.size(); ++i)
+    newIndex_[order[i]] = i;
+
+  // The hash of every source, in the order they were loaded.
+  std::string sources;
+  for (const ast::File *file : files) {
+    llvm::StringRef text = sm_.getMemoryBuffer(file->bufferId)->getBuffer();
+    sources += std::to_string(text.size()) + ":";
+    sources += text;
+  }
+  m_.sourceHash = llvm::xxHash64(sources);
+
+  m_.pipeline.name = strings_.intern(p_.pipeline.name);
+  m_.pipeline.description =
+      p_.pipeline.description.empty() ? 0 : strings_.intern(p_.pipeline.description) + 1;
+  m_.pipeline.deadlineMs = static_cast<uint64_t>(p_.pipeline.deadlineMs.value_or(0));
+  m_.pipeline.maxParallel = p_.pipeline.maxParallel;
+  params();
+  for (const ir::Secret &secret : p_.secrets)
+    m_.secrets.push_back(strings_.intern(secret.name));
+  environments();
+
+  llvm::SmallString<256> entryDir;
+  if (!files.empty()) {
+    entryDir = llvm::sys::path::parent_path(files.front()->path);
+  }
+  llvm::DenseMap<unsigned, uint32_t> fileOf;
+  if (options.debugInfo) {
+    m_.hasDebug = true;
+    m_.flags |= bytecode::kFlagDebugInfo;
+    for (const ast::File *file : files) {
+      fileOf[file->bufferId] = static_cast<uint32_t>(m_.debug.files.size());
+      m_.debug.files.push_back(strings_.intern(
+          file == files.front() ? llvm::sys::path::filename(file->path).str()
+                                : relativePath(file->path, entryDir)));
+    }
+  }
+
+  for (uint32_t old : order) {
+    const ir::Task &task = p_.tasks[old];
+    bytecode::Task out;
+    out.name = strings_.intern(task.name);
+    out.trigger = static_cast<uint8_t>(task.trigger);
+    out.policy = policy(task);
+    if (task.description) {
+      out.flags |= bytecode::kTaskHasDescription;
+      out.description = operand(task.description, false);
+    }
+    if (task.when) {
+      out.flags |= bytecode::kTaskHasWhen;
+      out.when = condition(task.when);
+    }
+    if (task.workdir) {
+      out.flags |= bytecode::kTaskHasWorkdir;
+      out.workdir = operand(task.workdir, false);
+    }
+    out.firstArg = static_cast<uint32_t>(m_.args.size());
+    if (task.run) {
+      if (task.run->shell)
+        out.flags |= bytecode::kTaskShell;
+      for (ir::ExprId arg : task.run->argv)
+        m_.args.push_back(operand(arg, false));
+    }
+    out.argCount = static_cast<uint32_t>(m_.args.size() - out.firstArg);
+    out.firstEnv = static_cast<uint32_t>(m_.envValues.size());
+    for (const ir::EnvVar &var : task.env)
+      m_.envValues.push_back({strings_.intern(var.name), operand(var.value, true)});
+    out.envCount = static_cast<uint32_t>(task.env.size());
+    out.firstOutput = static_cast<uint32_t>(m_.outputs.size());
+    for (const ir::OutputDecl &o : task.outputs)
+      m_.outputs.push_back(strings_.intern(o.name));
+    out.outputCount = static_cast<uint32_t>(task.outputs.size());
+    std::vector<uint32_t> envs;
+    for (ir::EnvId e : task.environments)
+      envs.push_back(e.index());
+    llvm::sort(envs);
+    out.firstEnvironment = static_cast<uint32_t>(m_.taskEnvironments.size());
+    out.environmentCount = static_cast<uint32_t>(envs.size());
+    llvm::append_range(m_.taskEnvironments, envs);
+    std::vector<uint32_t> deps;
+    for (const ir::Dependency &d : task.after)
+      deps.push_back(newIndex_[d.task.index()]);
+    llvm::sort(deps);
+    out.firstDep = static_cast<uint32_t>(m_.deps.size());
+    out.depCount = static_cast<uint32_t>(deps.size());
+    llvm::append_range(m_.deps, deps);
+    m_.tasks.push_back(out);
+    if (options.debugInfo) {
+      bytecode::DebugInfo::Position position;
+      unsigned buffer = sm_.FindBufferContainingLoc(task.nameRange.Start);
+      auto [line, column] = sm_.getLineAndColumn(task.nameRange.Start, buffer);
+      position.file = fileOf.lookup(buffer);
+      position.line = line;
+      position.column = column;
+      m_.debug.tasks.push_back(position);
+    }
+  }
+  if (failed_)
+    return std::nullopt;
+
+  std::vector<uint32_t> remap = strings_.finish(m_);
+  remapStrings(remap);
+  for (const SymbolicBlock &b : blocks_) {
+    bytecode::CodeBlock out;
+    out.result = b.result;
+    out.maxStack = std::max<uint32_t>(1, b.maxStack);
+    std::vector<uint8_t> ops = serialize(b, remap);
+    out.offset = static_cast<uint32_t>(m_.ops.size());
+    out.length = static_cast<uint32_t>(ops.size());
+    llvm::append_range(m_.ops, ops);
+    m_.code.push_back(out);
+  }
+  return std::move(m_);
+}
+
+} // namespace
+
+std::optional<bytecode::Module> lower(const ir::Program &program,
+                                      llvm::ArrayRef<const ast::File *> files,
+                                      const llvm::SourceMgr &sm, DiagnosticEngine &diags,
+                                      const LowerOptions &options) {
+  return Lowering(program, sm, diags).run(files, options);
+}
+
+} // namespace wfc
