@@ -57,6 +57,12 @@ private:
   }
   // Minimal unsigned LEB128 of at most `bits` bits.
   uint64_t uleb(unsigned bits = 32) {
+    // Most varints are one byte: small counts, indexes, flags.
+    if (pos_ < end_ && !(data_[pos_] & 0x80))
+      return data_[pos_++];
+    return ulebSlow(bits);
+  }
+  uint64_t ulebSlow(unsigned bits) {
     size_t start = pos_;
     uint64_t value = 0;
     unsigned shift = 0;
@@ -253,12 +259,22 @@ bool Loader::strings() {
     return fail(fmt::format("the strings add up to {} bytes, but {} are left", total, left()));
   m_.stringData.assign(data_ + pos_, data_ + pos_ + total);
   m_.strings.reserve(n);
+  // All ASCII (the common case) is all valid; otherwise check each string,
+  // so that no sequence may run from one string into the next.
+  bool ascii = true;
+  for (size_t k = 0; k + 8 <= total && ascii; k += 8) {
+    uint64_t word;
+    std::memcpy(&word, m_.stringData.data() + k, 8);
+    ascii = !(word & 0x8080808080808080ull);
+  }
+  for (size_t k = total & ~size_t(7); k < total && ascii; ++k)
+    ascii = !(m_.stringData[k] & 0x80);
   size_t at = 0;
   for (uint32_t i = 0; i < n; ++i) {
     llvm::StringRef s(m_.stringData.data() + at, lengths[i]);
     errorAt_ = pos_ + at;
     const auto *begin = reinterpret_cast<const llvm::UTF8 *>(s.data());
-    if (!llvm::isLegalUTF8String(&begin, begin + s.size()))
+    if (!ascii && !llvm::isLegalUTF8String(&begin, begin + s.size()))
       return fail(fmt::format("string {} is not valid UTF-8", i));
     if (i > 0 && !(m_.strings.back() < s))
       return fail(fmt::format("string {} is not after string {} in byte order", i, i - 1));

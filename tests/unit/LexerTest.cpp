@@ -5,7 +5,7 @@
 #include "compiler/syntax/Lexer.h"
 
 #include "WfLexer.h"
-#include "antlr4-runtime.h"
+#include "wfc-antlr4-runtime.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
