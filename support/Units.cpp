@@ -5,6 +5,36 @@
 
 namespace wfc {
 
+std::optional<uint64_t> sizeUnitBytes(std::string_view unit) {
+  static const std::pair<const char *, uint64_t> kUnits[] = {
+      {"B", 1},           {"KB", 1000},       {"MB", 1000'000},  {"GB", 1000'000'000},
+      {"TB", 1000'000'000'000}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
+      {"TiB", 1ull << 40}};
+  for (auto [name, bytes] : kUnits)
+    if (unit == name)
+      return bytes;
+  return std::nullopt;
+}
+
+std::optional<int64_t> parseSize(std::string_view text) {
+  uint64_t count = 0;
+  size_t i = 0;
+  for (; i < text.size() && ((text[i] >= '0' && text[i] <= '9') || (text[i] == '_' && i)); ++i) {
+    if (text[i] == '_')
+      continue;
+    if (__builtin_mul_overflow(count, 10, &count) ||
+        __builtin_add_overflow(count, uint64_t(text[i] - '0'), &count))
+      return std::nullopt;
+  }
+  if (i == 0)
+    return std::nullopt;
+  std::optional<uint64_t> unit = sizeUnitBytes(text.substr(i));
+  uint64_t bytes = 0;
+  if (!unit || __builtin_mul_overflow(count, *unit, &bytes) || bytes > uint64_t(INT64_MAX))
+    return std::nullopt;
+  return static_cast<int64_t>(bytes);
+}
+
 std::optional<int64_t> parseDuration(std::string_view text) {
   int64_t total = 0;
   size_t i = 0;

@@ -12,6 +12,14 @@ namespace wfc {
 // milliseconds; nothing if it is not one or does not fit in 64 bits.
 std::optional<int64_t> parseDuration(std::string_view text);
 
+// The bytes in one size unit (`B`, `KB` … `TB`, `KiB` … `TiB`); nothing for
+// any other text.
+std::optional<uint64_t> sizeUnitBytes(std::string_view unit);
+
+// Parses a size such as `512MiB` or `2GB` (a whole number and a unit) into
+// bytes; nothing if it is not one or does not fit in 63 bits.
+std::optional<int64_t> parseSize(std::string_view text);
+
 // The shortest wfc literal for a duration: 90000 -> "1m30s", 0 -> "0s".
 std::string formatDuration(int64_t millis);
 

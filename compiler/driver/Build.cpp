@@ -16,7 +16,8 @@
 
 namespace wfc::driver {
 
-int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
+std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &options,
+                                                      llvm::raw_ostream &err, int &exitCode) {
   llvm::SourceMgr sm;
   ast::Context ast;
   DiagnosticEngine diags;
@@ -31,7 +32,8 @@ int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     config = loadConfig(configPath, sm, diags);
     if (!config) {
       renderText(err, sm, diags.diagnostics(), useColor(options.color, 2));
-      return 2;
+      exitCode = 2;
+      return std::nullopt;
     }
     config->configure(diags);
   }
@@ -47,7 +49,8 @@ int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
   std::optional<unsigned> buffer = loadSource({options.input, options.input}, sm, diags);
   if (!buffer) {
     report(diags.takeDiagnostics());
-    return 2;
+    exitCode = 2;
+    return std::nullopt;
   }
   CompileOptions compileOptions;
   compileOptions.stdlibDir = options.stdlibDir;
@@ -62,8 +65,8 @@ int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
   });
   if (failed || !result.program) {
     report(std::move(found));
-    err << "wfc build: " << options.input << " has errors; nothing was written\n";
-    return inputError ? 2 : 1;
+    exitCode = inputError ? 2 : 1;
+    return std::nullopt;
   }
 
   LowerOptions lowerOptions;
@@ -72,15 +75,27 @@ int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
   llvm::append_range(found, diags.takeDiagnostics());
   report(std::move(found));
   if (!module) {
-    err << "wfc build: " << options.input << " has errors; nothing was written\n";
-    return 1;
+    exitCode = 1;
+    return std::nullopt;
   }
   std::vector<uint8_t> bytes = bytecode::encode(*module);
   // What wfc writes, wfc must be able to read: a failure here is a wfc bug.
   if (llvm::Expected<bytecode::Module> check = bytecode::load(bytes); !check) {
-    err << "wfc build: internal error: the bytecode does not verify: "
+    err << "wfc: internal error: the bytecode does not verify: "
         << llvm::toString(check.takeError()) << '\n';
-    return 2;
+    exitCode = 2;
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
+  int exitCode = 0;
+  std::optional<std::vector<uint8_t>> bytes = compileToBytecode(options, err, exitCode);
+  if (!bytes) {
+    if (exitCode == 1)
+      err << "wfc build: " << options.input << " has errors; nothing was written\n";
+    return exitCode;
   }
 
   std::string output = options.output;
@@ -90,7 +105,7 @@ int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     output = std::string(path);
   }
   std::string error;
-  if (!writeFileAtomically(output, bytes, error)) {
+  if (!writeFileAtomically(output, *bytes, error)) {
     err << "wfc build: cannot write '" << output << "': " << error << '\n';
     return 2;
   }

@@ -3,7 +3,10 @@
 
 #include "compiler/driver/Output.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace wfc::driver {
 
@@ -17,6 +20,12 @@ struct BuildOptions {
   bool debugInfo = true;
   bool werror = false;
 };
+
+// Compiles `options.input` to verified bytecode in memory, reporting
+// diagnostics on `err`. Nothing, with `exitCode` set (1: the pipeline has
+// errors, 2: input error), when it does not compile.
+std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &options,
+                                                      llvm::raw_ostream &err, int &exitCode);
 
 // Exit codes: 0 built, 1 the pipeline has errors (nothing written), 2 usage
 // or input error.

@@ -7,8 +7,10 @@
 #include "compiler/driver/Check.h"
 #include "compiler/driver/Explain.h"
 #include "compiler/driver/Graph.h"
+#include "compiler/driver/Run.h"
 #include "compiler/sema/Sema.h"
 
+#include "support/Units.h"
 #include "wfc/Config.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -30,6 +32,9 @@ cl::OptionCategory kInputCategory("Input options");
 cl::SubCommand kBuild("build", "Compile a pipeline to verified bytecode (.wfb); refuses one "
                                "with errors (exit 1)");
 cl::SubCommand kDisasm("disasm", "Print every section of a .wfb file, after verifying it");
+cl::SubCommand kRun("run", "Run a pipeline here (.wfb, or .wf compiled in memory): exit 0 it "
+                           "succeeded, 1 a task failed, 2 nothing ran (usage, compile, bytecode, "
+                           "policy or secret error), 130 interrupted, 143 terminated");
 
 // --- wfc check -------------------------------------------------------------
 
@@ -58,7 +63,7 @@ cl::opt<ColorMode> kColor(
     cl::values(clEnumValN(ColorMode::Auto, "auto", "on a terminal, unless NO_COLOR is set"),
                clEnumValN(ColorMode::Always, "always", "always"),
                clEnumValN(ColorMode::Never, "never", "never")),
-    cl::sub(kCheck), cl::sub(kBuild), cl::cat(kOutputCategory));
+    cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun), cl::cat(kOutputCategory));
 
 cl::opt<DumpKind> kDump(
     "dump", cl::desc("Print an internal form instead of the summary (for tests)"),
@@ -70,7 +75,8 @@ cl::opt<DumpKind> kDump(
 cl::opt<std::string> kStdlib("stdlib", cl::value_desc("dir"),
                              cl::desc("Where `import \"std/…\"` finds the standard library "
                                       "(default: next to wfc, or its source tree)"),
-                             cl::sub(kCheck), cl::sub(kBuild), cl::cat(kInputCategory));
+                             cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun),
+                             cl::cat(kInputCategory));
 
 cl::opt<unsigned> kErrorLimit("error-limit", cl::init(50), cl::value_desc("n"),
                               cl::desc("Stop reporting a file's errors after n (0: no limit)"),
@@ -93,7 +99,8 @@ cl::opt<bool> kSplitInputFile("split-input-file",
 cl::opt<std::string> kConfig("config", cl::value_desc("file"),
                              cl::desc("Use this .wfc.yaml for every file instead of the nearest "
                                       "one above each file"),
-                             cl::sub(kCheck), cl::sub(kBuild), cl::cat(kInputCategory));
+                             cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun),
+                             cl::cat(kInputCategory));
 
 cl::opt<bool> kNoIgnores("no-ignores",
                          cl::desc("Report findings that // wfc:ignore[...] comments suppress"),
@@ -161,7 +168,78 @@ cl::opt<bool> kBuildNoDebug("no-debug-info",
 cl::opt<std::string> kDisasmInput(cl::Positional, cl::desc("<file.wfb>"), cl::Required,
                                   cl::sub(kDisasm));
 
-const char *const kCommands[] = {"build", "check", "disasm", "explain", "graph"};
+// --- wfc run -------------------------------------------------------------------
+
+cl::OptionCategory kRunCategory("Run options");
+
+cl::opt<std::string> kRunInput(cl::Positional, cl::desc("<file.wfb | file.wf>"), cl::Required,
+                               cl::sub(kRun));
+
+cl::opt<std::string> kRunEnv("env", cl::value_desc("name"),
+                             cl::desc("The environment to run in (required when the pipeline "
+                                      "declares environments)"),
+                             cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::list<std::string> kRunApprove("approve", cl::value_desc("name"),
+                                  cl::desc("Approve a run in an environment that says "
+                                           "approval = true (must match --env)"),
+                                  cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::list<std::string> kRunParams("param", cl::value_desc("name=value"),
+                                 cl::desc("Set a param (lists: comma-separated); repeatable"),
+                                 cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunSecretsFile("secrets-file", cl::value_desc("file"),
+                                     cl::desc("Read secrets from name=value lines (mode 600 or "
+                                              "stricter); otherwise from WFC_SECRET_<NAME>"),
+                                     cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<unsigned> kRunMaxParallel("max-parallel", cl::value_desc("n"), cl::init(0),
+                                  cl::desc("Run at most n tasks at once (default: the "
+                                           "pipeline's max_parallel)"),
+                                  cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<bool> kRunDryRun("dry-run",
+                         cl::desc("Print the plan (waves, policies, secrets) and run nothing"),
+                         cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunSimulate(
+    "simulate", cl::value_desc("task=outcome,..."),
+    cl::desc("Run the scheduler with scripted outcomes and no processes: ok, fail, exit(N), "
+             "timeout, joined by + for successive attempts (build=fail,test=timeout+ok)"),
+    cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<wfc::driver::EventFormat> kRunEvents(
+    "events", cl::desc("What to print on stdout"), cl::init(wfc::driver::EventFormat::Text),
+    cl::values(clEnumValN(wfc::driver::EventFormat::Text, "text", "progress and a summary"),
+               clEnumValN(wfc::driver::EventFormat::Json, "json",
+                          "one JSON object per event (docs/runtime.md)")),
+    cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<uint64_t> kRunSeed("seed", cl::value_desc("n"),
+                           cl::desc("Seed for retry jitter (default: random; shown with "
+                                    "--verbose and in events)"),
+                           cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunId("run-id", cl::value_desc("id"),
+                            cl::desc("Name the run (default: UTC time and a random suffix)"),
+                            cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunStateDir("state-dir", cl::value_desc("dir"),
+                                  cl::desc("Where runs keep logs (default: .wfc next to the "
+                                           "pipeline)"),
+                                  cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunGrace("kill-grace", cl::value_desc("duration"), cl::init("5s"),
+                               cl::desc("Between SIGTERM and SIGKILL when a task is stopped"),
+                               cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<bool> kRunVerbose("verbose", cl::desc("Show every attempt's start, the seed and the "
+                                              "sandbox applied"),
+                          cl::sub(kRun), cl::cat(kRunCategory));
+cl::alias kRunVerboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(kRunVerbose));
+
+const char *const kCommands[] = {"build", "check", "disasm", "explain", "graph", "run"};
 
 void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
 
@@ -191,7 +269,7 @@ bool rejectUnknownCommand(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   cl::SetVersionPrinter(printVersion);
-  cl::HideUnrelatedOptions({&kOutputCategory, &kInputCategory});
+  cl::HideUnrelatedOptions({&kOutputCategory, &kInputCategory, &kRunCategory});
   if (rejectUnknownCommand(argc, argv))
     return 2;
   if (!cl::ParseCommandLineOptions(argc, argv,
@@ -200,7 +278,8 @@ int main(int argc, char **argv) {
                                    "  wfc build FILE.wf [-o F.wfb] compile to verified bytecode\n"
                                    "  wfc disasm FILE.wfb          print bytecode readably\n"
                                    "  wfc explain RULE             explain a rule (--list: all)\n"
-                                   "  wfc graph FILE.wf            draw the task graph\n",
+                                   "  wfc graph FILE.wf            draw the task graph\n"
+                                   "  wfc run FILE.wfb|FILE.wf     run the pipeline here\n",
                                    &llvm::errs()))
     return 2;
 
@@ -242,6 +321,33 @@ int main(int argc, char **argv) {
   }
   if (kDisasm)
     return wfc::driver::runDisasm(kDisasmInput, llvm::outs(), llvm::errs());
+  if (kRun) {
+    wfc::driver::RunCommandOptions options;
+    options.input = kRunInput;
+    options.stdlibDir = kStdlib.empty() ? wfc::findStdlib(argv[0]) : std::string(kStdlib);
+    options.configPath = kConfig;
+    options.environment = kRunEnv;
+    options.approvals.assign(kRunApprove.begin(), kRunApprove.end());
+    options.params.assign(kRunParams.begin(), kRunParams.end());
+    options.secretsFile = kRunSecretsFile;
+    options.maxParallel = kRunMaxParallel;
+    options.dryRun = kRunDryRun;
+    options.simulate = kRunSimulate;
+    options.events = kRunEvents;
+    if (kRunSeed.getNumOccurrences())
+      options.seed = kRunSeed;
+    options.runId = kRunId;
+    options.stateDir = kRunStateDir;
+    std::optional<int64_t> grace = wfc::parseDuration(kRunGrace);
+    if (!grace) {
+      llvm::errs() << "wfc run: --kill-grace: '" << kRunGrace << "' is not a duration (5s, 500ms)\n";
+      return 2;
+    }
+    options.graceMs = *grace;
+    options.color = kColor;
+    options.verbose = kRunVerbose;
+    return wfc::driver::runRun(options, environ, llvm::outs(), llvm::errs());
+  }
   if (kGraph) {
     wfc::driver::GraphOptions options;
     options.input = kGraphInput;

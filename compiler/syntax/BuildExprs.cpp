@@ -88,17 +88,6 @@ bool unitsDescend(llvm::StringRef text) {
   return true;
 }
 
-std::optional<uint64_t> unitBytes(llvm::StringRef unit) {
-  static const std::pair<const char *, uint64_t> kUnits[] = {
-      {"B", 1},           {"KB", 1000},       {"MB", 1000'000},  {"GB", 1000'000'000},
-      {"TB", 1000'000'000'000}, {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30},
-      {"TiB", 1ull << 40}};
-  for (auto [name, bytes] : kUnits)
-    if (unit == name)
-      return bytes;
-  return std::nullopt;
-}
-
 } // namespace
 
 const ast::Expr *AstBuilder::error(llvm::SMRange range) { return ctx_.make<ast::ErrorExpr>(range); }
@@ -242,7 +231,7 @@ const ast::Expr *AstBuilder::buildNumber(const antlr4::Token *token) {
     auto [digits, unit] = splitNumber(text);
     std::optional<uint64_t> count = parseUnsigned(digits);
     uint64_t bytes = 0;
-    if (!count || __builtin_mul_overflow(*count, *unitBytes(unit), &bytes) ||
+    if (!count || __builtin_mul_overflow(*count, *sizeUnitBytes(unit), &bytes) ||
         bytes > uint64_t(INT64_MAX))
       return tooLarge("size");
     return ctx_.make<ast::SizeExpr>(range, bytes);

@@ -1,0 +1,45 @@
+// `wfc run`: runs a pipeline (.wfb, or .wf compiled in memory) on this machine.
+#pragma once
+
+#include "compiler/driver/Output.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wfc::driver {
+
+enum class EventFormat { Text, Json };
+enum class SandboxMode { Auto, Strict, Off };
+
+struct RunCommandOptions {
+  std::string input;
+  std::string stdlibDir;
+  std::string configPath;
+  std::string environment;
+  std::vector<std::string> approvals;
+  std::vector<std::string> params;
+  std::string secretsFile;
+  unsigned maxParallel = 0; // 0: the pipeline's
+  bool dryRun = false;
+  std::string simulate;
+  EventFormat events = EventFormat::Text;
+  std::optional<uint64_t> seed;
+  std::string runId;
+  std::string stateDir; // empty: .wfc next to the pipeline
+  int64_t graceMs = 5000;
+  ColorMode color = ColorMode::Auto;
+  bool verbose = false;
+  SandboxMode sandbox = SandboxMode::Auto;
+};
+
+// Exit codes: 0 the run succeeded, 1 a task failed (or the run's deadline
+// expired), 2 usage, compile, bytecode or policy error (nothing ran),
+// 130 interrupted (SIGINT), 143 terminated (SIGTERM or SIGHUP).
+int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &out,
+           llvm::raw_ostream &err);
+
+} // namespace wfc::driver

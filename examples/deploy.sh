@@ -1,0 +1,7 @@
+#!/bin/sh
+# Pretends to deploy: shows what it was given. wfc masks the password as ***
+# in everything it prints and logs.
+set -eu
+echo "deploying ${IMAGE} to ${WFC_TASK}"
+echo "connecting to the database with password ${DB_PASSWORD}"
+echo "deployed"

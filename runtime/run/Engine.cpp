@@ -1,0 +1,507 @@
+// `wfc run`'s engine: the scheduler loop, attempts, timeouts, outputs, and the
+// simulated backend that --simulate uses.
+#include "runtime/run/Engine.h"
+
+#include "runtime/run/KeyValue.h"
+#include "support/Files.h"
+#include "support/Units.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
+
+#include <time.h>
+#include <unistd.h>
+
+namespace wfc::run {
+
+using sched::AttemptEnd;
+using sched::AttemptResult;
+using sched::TaskState;
+
+uint64_t effectiveTimeout(const bytecode::Module &module, const bytecode::Task &task,
+                          int environment) {
+  uint64_t timeout = module.policies[task.policy].timeoutMs;
+  if (timeout == 0 && environment >= 0)
+    timeout = module.environments[environment].maxTimeoutMs;
+  return timeout;
+}
+
+RunSummary execute(const bytecode::Module &module, const RunOptions &options,
+                   const SecretValues &secrets, const Masker &masker, Reporter &reporter) {
+  Engine engine(module, options, secrets, masker, reporter);
+  return engine.run();
+}
+
+Engine::Engine(const bytecode::Module &module, const RunOptions &options,
+               const SecretValues &secrets, const Masker &masker, Reporter &reporter)
+    : m_(module), o_(options), secrets_(secrets), masker_(masker), reporter_(reporter) {
+  size_t n = module.tasks.size();
+  outputs_.resize(n);
+  taskTime_.assign(n, 0);
+  details_.resize(n);
+  perSecret_.resize(secrets.size());
+  for (uint32_t s = 0; s < secrets.size(); ++s)
+    if (const std::string *v = secrets.get(s))
+      perSecret_[s].add(*v);
+
+  inputs_.params = options.params;
+  inputs_.runEnvironment =
+      options.environment >= 0 ? module.str(module.environments[options.environment].name).str() : "";
+  inputs_.secret = [this](uint32_t s) { return secrets_.get(s); };
+  inputs_.output = [this](uint32_t task, llvm::StringRef key) -> std::string {
+    for (const auto &[k, v] : outputs_[task].values)
+      if (k == key)
+        return v;
+    return "";
+  };
+}
+
+Engine::~Engine() { restoreSignals(); }
+
+Millis Engine::elapsed() {
+  if (o_.simulate)
+    return simNow_;
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000) - startMono_;
+}
+
+RunSummary Engine::run() {
+  startMono_ = 0;
+  startMono_ = elapsed();
+  if (!o_.simulate)
+    setUpSignals();
+
+  std::vector<uint8_t> excluded(m_.tasks.size(), 0);
+  if (o_.environment >= 0)
+    for (size_t t = 0; t < m_.tasks.size(); ++t) {
+      llvm::ArrayRef<uint32_t> envs = m_.environmentsOf(m_.tasks[t]);
+      excluded[t] = !envs.empty() && !llvm::is_contained(envs, uint32_t(o_.environment));
+    }
+  sched_ = std::make_unique<sched::Scheduler>(m_, excluded, o_.seed);
+  if (m_.pipeline.deadlineMs)
+    runDeadline_ = static_cast<Millis>(m_.pipeline.deadlineMs);
+
+  for (;;) {
+    Millis now = elapsed();
+    sched_->releaseDueRetries(now);
+    enforceTimers(now);
+    if (!sched_->stopped() && runDeadline_ >= 0 && now >= runDeadline_)
+      stopAll(RunEnd::DeadlineExpired,
+              "the run's deadline of " + formatDuration(runDeadline_) + " expired");
+    startReady(now);
+    reportFinished(now);
+    if (sched_->done() && running_ == 0)
+      break;
+    wait(nextWake(now));
+    if (o_.tickMs && running_)
+      reporter_.tick(elapsed());
+  }
+
+  RunSummary summary;
+  summary.duration = elapsed();
+  summary.end = end_;
+  if (end_ == RunEnd::Succeeded && sched_->count(TaskState::Failed))
+    summary.end = RunEnd::Failed;
+  for (uint32_t t = 0; t < m_.tasks.size(); ++t) {
+    summary.states.push_back(sched_->state(t));
+    summary.attempts.push_back(sched_->attempts(t));
+  }
+  summary.durations = taskTime_;
+  summary.details = details_;
+  reporter_.runEnded(summary);
+  restoreSignals();
+  return summary;
+}
+
+size_t Engine::allocateSlot() {
+  if (!freeSlots_.empty()) {
+    size_t i = freeSlots_.back();
+    freeSlots_.pop_back();
+    return i;
+  }
+  slots_.emplace_back();
+  return slots_.size() - 1;
+}
+
+std::optional<std::string> Engine::evaluateString(bytecode::Operand operand, std::string &error,
+                                                  bool *secret) {
+  llvm::Expected<vm::Value> v = vm::evaluate(m_, operand, inputs_);
+  if (!v) {
+    error = llvm::toString(v.takeError());
+    return std::nullopt;
+  }
+  if (secret)
+    *secret = v->isSecret();
+  if (v->type == bytecode::ValueType::List)
+    return llvm::join(v->list, " ");
+  if (v->type == bytecode::ValueType::Bool)
+    return std::string(v->boolean ? "true" : "false");
+  if (v->type == bytecode::ValueType::Int)
+    return std::to_string(v->integer);
+  return std::move(v->text);
+}
+
+void Engine::startReady(Millis now) {
+  while (!sched_->stopped() && running_ < o_.maxParallel) {
+    std::optional<uint32_t> next = sched_->popReady();
+    if (!next)
+      return;
+    uint32_t t = *next;
+    const bytecode::Task &task = m_.tasks[t];
+    size_t i = allocateSlot();
+    Slot &slot = slots_[i];
+    slot = Slot{};
+    slot.used = true;
+    slot.task = t;
+    slot.attempt = sched_->attempts(t);
+    slot.started = now;
+    ++running_;
+
+    if ((task.flags & bytecode::kTaskHasWhen) && slot.attempt == 1) {
+      llvm::Expected<vm::Value> when = vm::evaluate(m_, task.when, inputs_);
+      if (!when) {
+        endAttempt(i, {AttemptEnd::NotStarted}, "its when condition failed: " +
+                                                     llvm::toString(when.takeError()));
+        continue;
+      }
+      if (!when->boolean) {
+        slots_[i].used = false;
+        freeSlots_.push_back(i);
+        --running_;
+        sched_->skip(t, sched::SkipReason::Condition);
+        reportFinished(now);
+        continue;
+      }
+    }
+
+    slot.timeoutMs = effectiveTimeout(m_, task, o_.environment);
+    if (slot.timeoutMs)
+      slot.deadline = now + static_cast<Millis>(slot.timeoutMs);
+    proc::LaunchSpec spec;
+    std::string error;
+    if (!prepare(slot, spec, error) || !launch(i, spec, error)) {
+      endAttempt(i, {AttemptEnd::NotStarted}, error);
+      continue;
+    }
+    reporter_.attemptStarted(t, slots_[i].attempt, now);
+  }
+}
+
+bool Engine::prepare(Slot &slot, proc::LaunchSpec &spec, std::string &error) {
+  if (o_.simulate)
+    return true;
+  const bytecode::Task &task = m_.tasks[slot.task];
+  llvm::StringRef name = m_.str(task.name);
+
+  if (task.flags & bytecode::kTaskShell) {
+    std::optional<std::string> command = evaluateString(m_.argsOf(task)[0], error);
+    if (!command)
+      return false;
+    spec.argv = {"/bin/sh", "-c", std::move(*command)};
+  } else {
+    for (bytecode::Operand arg : m_.argsOf(task)) {
+      llvm::Expected<vm::Value> v = vm::evaluate(m_, arg, inputs_);
+      if (!v) {
+        error = llvm::toString(v.takeError());
+        return false;
+      }
+      if (v->isSecret()) {
+        error = "a secret may only be passed in env, never on the command line";
+        return false;
+      }
+      if (v->type == bytecode::ValueType::List)
+        llvm::append_range(spec.argv, v->list);
+      else
+        spec.argv.push_back(std::move(v->text));
+    }
+  }
+  if (spec.argv.empty() || spec.argv[0].empty()) {
+    error = "its command is empty";
+    return false;
+  }
+
+  llvm::SmallString<256> dir(o_.baseDir);
+  if (task.flags & bytecode::kTaskHasWorkdir) {
+    std::optional<std::string> w = evaluateString(task.workdir, error);
+    if (!w)
+      return false;
+    if (llvm::sys::path::is_absolute(*w))
+      dir = *w;
+    else
+      llvm::sys::path::append(dir, *w);
+  }
+  llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
+  spec.workdir = std::string(dir);
+
+  slot.outputPath = o_.runDir + "/outputs/" + std::to_string(slot.task);
+  unlink(slot.outputPath.c_str());
+
+  // The environment: policy first, then the task's own, then wfc's, which win.
+  std::vector<std::pair<std::string, std::string>> env;
+  auto set = [&](llvm::StringRef key, std::string value) {
+    for (auto &kv : env)
+      if (kv.first == key) {
+        kv.second = std::move(value);
+        return;
+      }
+    env.emplace_back(key.str(), std::move(value));
+  };
+  const bytecode::Environment *environment =
+      o_.environment >= 0 ? &m_.environments[o_.environment] : nullptr;
+  set("PATH", environment && environment->path ? m_.str(environment->path - 1).str() : kDefaultPath);
+  set("HOME", spec.workdir);
+  for (const bytecode::EnvValue &e : m_.envOf(task)) {
+    std::optional<std::string> v = evaluateString(e.value, error);
+    if (!v)
+      return false;
+    set(m_.str(e.name), std::move(*v));
+  }
+  if (environment && environment->path)
+    set("PATH", m_.str(environment->path - 1).str()); // the policy's PATH is not the task's to change
+  set("WFC_TASK", name.str());
+  set("WFC_RUN_ID", o_.runId);
+  set("WFC_OUTPUT", slot.outputPath);
+  set("WFC_ATTEMPT", std::to_string(slot.attempt));
+  for (auto &[k, v] : env)
+    spec.env.push_back(k + "=" + v);
+  spec.graceMs = o_.graceMs;
+  spec.cloneFlags = o_.isolation.cloneFlags;
+  spec.prepare = o_.isolation.prepare;
+  if (o_.isolation.contextFor)
+    spec.prepareContext = o_.isolation.contextFor(o_.isolation.self, slot.task, spec.workdir);
+  return true;
+}
+
+void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail) {
+  if (o_.simulate || slot.outputPath.empty())
+    return;
+  std::string error;
+  std::optional<std::string> text = readFileBounded(slot.outputPath, kMaxOutputBytes, error);
+  unlink(slot.outputPath.c_str());
+  if (!text)
+    return; // it wrote none
+  auto failWith = [&](std::string why) {
+    result = {AttemptEnd::Failed, -1, 0};
+    detail = std::move(why);
+  };
+  if (text->size() > kMaxOutputBytes)
+    return failWith("it wrote more than 64 KiB to $WFC_OUTPUT");
+  llvm::Expected<std::vector<KeyValue>> entries = parseKeyValues(*text);
+  if (!entries)
+    return failWith("$WFC_OUTPUT, " + llvm::toString(entries.takeError()));
+  const bytecode::Task &task = m_.tasks[slot.task];
+  Outputs outputs;
+  for (KeyValue &kv : *entries) {
+    bool declared = llvm::any_of(m_.outputsOf(task), [&](uint32_t k) { return m_.str(k) == kv.key; });
+    if (!declared)
+      return failWith("it wrote output '" + kv.key + "', which its outputs do not declare");
+    for (uint32_t s = 0; s < perSecret_.size(); ++s)
+      if (!perSecret_[s].empty() && perSecret_[s].reveals(kv.value))
+        return failWith("its output '" + kv.key + "' holds the value of secret '" +
+                        m_.str(m_.secrets[s]).str() + "'; outputs are not secret");
+    outputs.values.emplace_back(std::move(kv.key), std::move(kv.value));
+  }
+  outputs_[slot.task] = std::move(outputs);
+}
+
+void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
+  Slot &slot = slots_[i];
+  Millis now = elapsed();
+  if (result.end == AttemptEnd::Succeeded)
+    checkOutputs(slot, result, detail);
+  uint32_t task = slot.task;
+  AttemptEndInfo info;
+  info.attempt = slot.attempt;
+  info.attempts = m_.policies[m_.tasks[task].policy].attempts;
+  info.result = result;
+  info.duration = now - slot.started;
+  info.retryIn = sched_->attemptEnded(task, result, now);
+  info.detail = detail;
+  taskTime_[task] += info.duration;
+  if (!detail.empty())
+    details_[task] = std::move(detail);
+  else if (result.end == AttemptEnd::Succeeded)
+    details_[task].clear();
+  slot.used = false;
+  slot.lines.reset();
+  freeSlots_.push_back(i);
+  --running_;
+  reporter_.attemptEnded(task, info, now);
+  reportFinished(now);
+}
+
+void Engine::reportFinished(Millis now) {
+  for (uint32_t t : sched_->takeFinished()) {
+    TaskState state = sched_->state(t);
+    if (state == TaskState::Skipped && sched_->skipReason(t) == sched::SkipReason::Trigger)
+      details_[t] = std::string("trigger ") + bytecode::triggerName(m_.tasks[t].trigger) + ", " +
+                    upstreamDetail(t);
+    else if (state == TaskState::Skipped)
+      details_[t] = sched::skipReasonText(sched_->skipReason(t));
+    else if (state == TaskState::UpstreamFailed)
+      details_[t] = upstreamDetail(t);
+    else if (state == TaskState::NotRun && details_[t].empty())
+      details_[t] = stopDetail_;
+    reporter_.taskFinished(t, state, details_[t], now);
+  }
+}
+
+// "upstream build failed, lint skipped": the tasks it runs after that did not succeed.
+std::string Engine::upstreamDetail(uint32_t t) const {
+  std::string out;
+  size_t shown = 0, more = 0;
+  for (uint32_t dep : m_.depsOf(m_.tasks[t])) {
+    TaskState s = sched_->state(dep);
+    if (s == TaskState::Succeeded)
+      continue;
+    if (shown == 3) {
+      ++more;
+      continue;
+    }
+    out += (shown++ ? ", " : "upstream ") + m_.str(m_.tasks[dep].name).str() + " " +
+           sched::stateName(s);
+  }
+  if (more)
+    out += " and " + std::to_string(more) + " more";
+  return out.empty() ? "upstream tasks did not succeed" : out;
+}
+
+void Engine::enforceTimers(Millis now) {
+  for (Slot &slot : slots_) {
+    if (!slot.used)
+      continue;
+    if (slot.stop == Stop::None && slot.deadline >= 0 && now >= slot.deadline) {
+      slot.stop = Stop::Timeout;
+      slot.forceAt = now + o_.graceMs + 2000;
+      terminate(slot);
+    } else if (slot.forceAt >= 0 && now >= slot.forceAt) {
+      slot.forceAt = -1;
+      forceKill(slot);
+    }
+  }
+}
+
+void Engine::stopAll(RunEnd why, llvm::StringRef detail, llvm::StringRef notice) {
+  if (sched_->stopped())
+    return;
+  end_ = why;
+  stopDetail_ = detail.str();
+  reporter_.notice(notice.empty() ? detail : notice, elapsed());
+  sched_->stop();
+  Millis now = elapsed();
+  for (Slot &slot : slots_) {
+    if (!slot.used || slot.stop != Stop::None)
+      continue;
+    slot.stop = Stop::Cancel;
+    slot.forceAt = now + o_.graceMs + 2000;
+    terminate(slot);
+  }
+}
+
+Millis Engine::nextWake(Millis now) const {
+  Millis wake = kForever;
+  for (const Slot &slot : slots_) {
+    if (!slot.used)
+      continue;
+    if (slot.stop == Stop::None && slot.deadline >= 0)
+      wake = std::min(wake, slot.deadline);
+    if (slot.forceAt >= 0)
+      wake = std::min(wake, slot.forceAt);
+  }
+  if (std::optional<Millis> retry = sched_->nextRetryAt())
+    wake = std::min(wake, *retry);
+  if (runDeadline_ >= 0 && !sched_->stopped())
+    wake = std::min(wake, runDeadline_);
+  if (o_.tickMs && running_ && !o_.simulate)
+    wake = std::min(wake, now + o_.tickMs);
+  return wake;
+}
+
+// --- The simulated backend: scripted outcomes on a virtual clock ----------------
+
+bool Engine::launch(size_t i, const proc::LaunchSpec &spec, std::string &error) {
+  Slot &slot = slots_[i];
+  if (!o_.simulate) {
+    llvm::Expected<proc::Launched> child = proc::launch(spec);
+    if (!child) {
+      error = llvm::toString(child.takeError());
+      return false;
+    }
+    slot.child = *child;
+    slot.lines = std::make_unique<MaskedLines>(masker_);
+    return true;
+  }
+  const std::vector<AttemptResult> &script =
+      slot.task < o_.simulated.size() ? o_.simulated[slot.task] : std::vector<AttemptResult>{};
+  AttemptResult outcome;
+  if (!script.empty())
+    outcome = script[std::min<size_t>(slot.attempt - 1, script.size() - 1)];
+  if (outcome.end == AttemptEnd::TimedOut)
+    return true; // runs until its timeout stops it
+  slot.scripted = outcome;
+  simEnded_.push_back(i);
+  return true;
+}
+
+void Engine::terminate(Slot &slot) {
+  if (!o_.simulate) {
+    proc::terminate(slot.child);
+    return;
+  }
+  simEnded_.push_back(static_cast<size_t>(&slot - slots_.data()));
+}
+
+void Engine::forceKill(Slot &slot) {
+  if (!o_.simulate)
+    proc::forceKill(slot.child);
+}
+
+void Engine::wait(Millis until) {
+  if (!o_.simulate)
+    return waitForProcesses(until);
+  if (!simEnded_.empty()) {
+    std::vector<size_t> ended;
+    ended.swap(simEnded_);
+    for (size_t i : ended) {
+      Slot &slot = slots_[i];
+      if (!slot.used)
+        continue;
+      if (slot.stop == Stop::Timeout)
+        endAttempt(i, {AttemptEnd::TimedOut}, "timed out after " + formatDuration(slot.timeoutMs));
+      else if (slot.stop == Stop::Cancel)
+        endAttempt(i, {AttemptEnd::Cancelled}, stopDetail_);
+      else
+        endAttempt(i, *slot.scripted, describe(*slot.scripted));
+    }
+    return;
+  }
+  if (until != kForever) {
+    simNow_ = std::max(simNow_, until);
+    return;
+  }
+  // Only attempts that never end are left, and nothing will stop them.
+  stopAll(RunEnd::Failed, "the simulation cannot go on: a task that times out has no timeout "
+                          "and the run has no deadline");
+}
+
+std::string describe(const AttemptResult &result) {
+  switch (result.end) {
+  case AttemptEnd::Succeeded:
+    return "";
+  case AttemptEnd::Failed:
+    if (result.signal)
+      return std::string("killed by signal ") + std::to_string(result.signal) + " (" +
+             strsignal(result.signal) + ")";
+    return result.exitCode >= 0 ? "exit code " + std::to_string(result.exitCode) : "failed";
+  case AttemptEnd::TimedOut:
+    return "timed out";
+  case AttemptEnd::NotStarted:
+    return "could not start";
+  case AttemptEnd::Cancelled:
+    return "stopped";
+  }
+  return "";
+}
+
+} // namespace wfc::run

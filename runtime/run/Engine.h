@@ -1,0 +1,100 @@
+// The engine behind execute(): shared by the process backend
+// (EngineProcesses.cpp) and the simulated one (Engine.cpp).
+#pragma once
+
+#include "runtime/proc/Process.h"
+#include "runtime/run/Runner.h"
+
+#include <memory>
+#include <optional>
+#include <signal.h>
+
+namespace wfc::run {
+
+inline constexpr Millis kForever = INT64_MAX;
+
+// An attempt's end in words: "exit code 3", "killed by signal 9 (Killed)".
+std::string describe(const sched::AttemptResult &result);
+
+class Engine {
+public:
+  Engine(const bytecode::Module &module, const RunOptions &options, const SecretValues &secrets,
+         const Masker &masker, Reporter &reporter);
+  ~Engine();
+  RunSummary run();
+
+private:
+  enum class Stop : uint8_t { None, Timeout, Cancel };
+  struct Slot {
+    bool used = false;
+    uint32_t task = 0, attempt = 0;
+    Millis started = 0;
+    Millis deadline = -1; // the attempt's timeout, absolute; -1: none
+    Millis forceAt = -1;  // when to kill the shim if it has not ended
+    Stop stop = Stop::None;
+    uint64_t timeoutMs = 0;
+    proc::Launched child;
+    std::unique_ptr<MaskedLines> lines;
+    std::string outputPath;
+    std::optional<sched::AttemptResult> scripted; // --simulate; nothing: runs until stopped
+  };
+  struct Outputs {
+    std::vector<std::pair<std::string, std::string>> values;
+  };
+
+  // The core.
+  Millis elapsed();
+  void startReady(Millis now);
+  bool prepare(Slot &slot, proc::LaunchSpec &spec, std::string &error);
+  void endAttempt(size_t slot, sched::AttemptResult result, std::string detail);
+  void checkOutputs(Slot &slot, sched::AttemptResult &result, std::string &detail);
+  void reportFinished(Millis now);
+  std::string upstreamDetail(uint32_t task) const;
+  void enforceTimers(Millis now);
+  // Stops the run: `detail` is what the tasks it stops say, `notice` what
+  // the run says (`detail` when empty).
+  void stopAll(RunEnd why, llvm::StringRef detail, llvm::StringRef notice = {});
+  Millis nextWake(Millis now) const;
+  std::optional<std::string> evaluateString(bytecode::Operand operand, std::string &error,
+                                            bool *secret = nullptr);
+  size_t allocateSlot();
+
+  // The backends.
+  bool launch(size_t slot, const proc::LaunchSpec &spec, std::string &error);
+  void terminate(Slot &slot);
+  void forceKill(Slot &slot);
+  void wait(Millis until);
+  void waitForProcesses(Millis until);
+  void setUpSignals();
+  void restoreSignals();
+  void drainOutput(Slot &slot, bool toEnd);
+  void reapShims();
+  void onSignal(int sig);
+
+  const bytecode::Module &m_;
+  const RunOptions &o_;
+  const SecretValues &secrets_;
+  const Masker &masker_;
+  Reporter &reporter_;
+  std::vector<Masker> perSecret_; // to name the secret an output reveals
+  vm::Inputs inputs_;
+  std::unique_ptr<sched::Scheduler> sched_;
+  std::vector<Slot> slots_;
+  std::vector<size_t> freeSlots_;
+  size_t running_ = 0;
+  std::vector<Outputs> outputs_;
+  std::vector<Millis> taskTime_;
+  std::vector<std::string> details_;
+  RunEnd end_ = RunEnd::Succeeded;
+  std::string stopDetail_;
+  Millis runDeadline_ = -1;
+  int64_t startMono_ = 0;
+  Millis simNow_ = 0;
+  std::vector<size_t> simEnded_;
+  int signalFd_ = -1;
+  unsigned interrupts_ = 0;
+  bool signalsSet_ = false;
+  sigset_t oldMask_{};
+};
+
+} // namespace wfc::run

@@ -1,0 +1,99 @@
+// What a run tells people and machines: progress lines or a live status on a
+// terminal, JSON events, the run's log file, and the closing summary.
+#pragma once
+
+#include "runtime/bytecode/Module.h"
+#include "runtime/sched/Scheduler.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace wfc::run {
+
+using sched::Millis;
+
+struct RunStart {
+  std::string runId;
+  std::string pipeline;
+  std::string environment; // empty: none
+  std::string runDir;
+  uint32_t maxParallel = 1;
+  uint64_t seed = 0;
+  bool simulated = false;
+  std::string sandbox; // the isolation applied, in words
+};
+
+struct AttemptEndInfo {
+  uint32_t attempt = 1, attempts = 1; // this one, and how many the policy allows
+  sched::AttemptResult result;
+  std::string detail;              // why it failed, in words; empty on success
+  std::optional<Millis> retryIn;   // when it is retried
+  Millis duration = 0;
+};
+
+// How the run ended.
+enum class RunEnd : uint8_t { Succeeded, Failed, DeadlineExpired, Interrupted, Terminated };
+
+struct RunSummary {
+  RunEnd end = RunEnd::Succeeded;
+  Millis duration = 0;
+  std::vector<sched::TaskState> states;
+  std::vector<uint32_t> attempts;
+  std::vector<Millis> durations;     // of each task's attempts together
+  std::vector<std::string> details;  // the last failure of each task, or why it was skipped
+};
+
+// Events, all with the time since the run started.
+class Reporter {
+public:
+  virtual ~Reporter();
+  virtual void runStarted(const RunStart &start) {}
+  virtual void attemptStarted(uint32_t task, uint32_t attempt, Millis at) {}
+  virtual void output(uint32_t task, llvm::StringRef line, Millis at) {}
+  virtual void attemptEnded(uint32_t task, const AttemptEndInfo &info, Millis at) {}
+  // A task reached a final state without running (skipped, upstream failed,
+  // not run), or after its last attempt.
+  virtual void taskFinished(uint32_t task, sched::TaskState state, llvm::StringRef detail,
+                            Millis at) {}
+  virtual void notice(llvm::StringRef message, Millis at) {}
+  // Called about five times a second while tasks run, for a live display.
+  virtual void tick(Millis at) {}
+  virtual void runEnded(const RunSummary &summary) {}
+};
+
+// Several reporters as one.
+class Reporters : public Reporter {
+public:
+  void add(std::unique_ptr<Reporter> r) { all_.push_back(std::move(r)); }
+  void runStarted(const RunStart &s) override;
+  void attemptStarted(uint32_t t, uint32_t a, Millis at) override;
+  void output(uint32_t t, llvm::StringRef line, Millis at) override;
+  void attemptEnded(uint32_t t, const AttemptEndInfo &i, Millis at) override;
+  void taskFinished(uint32_t t, sched::TaskState s, llvm::StringRef d, Millis at) override;
+  void notice(llvm::StringRef m, Millis at) override;
+  void tick(Millis at) override;
+  void runEnded(const RunSummary &s) override;
+
+private:
+  std::vector<std::unique_ptr<Reporter>> all_;
+};
+
+// For people: one line per event, task output prefixed with the task's name;
+// on a terminal, also a status line of what is running, redrawn in place.
+// `verbose` adds start lines for every attempt.
+std::unique_ptr<Reporter> makeTextReporter(const bytecode::Module &module, llvm::raw_ostream &os,
+                                           bool terminal, bool color, bool verbose);
+
+// For machines: one JSON object per line (docs/runtime.md lists the events).
+std::unique_ptr<Reporter> makeJsonReporter(const bytecode::Module &module, llvm::raw_ostream &os);
+
+// The run's log: every output line with its task's name, and attempt marks.
+std::unique_ptr<Reporter> makeLogReporter(const bytecode::Module &module, llvm::raw_ostream &os);
+
+const char *runEndName(RunEnd end);
+
+} // namespace wfc::run
