@@ -38,6 +38,41 @@ int64_t delayMs(const ir::RetryPolicy &retry, uint32_t k) {
   return 0;
 }
 
+// The backoff delays between attempts, runs of equal ones counted
+// ("1s + 2s + 3 × 4s"): up to 99 retries must still read as one line.
+std::string explainDelays(const ir::Task &task, uint32_t attempts) {
+  constexpr size_t kMaxTerms = 6;
+  std::vector<std::pair<int64_t, uint32_t>> runs; // delay, how many in a row
+  int64_t total = 0;
+  uint32_t count = 0;
+  for (uint32_t k = 1; k < attempts; ++k) {
+    int64_t d = delayMs(task.retry, k);
+    if (!d)
+      continue;
+    total = saturatingAdd(total, d);
+    ++count;
+    if (!runs.empty() && runs.back().first == d)
+      ++runs.back().second;
+    else
+      runs.push_back({d, 1});
+  }
+  // Two in a row read better spelled out ("1m + 1m") than counted.
+  std::vector<std::string> terms;
+  for (const auto &[delay, times] : runs) {
+    if (times > 2)
+      terms.push_back(fmt::format("{} × {}", times, formatDuration(delay)));
+    else
+      terms.insert(terms.end(), times, formatDuration(delay));
+  }
+  if (terms.size() <= kMaxTerms)
+    return fmt::format("{}", fmt::join(terms, " + "));
+  // Too many different delays: the first few, the last, and the sum.
+  terms.erase(terms.begin() + kMaxTerms - 2, terms.end() - 1);
+  terms.insert(terms.end() - 1, "…");
+  return fmt::format("{} ({} delays, {} in all)", fmt::join(terms, " + "), count,
+                     formatDuration(total));
+}
+
 } // namespace
 
 std::optional<int64_t> worstCaseMs(const ir::Task &task) {
@@ -58,12 +93,9 @@ std::string explainWorstCase(const ir::Task &task) {
   std::string out = attempts == 1 ? "its timeout of " + formatDuration(*task.timeoutMs)
                                   : fmt::format("{} attempts × {}", attempts,
                                                 formatDuration(*task.timeoutMs));
-  std::vector<std::string> delays;
-  for (uint32_t k = 1; k < attempts; ++k)
-    if (int64_t d = delayMs(task.retry, k))
-      delays.push_back(formatDuration(d));
+  std::string delays = explainDelays(task, attempts);
   if (!delays.empty())
-    out += " + backoff " + fmt::format("{}", fmt::join(delays, " + "));
+    out += " + backoff " + delays;
   return out;
 }
 

@@ -15,7 +15,8 @@ namespace wfc {
 // (jitter only shortens a delay); none when the task has no timeout.
 std::optional<int64_t> worstCaseMs(const ir::Task &task);
 
-// "3 attempts × 15m + backoff 2s + 4s"
+// "3 attempts × 15m + backoff 2s + 4s"; equal delays in a row are counted
+// ("100 attempts × 1m + backoff 99 × 1s").
 std::string explainWorstCase(const ir::Task &task);
 
 struct CriticalPath {

@@ -4,15 +4,18 @@
 // (AWS key ids, GitHub, Slack, Stripe and Google keys, private key blocks,
 // JSON web tokens, passwords in URLs). Other values count only when they are
 // assigned to a name that says "secret" (…_KEY, …_TOKEN, …_SECRET, PASSWORD)
-// and look random: at least 16 characters, no spaces, and a Shannon entropy
-// of at least 3.5 bits a character — the threshold gitleaks uses for generic
-// keys. Random tokens of that length land above it (a random 20-character
-// base62 string averages about 4.1), while words, paths, versions and
-// placeholders repeat their letters and stay below. Messages show at most the
-// first four characters of what they found.
+// and look random: at least 16 characters, no spaces, not ordinary, and a
+// Shannon entropy of at least 3.5 bits a character — the threshold gitleaks
+// uses for generic keys. Entropy alone cannot tell "npm-linux-x64-node20"
+// from a token, so ordinary values are set aside first: placeholders
+// ("REPLACE_ME", "<your-token>") and values made of words, numbers and
+// separators ("storefront-db-credentials", "~/.ssh/deploy_ed25519"); random
+// tokens mix cases and digits inside their pieces. No output shows more than
+// the first four characters of what was found.
 #include "compiler/checks/Checks.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 
 #include <cmath>
 
@@ -28,6 +31,17 @@ struct Finding {
   size_t offset;
   size_t length;
 };
+
+// What a message may show of a credential: its first characters (not
+// bytes: a preview never ends inside a UTF-8 sequence), at most four and at
+// most half of them, so that even a short password is never shown whole.
+llvm::StringRef preview(llvm::StringRef credential) {
+  size_t characters = llvm::count_if(credential, [](char c) { return (c & 0xC0) != 0x80; });
+  size_t bytes = 0;
+  for (size_t n = std::min(kShown, characters / 2); n > 0 && bytes < credential.size(); --n)
+    bytes += llvm::getNumBytesForUTF8(static_cast<llvm::UTF8>(credential[bytes]));
+  return credential.take_front(bytes);
+}
 
 bool isWordChar(char c) { return llvm::isAlnum(c) || c == '_'; }
 
@@ -117,10 +131,70 @@ bool secretName(llvm::StringRef name) {
   return name.equals_insensitive("APIKEY");
 }
 
+// A word optionally followed by digits ("node20", "x64", "ed25519",
+// "SHA256", "Debian12"), or a number. Random tokens fail here: their case
+// changes inside a piece, or digits come between letters.
+bool isOrdinaryPiece(llvm::StringRef piece) {
+  llvm::StringRef letters = piece.take_while(llvm::isAlpha);
+  if (!llvm::all_of(piece.drop_front(letters.size()), llvm::isDigit))
+    return false;
+  if (letters.empty())
+    return true;
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  llvm::StringRef rest = letters.drop_front();
+  return llvm::all_of(letters, lower) || llvm::all_of(letters, upper) ||
+         (upper(letters.front()) && llvm::all_of(rest, lower));
+}
+
+// Ordinary pieces between separators: ids, names, versions and paths
+// ("storefront/nightly/storefront-2.14.0.tar.gz").
+bool isOrdinaryWords(llvm::StringRef text) {
+  for (size_t i = 0; i < text.size();) {
+    size_t end = text.find_first_of("-_./:~@ +", i);
+    if (end == llvm::StringRef::npos)
+      end = text.size();
+    if (!isOrdinaryPiece(text.slice(i, end)))
+      return false;
+    i = end + 1;
+  }
+  return true;
+}
+
+// What people write where a credential will go: a word that says so, or a
+// name in angle brackets ("<api-token>").
+bool isPlaceholder(llvm::StringRef text) {
+  std::string lower = text.lower();
+  for (llvm::StringRef word : {"replace", "placeholder", "changeme", "change_me", "change-me",
+                               "example", "dummy", "your", "xxx", "todo", "fixme", "sample"})
+    if (llvm::StringRef(lower).contains(word))
+      return true;
+  size_t open = text.find('<');
+  if (open == llvm::StringRef::npos)
+    return false;
+  size_t close = text.find('>', open);
+  if (close == llvm::StringRef::npos)
+    return false;
+  // Not any '<' and '>' of a random password: a name between them.
+  llvm::StringRef inside = text.slice(open + 1, close);
+  return inside.size() >= 3 && isOrdinaryWords(inside);
+}
+
+bool isOrdinary(llvm::StringRef text) { return isPlaceholder(text) || isOrdinaryWords(text); }
+
+// A value that names another (`${NPM_TOKEN}`, `$API_KEY`) for whatever reads
+// it to expand. Only that: env values reach a task as they are, never through
+// a shell, so a `$` inside a password is just one of its characters.
+bool isReference(llvm::StringRef text) {
+  if (text.contains("${"))
+    return true;
+  return text.startswith("$") && text.size() > 1 && llvm::all_of(text.drop_front(), isWordChar);
+}
+
 std::optional<Finding> highEntropy(llvm::StringRef text) {
   if (text.size() < kMinEntropyLength || text.find_first_of(" \t\n") != llvm::StringRef::npos)
     return std::nullopt;
-  if (text.contains("://") || text.startswith("/") || text.startswith("./") || text.contains("$"))
+  if (text.contains("://") || isReference(text) || isOrdinary(text))
     return std::nullopt;
   if (entropy(text) < kMinEntropyBits)
     return std::nullopt;
@@ -284,17 +358,23 @@ private:
     std::optional<Finding> found = findCredential(part.text, name);
     if (!found)
       return;
-    // Point at the credential itself when the source spells the text as is.
+    llvm::StringRef credential = part.text.substr(found->offset, found->length);
+    llvm::StringRef shown = preview(credential);
+    std::string what = name.empty() ? "this string" : "the value of '" + name.str() + "'";
+    // Point at the credential itself when the source spells the text as is;
+    // otherwise (escapes) at the whole string, all of it hidden.
     llvm::SMRange at = part.range;
+    llvm::SMRange hidden = part.range;
     llvm::StringRef source(part.range.Start.getPointer(),
                            part.range.End.getPointer() - part.range.Start.getPointer());
-    if (size_t offset = source.find(part.text.substr(found->offset, found->length));
-        offset != llvm::StringRef::npos)
-      at = {llvm::SMLoc::getFromPointer(source.data() + offset),
-            llvm::SMLoc::getFromPointer(source.data() + offset + found->length)};
-    std::string what = name.empty() ? "this string" : "the value of '" + name.str() + "'";
-    llvm::StringRef shown = part.text.substr(found->offset, std::min(kShown, found->length));
-    ctx_.diags.report(DiagKind::HardcodedSecret, at, what, found->kind, shown);
+    if (size_t offset = source.find(credential); offset != llvm::StringRef::npos) {
+      const char *start = source.data() + offset;
+      at = {llvm::SMLoc::getFromPointer(start),
+            llvm::SMLoc::getFromPointer(start + credential.size())};
+      hidden = {llvm::SMLoc::getFromPointer(start + shown.size()), at.End};
+    }
+    // The text report prints the source line: there, too, only the preview.
+    ctx_.diags.report(DiagKind::HardcodedSecret, at, what, found->kind, shown).redact(hidden);
   }
 
   CheckContext &ctx_;

@@ -3,6 +3,23 @@
 #include "compiler/checks/ExprWalk.h"
 
 namespace wfc::checks {
+namespace {
+
+// What to do about `reader` reading an output of `writer` it does not run
+// after. Adding the writer to `after` is right only when the writer does not
+// already wait for the reader: otherwise it would close a cycle.
+std::string notUpstreamAdvice(const ir::Program &p, const ir::TaskGraph &graph, uint32_t reader,
+                              uint32_t writer) {
+  if (reader == writer)
+    return "a task cannot read its own outputs: they exist only once it has finished";
+  if (graph.reaches(reader, writer))
+    return fmt::format("'{}' runs after '{}', so its outputs do not exist yet; read them in a "
+                       "task that runs after '{}'",
+                       p.tasks[writer].name, p.tasks[reader].name, p.tasks[writer].name);
+  return fmt::format("add '{}' to its after", p.tasks[writer].name);
+}
+
+} // namespace
 
 void checkOutputs(CheckContext &ctx) {
   const ir::Program &p = ctx.program;
@@ -48,7 +65,7 @@ void checkOutputs(CheckContext &ctx) {
         }
         if (ancestorOf[e.a] != u)
           ctx.diags.report(DiagKind::OutputNotUpstream, e.range, task.name, producer.name,
-                           producer.name);
+                           notUpstreamAdvice(p, ctx.graph, u, e.a));
       });
     }
   }

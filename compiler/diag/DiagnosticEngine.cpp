@@ -21,7 +21,7 @@ DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange ran
     // of the file's problems.
     diags_.push_back({DiagKind::TooManyErrors, Severity::Note, file.str(), range,
                       fmt::format(fmt::runtime(info(DiagKind::TooManyErrors).format), errors_),
-                      {}});
+                      {}, {}});
     return Builder(nullptr);
   }
   // Template and loop expansions meet the same mistake once per expansion.
@@ -31,7 +31,7 @@ DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange ran
     ++errors_;
   else if (severity == Severity::Warning)
     ++warnings_;
-  diags_.push_back({kind, severity, file.str(), range, std::move(message), {}});
+  diags_.push_back({kind, severity, file.str(), range, std::move(message), {}, {}});
   return Builder(&diags_.back());
 }
 

@@ -32,6 +32,13 @@ public:
       return *this;
     }
 
+    // Keeps `range` of the source out of every report that shows source.
+    Builder &redact(llvm::SMRange range) {
+      if (diag_)
+        diag_->redacted = range;
+      return *this;
+    }
+
   private:
     friend class DiagnosticEngine;
     explicit Builder(Diagnostic *diag) : diag_(diag) {}

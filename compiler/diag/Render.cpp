@@ -51,19 +51,47 @@ struct ShownLine {
   std::vector<unsigned> columnOfByte; // size = line length + 1
 };
 
-ShownLine showLine(llvm::StringRef line) {
+// Bytes in the UTF-8 character at `i`; 0 when it is not valid UTF-8.
+size_t characterLength(llvm::StringRef line, size_t i) {
+  unsigned char c = line[i];
+  if (c < 0x80)
+    return 1;
+  size_t length = llvm::getNumBytesForUTF8(c);
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(line.data() + i);
+  if (i + length > line.size() || !llvm::isLegalUTF8Sequence(begin, begin + length))
+    return 0;
+  return length;
+}
+
+bool isRedacted(llvm::ArrayRef<llvm::SMRange> redacted, const char *at) {
+  return llvm::any_of(redacted, [&](llvm::SMRange r) {
+    return r.Start.getPointer() <= at && at < r.End.getPointer();
+  });
+}
+
+// `line` starts in the source buffer: `redacted` ranges are found by address.
+ShownLine showLine(llvm::StringRef line, llvm::ArrayRef<llvm::SMRange> redacted) {
   ShownLine shown;
   shown.columnOfByte.reserve(line.size() + 1);
   unsigned column = 0;
   size_t i = 0;
   while (i < line.size()) {
     unsigned char c = line[i];
-    size_t length = 1;
+    size_t length = characterLength(line, i);
     // A byte order mark takes no room on screen.
     if (line.substr(i).startswith("\xEF\xBB\xBF")) {
       for (int k = 0; k < 3; ++k)
         shown.columnOfByte.push_back(column);
       i += 3;
+      continue;
+    }
+    if (isRedacted(redacted, line.data() + i)) {
+      // One '*' a character: what follows, and the caret, keep their columns.
+      shown.text += '*';
+      for (size_t k = 0; k < std::max<size_t>(length, 1); ++k)
+        shown.columnOfByte.push_back(column);
+      ++column;
+      i += std::max<size_t>(length, 1);
       continue;
     }
     if (c == '\t') {
@@ -73,12 +101,6 @@ ShownLine showLine(llvm::StringRef line) {
       column += width;
       ++i;
       continue;
-    }
-    if (c >= 0x80) {
-      length = llvm::getNumBytesForUTF8(c);
-      const auto *begin = reinterpret_cast<const llvm::UTF8 *>(line.data() + i);
-      if (i + length > line.size() || !llvm::isLegalUTF8Sequence(begin, begin + length))
-        length = 0;
     }
     if (length == 0 || c < 0x20 || c == 0x7f) {
       // Shown as one '?': never let file content drive the terminal.
@@ -114,7 +136,7 @@ std::string sliceColumns(llvm::StringRef text, unsigned from, unsigned to) {
 }
 
 void renderSnippet(llvm::raw_ostream &os, const llvm::SourceMgr &sm, llvm::SMRange range,
-                   Painter &paint) {
+                   llvm::ArrayRef<llvm::SMRange> redacted, Painter &paint) {
   if (!range.Start.isValid())
     return;
   unsigned buffer = sm.FindBufferContainingLoc(range.Start);
@@ -132,7 +154,7 @@ void renderSnippet(llvm::raw_ostream &os, const llvm::SourceMgr &sm, llvm::SMRan
     ++lineEnd;
   unsigned lineNo = sm.getLineAndColumn(range.Start, buffer).first;
 
-  ShownLine shown = showLine(llvm::StringRef(lineStart, lineEnd - lineStart));
+  ShownLine shown = showLine(llvm::StringRef(lineStart, lineEnd - lineStart), redacted);
   unsigned caretColumn = shown.columnOfByte[caret - lineStart];
   unsigned endColumn = caretColumn + 1;
   if (range.End.isValid() && range.End.getPointer() > caret) {
@@ -244,15 +266,21 @@ std::string printable(llvm::StringRef text) {
 void renderText(llvm::raw_ostream &os, const llvm::SourceMgr &sm,
                 llvm::ArrayRef<Diagnostic> diags, bool color) {
   Painter paint(os, color);
+  // Masked in every snippet, not only the finding's own: another diagnostic
+  // on the same line would print it too.
+  llvm::SmallVector<llvm::SMRange, 4> redacted;
+  for (const Diagnostic &diag : diags)
+    if (diag.redacted.Start.isValid() && diag.redacted.End.isValid())
+      redacted.push_back(diag.redacted);
   for (const Diagnostic &diag : diags) {
     renderHeader(os, locate(sm, diag), diag.severity, diag.message, diag.ruleId(), paint);
-    renderSnippet(os, sm, diag.range, paint);
+    renderSnippet(os, sm, diag.range, redacted, paint);
     for (const DiagNote &note : diag.notes) {
       Location where = locate(sm, note.range);
       if (!where.hasPosition())
         where.file = locate(sm, diag).file;
       renderHeader(os, where, Severity::Note, note.message, {}, paint);
-      renderSnippet(os, sm, note.range, paint);
+      renderSnippet(os, sm, note.range, redacted, paint);
     }
   }
 }
