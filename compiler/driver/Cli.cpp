@@ -234,6 +234,17 @@ cl::opt<std::string> kRunGrace("kill-grace", cl::value_desc("duration"), cl::ini
                                cl::desc("Between SIGTERM and SIGKILL when a task is stopped"),
                                cl::sub(kRun), cl::cat(kRunCategory));
 
+cl::opt<wfc::driver::SandboxMode> kRunSandbox(
+    "sandbox", cl::desc("How tasks are isolated (docs/runtime.md)"),
+    cl::init(wfc::driver::SandboxMode::Auto),
+    cl::values(clEnumValN(wfc::driver::SandboxMode::Auto, "auto",
+                          "sandbox each task; without one, with a warning, where this machine "
+                          "cannot"),
+               clEnumValN(wfc::driver::SandboxMode::Strict, "strict",
+                          "sandbox each task, or refuse to run"),
+               clEnumValN(wfc::driver::SandboxMode::Off, "off", "no sandbox")),
+    cl::sub(kRun), cl::cat(kRunCategory));
+
 cl::opt<bool> kRunVerbose("verbose", cl::desc("Show every attempt's start, the seed and the "
                                               "sandbox applied"),
                           cl::sub(kRun), cl::cat(kRunCategory));
@@ -346,7 +357,12 @@ int main(int argc, char **argv) {
     options.graceMs = *grace;
     options.color = kColor;
     options.verbose = kRunVerbose;
-    return wfc::driver::runRun(options, environ, llvm::outs(), llvm::errs());
+    options.sandbox = kRunSandbox;
+    int code = wfc::driver::runRun(options, environ, llvm::outs(), llvm::errs());
+    // A reader that went away (`wfc run | head`) is not an error of the run.
+    llvm::outs().flush();
+    llvm::outs().clear_error();
+    return code;
   }
   if (kGraph) {
     wfc::driver::GraphOptions options;

@@ -6,6 +6,7 @@
 #include "runtime/bytecode/Reader.h"
 #include "runtime/run/Params.h"
 #include "runtime/run/Plan.h"
+#include "runtime/proc/ShimPool.h"
 #include "runtime/run/Runner.h"
 #include "support/Files.h"
 #include "support/Units.h"
@@ -33,6 +34,14 @@ uint64_t randomSeed() {
   if (getrandom(&seed, sizeof seed, 0) != sizeof seed)
     seed = static_cast<uint64_t>(time(nullptr)) ^ static_cast<uint64_t>(getpid());
   return seed;
+}
+
+// wfc-shim lives next to wfc.
+std::string findShim() {
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
+  llvm::SmallString<256> path(llvm::sys::path::parent_path(self));
+  llvm::sys::path::append(path, "wfc-shim");
+  return std::string(path);
 }
 
 std::string newRunId() {
@@ -226,6 +235,7 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
   ro.seed = options.seed ? *options.seed : randomSeed();
   ro.graceMs = options.graceMs;
   ro.simulate = simulate;
+  ro.shim = findShim();
   if (simulate) {
     if (std::optional<std::string> problem = parseSimulation(m, options.simulate, ro.simulated))
       return refuse(*problem);

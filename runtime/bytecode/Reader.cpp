@@ -21,9 +21,23 @@
 namespace wfc::bytecode {
 namespace {
 
-// The smallest number of bytes one element of each list can take.
-constexpr size_t kMinParamBytes = 3, kMinEnvBytes = 7, kMinPolicyBytes = 10, kMinBlockBytes = 3,
-                 kMinTaskBytes = 9;
+// The smallest number of bytes one element of each list can take: one byte
+// for each field that is always present (a varint or u8 takes at least one).
+// Too large refuses valid files; too small only loosens the pre-allocation
+// bound, so each is counted from the encoding in docs/bytecode.md.
+// PARAM: name, type, has-default.
+constexpr size_t kMinParamBytes = 3;
+// ENV: name, flags, secret count, max_timeout, PATH, limits.
+constexpr size_t kMinEnvBytes = 6;
+// POLICY: timeout, attempts, backoff, base, factor, cap, jitter, retry-on,
+// exit code count.
+constexpr size_t kMinPolicyBytes = 9;
+// CODE: result type, max stack, length (the ops may not be empty, but a
+// length of 0 is reported as such, not as a bad count).
+constexpr size_t kMinBlockBytes = 3;
+// TASK: name, flags, trigger, policy, argc, env count, output count,
+// environment count.
+constexpr size_t kMinTaskBytes = 8;
 
 class Loader {
 public:
@@ -218,19 +232,26 @@ bool Loader::header() {
       return fail("bad magic: the file was damaged by a text-mode transfer (line endings changed)");
     return fail("not a wfc bytecode file (bad magic)");
   }
+  // Each field is reported at its own first byte, not where reading stopped.
   pos_ = 8;
   m_.major = static_cast<uint16_t>(fixed(2));
   m_.minor = static_cast<uint16_t>(fixed(2));
-  if (m_.major != kMajor || m_.minor > kMinor)
+  if (m_.major != kMajor || m_.minor > kMinor) {
+    errorAt_ = 8;
     return fail(fmt::format("format version {}.{} is not supported (this wfc reads {}.0 to {}.{})",
                             m_.major, m_.minor, kMajor, kMajor, kMinor));
+  }
   m_.flags = static_cast<uint32_t>(fixed(4));
-  if (m_.flags & ~kKnownFlags)
+  if (m_.flags & ~kKnownFlags) {
+    errorAt_ = 12;
     return fail(fmt::format("unknown flags 0x{:x}", m_.flags & ~kKnownFlags));
+  }
   uint32_t length = static_cast<uint32_t>(fixed(4));
-  if (length != size_)
+  if (length != size_) {
+    errorAt_ = 16;
     return fail(fmt::format("the header says the file has {} bytes, but it has {}{}", length, size_,
                             length > size_ ? " (truncated?)" : ""));
+  }
   uint32_t crc = static_cast<uint32_t>(fixed(4));
   m_.sourceHash = fixed(8);
   if (crc32c(data_ + kHeaderSize, size_ - kHeaderSize) != crc) {
@@ -762,10 +783,15 @@ llvm::Expected<Module> Loader::run() {
       where_ = "section table";
       size_t at = pos_;
       uint8_t id = u8();
-      if (ok() && (id <= last || id < 1 || id > uint8_t(SectionId::Debug))) {
+      // Unknown ids first: id 0 is unknown, not out of order.
+      if (ok() && (id < 1 || id > uint8_t(SectionId::Debug))) {
         errorAt_ = at;
-        fail(id <= last ? fmt::format("section {} comes after section {}", id, last)
-                        : fmt::format("unknown section id {}", id));
+        fail(fmt::format("unknown section id {}", id));
+        break;
+      }
+      if (ok() && id <= last) {
+        errorAt_ = at;
+        fail(fmt::format("section {} comes after section {}", id, last));
         break;
       }
       uint64_t length = uleb(32);

@@ -9,6 +9,10 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,7 +60,10 @@ Engine::Engine(const bytecode::Module &module, const RunOptions &options,
   };
 }
 
-Engine::~Engine() { restoreSignals(); }
+Engine::~Engine() {
+  pool_.reset(); // the shims exit as their sockets close
+  restoreSignals();
+}
 
 Millis Engine::elapsed() {
   if (o_.simulate)
@@ -109,6 +116,7 @@ RunSummary Engine::run() {
   }
   summary.durations = taskTime_;
   summary.details = details_;
+  pool_.reset(); // the shims exit as their sockets close
   reporter_.runEnded(summary);
   restoreSignals();
   return summary;
@@ -178,9 +186,9 @@ void Engine::startReady(Millis now) {
     slot.timeoutMs = effectiveTimeout(m_, task, o_.environment);
     if (slot.timeoutMs)
       slot.deadline = now + static_cast<Millis>(slot.timeoutMs);
-    proc::LaunchSpec spec;
+    proc::AttemptRequest request;
     std::string error;
-    if (!prepare(slot, spec, error) || !launch(i, spec, error)) {
+    if (!prepare(slot, request, error) || !launch(i, request, error)) {
       endAttempt(i, {AttemptEnd::NotStarted}, error);
       continue;
     }
@@ -188,7 +196,7 @@ void Engine::startReady(Millis now) {
   }
 }
 
-bool Engine::prepare(Slot &slot, proc::LaunchSpec &spec, std::string &error) {
+bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error) {
   if (o_.simulate)
     return true;
   const bytecode::Task &task = m_.tasks[slot.task];
@@ -232,7 +240,7 @@ bool Engine::prepare(Slot &slot, proc::LaunchSpec &spec, std::string &error) {
       llvm::sys::path::append(dir, *w);
   }
   llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
-  spec.workdir = std::string(dir);
+  std::string workdir(dir);
 
   slot.outputPath = o_.runDir + "/outputs/" + std::to_string(slot.task);
   unlink(slot.outputPath.c_str());
@@ -250,7 +258,7 @@ bool Engine::prepare(Slot &slot, proc::LaunchSpec &spec, std::string &error) {
   const bytecode::Environment *environment =
       o_.environment >= 0 ? &m_.environments[o_.environment] : nullptr;
   set("PATH", environment && environment->path ? m_.str(environment->path - 1).str() : kDefaultPath);
-  set("HOME", spec.workdir);
+  set("HOME", workdir);
   for (const bytecode::EnvValue &e : m_.envOf(task)) {
     std::optional<std::string> v = evaluateString(e.value, error);
     if (!v)
@@ -266,10 +274,31 @@ bool Engine::prepare(Slot &slot, proc::LaunchSpec &spec, std::string &error) {
   for (auto &[k, v] : env)
     spec.env.push_back(k + "=" + v);
   spec.graceMs = o_.graceMs;
+  spec.workdir = workdir;
   spec.cloneFlags = o_.isolation.cloneFlags;
-  spec.prepare = o_.isolation.prepare;
-  if (o_.isolation.contextFor)
-    spec.prepareContext = o_.isolation.contextFor(o_.isolation.self, slot.task, spec.workdir);
+  spec.sandbox = o_.isolation.sandbox;
+  spec.limits = o_.isolation.limits;
+  spec.writable = o_.isolation.writable;
+  if (!o_.isolation.cgroupParent.empty()) {
+    slot.cgroup = o_.isolation.cgroupParent + "/" + o_.runId + "-" + std::to_string(slot.task) +
+                  "-" + std::to_string(slot.attempt);
+    if (mkdir(slot.cgroup.c_str(), 0755) != 0) {
+      error = "cannot make its cgroup " + slot.cgroup + ": " + strerror(errno);
+      slot.cgroup.clear();
+      return false;
+    }
+    std::string max = std::to_string(o_.isolation.pidsMax);
+    int fd = open((slot.cgroup + "/pids.max").c_str(), O_WRONLY | O_CLOEXEC);
+    bool limited = fd >= 0 && write(fd, max.data(), max.size()) == ssize_t(max.size());
+    if (fd >= 0)
+      close(fd);
+    slot.cgroupProcsFd = open((slot.cgroup + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    if (!limited || slot.cgroupProcsFd < 0) {
+      error = "cannot set up its cgroup " + slot.cgroup + ": " + strerror(errno);
+      releaseCgroup(slot);
+      return false;
+    }
+  }
   return true;
 }
 
@@ -323,12 +352,22 @@ void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
     details_[task] = std::move(detail);
   else if (result.end == AttemptEnd::Succeeded)
     details_[task].clear();
+  releaseCgroup(slot);
   slot.used = false;
   slot.lines.reset();
   freeSlots_.push_back(i);
   --running_;
   reporter_.attemptEnded(task, info, now);
   reportFinished(now);
+}
+
+void Engine::releaseCgroup(Slot &slot) {
+  if (slot.cgroupProcsFd >= 0)
+    close(slot.cgroupProcsFd);
+  slot.cgroupProcsFd = -1;
+  if (!slot.cgroup.empty())
+    rmdir(slot.cgroup.c_str()); // empty by now: the shim reaped every process before it exited
+  slot.cgroup.clear();
 }
 
 void Engine::reportFinished(Millis now) {
@@ -420,15 +459,25 @@ Millis Engine::nextWake(Millis now) const {
 
 // --- The simulated backend: scripted outcomes on a virtual clock ----------------
 
-bool Engine::launch(size_t i, const proc::LaunchSpec &spec, std::string &error) {
+bool Engine::launch(size_t i, const proc::AttemptRequest &request, std::string &error) {
   Slot &slot = slots_[i];
   if (!o_.simulate) {
-    llvm::Expected<proc::Launched> child = proc::launch(spec);
-    if (!child) {
-      error = llvm::toString(child.takeError());
+    int pipe[2];
+    if (pipe2(pipe, O_CLOEXEC) != 0) {
+      error = std::string("cannot create its output pipe: ") + strerror(errno);
       return false;
     }
-    slot.child = *child;
+    fcntl(pipe[0], F_SETFL, O_NONBLOCK);
+    if (!pool_)
+      pool_ = std::make_unique<proc::ShimPool>(o_.shim);
+    llvm::Expected<size_t> shim = pool_->start(request, pipe[1], slot.cgroupProcsFd);
+    if (!shim) {
+      close(pipe[0]);
+      error = llvm::toString(shim.takeError());
+      return false;
+    }
+    slot.shim = *shim;
+    slot.outputFd = pipe[0];
     slot.lines = std::make_unique<MaskedLines>(masker_);
     return true;
   }
@@ -446,15 +495,16 @@ bool Engine::launch(size_t i, const proc::LaunchSpec &spec, std::string &error) 
 
 void Engine::terminate(Slot &slot) {
   if (!o_.simulate) {
-    proc::terminate(slot.child);
+    if (slot.shim != SIZE_MAX)
+      pool_->terminate(slot.shim);
     return;
   }
   simEnded_.push_back(static_cast<size_t>(&slot - slots_.data()));
 }
 
 void Engine::forceKill(Slot &slot) {
-  if (!o_.simulate)
-    proc::forceKill(slot.child);
+  if (!o_.simulate && slot.shim != SIZE_MAX)
+    pool_->forceKill(slot.shim);
 }
 
 void Engine::wait(Millis until) {

@@ -2,7 +2,7 @@
 // (EngineProcesses.cpp) and the simulated one (Engine.cpp).
 #pragma once
 
-#include "runtime/proc/Process.h"
+#include "runtime/proc/ShimPool.h"
 #include "runtime/run/Runner.h"
 
 #include <memory>
@@ -33,9 +33,12 @@ private:
     Millis forceAt = -1;  // when to kill the shim if it has not ended
     Stop stop = Stop::None;
     uint64_t timeoutMs = 0;
-    proc::Launched child;
+    size_t shim = SIZE_MAX; // the shim running it
+    int outputFd = -1;      // the read end of its output pipe, non-blocking
     std::unique_ptr<MaskedLines> lines;
     std::string outputPath;
+    std::string cgroup; // this attempt's cgroup directory, removed when it ends
+    int cgroupProcsFd = -1;
     std::optional<sched::AttemptResult> scripted; // --simulate; nothing: runs until stopped
   };
   struct Outputs {
@@ -45,7 +48,7 @@ private:
   // The core.
   Millis elapsed();
   void startReady(Millis now);
-  bool prepare(Slot &slot, proc::LaunchSpec &spec, std::string &error);
+  bool prepare(Slot &slot, proc::AttemptRequest &request, std::string &error);
   void endAttempt(size_t slot, sched::AttemptResult result, std::string detail);
   void checkOutputs(Slot &slot, sched::AttemptResult &result, std::string &detail);
   void reportFinished(Millis now);
@@ -60,7 +63,7 @@ private:
   size_t allocateSlot();
 
   // The backends.
-  bool launch(size_t slot, const proc::LaunchSpec &spec, std::string &error);
+  bool launch(size_t slot, const proc::AttemptRequest &request, std::string &error);
   void terminate(Slot &slot);
   void forceKill(Slot &slot);
   void wait(Millis until);
@@ -68,7 +71,10 @@ private:
   void setUpSignals();
   void restoreSignals();
   void drainOutput(Slot &slot, bool toEnd);
-  void reapShims();
+  void reapChildren();
+  void attemptReported(size_t slot, const proc::ExitReport &report);
+  void killStrays();
+  void releaseCgroup(Slot &slot);
   void onSignal(int sig);
 
   const bytecode::Module &m_;
@@ -76,6 +82,7 @@ private:
   const SecretValues &secrets_;
   const Masker &masker_;
   Reporter &reporter_;
+  std::unique_ptr<proc::ShimPool> pool_;
   std::vector<Masker> perSecret_; // to name the secret an output reveals
   vm::Inputs inputs_;
   std::unique_ptr<sched::Scheduler> sched_;

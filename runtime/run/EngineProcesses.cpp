@@ -1,13 +1,14 @@
-// The engine's process backend: one event loop over a signalfd and the tasks'
-// output pipes, woken by ppoll for the next timer. No sleeping, no polling.
+// The engine's process backend: one event loop over a signalfd, the shims'
+// sockets and the attempts' output pipes, woken by ppoll for the next timer.
+// No sleeping, no polling.
 #include "runtime/run/Engine.h"
 
 #include "support/Units.h"
 
-
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +29,8 @@ void Engine::setUpSignals() {
   signalFd_ = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   // A reader that goes away (`wfc run | head`) must not kill wfc while tasks run.
   signal(SIGPIPE, SIG_IGN);
+  // If a shim is killed, what its attempt left comes to wfc, which kills it.
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   signalsSet_ = true;
 }
 
@@ -58,102 +61,128 @@ void Engine::onSignal(int sig) {
 }
 
 // Reads what a task printed, masking it before anyone sees it. With `toEnd`
-// it reads until the pipe is empty (the shim has exited, so no writer is left).
+// it reads until the pipe is empty (its writers are gone by then).
 void Engine::drainOutput(Slot &slot, bool toEnd) {
-  if (slot.child.outputFd < 0)
+  if (slot.outputFd < 0)
     return;
   char buf[65536];
+  auto emit = [&](llvm::StringRef line) { reporter_.output(slot.task, line, elapsed()); };
   for (int rounds = 0; toEnd || rounds < 4; ++rounds) {
-    ssize_t n = read(slot.child.outputFd, buf, sizeof buf);
+    ssize_t n = read(slot.outputFd, buf, sizeof buf);
     if (n < 0 && errno == EINTR)
       continue;
     if (n > 0) {
-      Millis now = elapsed();
-      slot.lines->feed(llvm::StringRef(buf, static_cast<size_t>(n)),
-                       [&](llvm::StringRef line) { reporter_.output(slot.task, line, now); });
+      slot.lines->feed(llvm::StringRef(buf, static_cast<size_t>(n)), emit);
       continue;
     }
-    if (n == 0 || (n < 0 && errno != EAGAIN)) { // every writer is gone
-      slot.lines->finish([&](llvm::StringRef line) { reporter_.output(slot.task, line, elapsed()); });
-      close(slot.child.outputFd);
-      slot.child.outputFd = -1;
+    if (n == 0 || toEnd) { // every writer is gone, or the attempt is over
+      slot.lines->finish(emit);
+      close(slot.outputFd);
+      slot.outputFd = -1;
     }
     return;
   }
 }
 
-void Engine::reapShims() {
+// The shim of a slot reported, or died (`report` is then Lost).
+void Engine::attemptReported(size_t index, const proc::ExitReport &report) {
+  Slot &slot = slots_[index];
+  drainOutput(slot, /*toEnd=*/true);
+  slot.shim = SIZE_MAX;
+  if (report.leftovers > 0)
+    reporter_.notice("task " + m_.str(m_.tasks[slot.task].name).str() + " left " +
+                         std::to_string(report.leftovers) +
+                         " process(es) running when it ended; they were killed",
+                     elapsed());
+  if (slot.stop == Stop::Timeout)
+    return endAttempt(index, {AttemptEnd::TimedOut},
+                      "timed out after " + formatDuration(static_cast<int64_t>(slot.timeoutMs)));
+  if (slot.stop == Stop::Cancel)
+    return endAttempt(index, {AttemptEnd::Cancelled}, stopDetail_);
+  switch (report.kind) {
+  case proc::ExitReport::Kind::Exited:
+    if (report.code == 0)
+      return endAttempt(index, {AttemptEnd::Succeeded}, "");
+    return endAttempt(index, {AttemptEnd::Failed, report.code, 0},
+                      "exit code " + std::to_string(report.code));
+  case proc::ExitReport::Kind::Signaled: {
+    AttemptResult r{AttemptEnd::Failed, -1, report.code};
+    return endAttempt(index, r, describe(r));
+  }
+  case proc::ExitReport::Kind::ChdirFailed:
+    return endAttempt(index, {AttemptEnd::NotStarted},
+                      std::string("cannot enter its workdir: ") + strerror(report.error));
+  case proc::ExitReport::Kind::ExecFailed:
+    return endAttempt(index, {AttemptEnd::NotStarted},
+                      std::string("cannot run its command: ") + strerror(report.error));
+  case proc::ExitReport::Kind::SetupFailed:
+    return endAttempt(index, {AttemptEnd::NotStarted},
+                      std::string("could not start: ") +
+                          proc::shimStepName(static_cast<proc::ShimStep>(report.step)) +
+                          " failed: " + strerror(report.error));
+  case proc::ExitReport::Kind::Lost:
+    return endAttempt(index, {AttemptEnd::Failed, -1, 0}, "its supervisor died before reporting");
+  }
+}
+
+// Kills what a killed shim's attempt left: every process below wfc that is
+// not a shim came to wfc as an orphan.
+void Engine::killStrays() {
+  for (int round = 0; round < 100; ++round) {
+    std::vector<pid_t> strays;
+    for (pid_t p : proc::descendants(getpid())) {
+      bool shim = false;
+      for (const Slot &s : slots_)
+        shim = shim || (s.used && s.shim != SIZE_MAX && pool_ && pool_->pid(s.shim) == p);
+      if (!shim)
+        strays.push_back(p);
+    }
+    if (strays.empty())
+      return;
+    for (pid_t p : strays)
+      kill(p, SIGKILL);
+    for (int status; waitpid(-1, &status, WNOHANG) > 0;) {
+    }
+  }
+}
+
+void Engine::reapChildren() {
+  bool shimDied = false;
   for (;;) {
     int status = 0;
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid <= 0)
-      return;
-    auto it = llvm::find_if(slots_, [&](const Slot &s) { return s.used && s.child.pid == pid; });
-    if (it == slots_.end())
-      continue; // not a shim of ours (a grandchild reparented before we knew better)
-    Slot &slot = *it;
-    size_t index = static_cast<size_t>(it - slots_.begin());
-    drainOutput(slot, /*toEnd=*/true);
-    if (slot.lines)
-      slot.lines->finish([&](llvm::StringRef line) { reporter_.output(slot.task, line, elapsed()); });
-    proc::ExitReport report = proc::readReport(slot.child);
-    proc::closeFds(slot.child);
-    if (report.leftovers > 0)
-      reporter_.notice("task " + m_.str(m_.tasks[slot.task].name).str() + " left " +
-                           std::to_string(report.leftovers) +
-                           " process(es) running when it ended; they were killed",
-                       elapsed());
-
-    if (slot.stop == Stop::Timeout) {
-      endAttempt(index, {AttemptEnd::TimedOut},
-                 "timed out after " + formatDuration(static_cast<int64_t>(slot.timeoutMs)));
-      continue;
-    }
-    if (slot.stop == Stop::Cancel) {
-      endAttempt(index, {AttemptEnd::Cancelled}, stopDetail_);
-      continue;
-    }
-    switch (report.kind) {
-    case proc::ExitReport::Kind::Exited:
-      endAttempt(index,
-                 report.code == 0 ? AttemptResult{AttemptEnd::Succeeded}
-                                  : AttemptResult{AttemptEnd::Failed, report.code, 0},
-                 report.code == 0 ? "" : "exit code " + std::to_string(report.code));
       break;
-    case proc::ExitReport::Kind::Signaled: {
-      AttemptResult r{AttemptEnd::Failed, -1, report.code};
-      endAttempt(index, r, describe(r));
-      break;
-    }
-    case proc::ExitReport::Kind::ChdirFailed:
-      endAttempt(index, {AttemptEnd::NotStarted},
-                 std::string("cannot enter its workdir: ") + strerror(report.error));
-      break;
-    case proc::ExitReport::Kind::ExecFailed:
-      endAttempt(index, {AttemptEnd::NotStarted},
-                 std::string("cannot run its command: ") + strerror(report.error));
-      break;
-    case proc::ExitReport::Kind::SetupFailed:
-      endAttempt(index, {AttemptEnd::NotStarted},
-                 std::string("cannot set up its sandbox: ") + strerror(report.error));
-      break;
-    case proc::ExitReport::Kind::Lost:
-      endAttempt(index, {AttemptEnd::Failed, -1, WIFSIGNALED(status) ? WTERMSIG(status) : 0},
-                 "its supervisor died before reporting");
-      break;
-    }
+    std::optional<size_t> shim = pool_ ? pool_->exited(pid) : std::nullopt;
+    if (!shim)
+      continue; // an orphan reparented to wfc, now reaped
+    shimDied = true;
+    for (size_t i = 0; i < slots_.size(); ++i)
+      if (slots_[i].used && slots_[i].shim == *shim)
+        attemptReported(i, proc::ExitReport{});
   }
+  if (shimDied)
+    killStrays();
 }
 
 void Engine::waitForProcesses(Millis until) {
+  enum class Kind : uint8_t { Output, Report };
   std::vector<pollfd> fds;
-  std::vector<size_t> owners;
+  std::vector<std::pair<size_t, Kind>> owners;
   fds.push_back({signalFd_, POLLIN, 0});
-  for (size_t i = 0; i < slots_.size(); ++i)
-    if (slots_[i].used && slots_[i].child.outputFd >= 0) {
-      fds.push_back({slots_[i].child.outputFd, POLLIN, 0});
-      owners.push_back(i);
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    const Slot &s = slots_[i];
+    if (!s.used)
+      continue;
+    if (s.outputFd >= 0) {
+      fds.push_back({s.outputFd, POLLIN, 0});
+      owners.push_back({i, Kind::Output});
     }
+    if (s.shim != SIZE_MAX) {
+      fds.push_back({pool_->socket(s.shim), POLLIN, 0});
+      owners.push_back({i, Kind::Report});
+    }
+  }
   timespec timeout{};
   timespec *wait = nullptr;
   if (until != kForever) {
@@ -162,12 +191,24 @@ void Engine::waitForProcesses(Millis until) {
     timeout.tv_nsec = (left % 1000) * 1'000'000;
     wait = &timeout;
   }
-  int ready = ppoll(fds.data(), fds.size(), wait, nullptr);
-  if (ready <= 0)
+  if (ppoll(fds.data(), fds.size(), wait, nullptr) <= 0)
     return;
-  for (size_t k = 1; k < fds.size(); ++k)
-    if (fds[k].revents)
-      drainOutput(slots_[owners[k - 1]], /*toEnd=*/false);
+  for (size_t k = 1; k < fds.size(); ++k) {
+    if (!fds[k].revents)
+      continue;
+    auto [index, kind] = owners[k - 1];
+    Slot &slot = slots_[index];
+    if (!slot.used)
+      continue;
+    if (kind == Kind::Output) {
+      drainOutput(slot, /*toEnd=*/false);
+      continue;
+    }
+    if (slot.shim == SIZE_MAX)
+      continue;
+    if (std::optional<proc::ExitReport> report = pool_->readReport(slot.shim))
+      attemptReported(index, *report);
+  }
   if (fds[0].revents & POLLIN) {
     signalfd_siginfo info{};
     bool child = false;
@@ -178,7 +219,7 @@ void Engine::waitForProcesses(Millis until) {
         onSignal(static_cast<int>(info.ssi_signo));
     }
     if (child)
-      reapShims();
+      reapChildren();
   }
 }
 

@@ -18,13 +18,16 @@ namespace wfc::run {
 inline constexpr size_t kMaxOutputBytes = 64 * 1024;
 inline constexpr const char *kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
-// Prepares the sandbox of one attempt inside its shim; see runtime/sandbox.
+// How each attempt is isolated (runtime/sandbox/Sandbox.h decides).
 struct Isolation {
-  int cloneFlags = 0;
-  int (*prepare)(void *context) = nullptr;
-  // Called in wfc for each attempt, to fill in what `prepare` reads.
-  void *(*contextFor)(void *self, uint32_t task, const std::string &workdir) = nullptr;
-  void *self = nullptr;
+  int cloneFlags = 0;   // the namespaces an attempt gets; 0: none
+  uint32_t sandbox = 0; // proc::SandboxBits
+  std::vector<std::pair<int32_t, uint64_t>> limits; // RLIMIT_*, value
+  std::vector<std::string> writable;                // besides each task's workdir
+  // A pids cgroup to make one child cgroup in per attempt, with pids.max set;
+  // empty: none.
+  std::string cgroupParent;
+  uint64_t pidsMax = 0;
 };
 
 struct RunOptions {
@@ -41,6 +44,7 @@ struct RunOptions {
   // a task with none succeeds.
   std::vector<std::vector<sched::AttemptResult>> simulated;
   Isolation isolation;
+  std::string shim; // the wfc-shim executable
   Millis tickMs = 0; // how often the reporter's tick runs; 0: never
 };
 

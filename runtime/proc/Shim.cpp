@@ -1,0 +1,378 @@
+// wfc-shim: supervises a run's attempts, one at a time (ShimProtocol.h).
+//
+// It is a child subreaper, so it is the parent of every process an attempt
+// leaves behind, double-forked daemons included: what is below it when an
+// attempt ends belongs to that attempt. When the task's main process exits,
+// or wfc asks it to stop (SIGTERM), it signals the whole tree (SIGTERM, a
+// grace period, SIGKILL), reaps it, and only then reports. A sandboxed
+// attempt runs under an init of its own pid namespace, which does the same
+// inside; when that init exits the kernel kills whatever is left.
+//
+// One shim serves many attempts, so a task costs one process start, as with
+// ninja; the shim itself is small and static.
+#include "runtime/proc/ShimProtocol.h"
+#include "runtime/sandbox/Isolate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace {
+
+using wfc::proc::AttemptRequest;
+using wfc::proc::ExitReport;
+using wfc::proc::ShimStep;
+
+int64_t monotonicMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
+void writeAll(int fd, const void *data, size_t size) {
+  const char *p = static_cast<const char *>(data);
+  while (size) {
+    ssize_t n = write(fd, p, size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return;
+    p += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+ExitReport setupFailed(ShimStep step, int error) {
+  ExitReport r;
+  r.kind = ExitReport::Kind::SetupFailed;
+  r.step = static_cast<int32_t>(step);
+  r.error = error;
+  return r;
+}
+
+sigset_t waitedSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+// Signals every process below this one; returns how many it found.
+size_t signalTree(bool pidNamespace, int sig) {
+  if (pidNamespace) // as init of the namespace, -1 is exactly the tree
+    return kill(-1, sig) == 0 ? 1 : 0;
+  std::vector<pid_t> pids = wfc::proc::descendants(getpid());
+  for (pid_t p : pids)
+    kill(p, sig);
+  return pids.size();
+}
+
+// SIGKILL until nothing is left, reaping as it goes. Orphans of killed
+// processes come here (a subreaper), so each round sees what the last one
+// left; a fork bomb cannot outrun SIGKILL for long.
+void killTree(bool pidNamespace) {
+  for (;;) {
+    size_t n = signalTree(pidNamespace, SIGKILL);
+    int status = 0;
+    pid_t reaped = waitpid(-1, &status, n ? 0 : WNOHANG);
+    if (reaped < 0 && errno == ECHILD)
+      return;
+    if (reaped == 0 && n == 0)
+      return;
+  }
+}
+
+// argv[0] against the task's own PATH (execvpe would use the shim's).
+std::vector<std::string> candidates(const AttemptRequest &r) {
+  const std::string &program = r.argv[0];
+  if (program.find('/') != std::string::npos)
+    return {program};
+  std::string dirs = "/usr/local/bin:/usr/bin:/bin";
+  for (const std::string &e : r.env)
+    if (e.compare(0, 5, "PATH=") == 0)
+      dirs = e.substr(5);
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t colon = dirs.find(':', start);
+    std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    if (!dir.empty() && dir[0] == '/') // a relative entry would depend on the workdir
+      out.push_back(dir + "/" + program);
+    if (colon == std::string::npos)
+      break;
+    start = colon + 1;
+  }
+  return out;
+}
+
+struct Exec {
+  std::vector<std::string> paths;
+  std::vector<char *> argv, envp;
+};
+
+[[noreturn]] void taskFailed(int errorFd, ExitReport::Kind kind, int error) {
+  int32_t message[2] = {static_cast<int32_t>(kind), error};
+  writeAll(errorFd, message, sizeof message);
+  _exit(127);
+}
+
+// The task's own process, between vfork and exec: system calls only.
+[[noreturn]] void startTask(const AttemptRequest &r, const Exec &e, int outputFd, int errorFd) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  setsid();
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig)
+    sigaction(sig, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  int null = open("/dev/null", O_RDONLY);
+  if (null < 0 || dup2(null, 0) < 0 || dup2(outputFd, 1) < 0 || dup2(outputFd, 2) < 0)
+    taskFailed(errorFd, ExitReport::Kind::SetupFailed, errno);
+  if (chdir(r.workdir.c_str()) != 0)
+    taskFailed(errorFd, ExitReport::Kind::ChdirFailed, errno);
+  if (int error = wfc::sandbox::applyLimits(r))
+    taskFailed(errorFd, ExitReport::Kind::SetupFailed, error);
+  // Only 0, 1 and 2 reach the task (the error pipe closes on exec).
+  if (syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) != 0)
+    for (int fd = 3; fd < 65536; ++fd)
+      fcntl(fd, F_SETFD, FD_CLOEXEC);
+  int error = ENOENT;
+  for (const std::string &c : e.paths) {
+    execve(c.c_str(), e.argv.data(), e.envp.data());
+    if (errno != ENOENT && errno != ENOTDIR)
+      error = errno; // found but not runnable: that is the error to report
+  }
+  taskFailed(errorFd, ExitReport::Kind::ExecFailed, error);
+}
+
+// Runs one attempt below this process and takes its tree down.
+ExitReport supervise(const AttemptRequest &r, int outputFd, bool pidNamespace) {
+  Exec e;
+  e.paths = candidates(r);
+  for (const std::string &a : r.argv)
+    e.argv.push_back(const_cast<char *>(a.c_str()));
+  e.argv.push_back(nullptr);
+  for (const std::string &v : r.env)
+    e.envp.push_back(const_cast<char *>(v.c_str()));
+  e.envp.push_back(nullptr);
+
+  int errorPipe[2];
+  if (pipe2(errorPipe, O_CLOEXEC) != 0)
+    return setupFailed(ShimStep::None, errno);
+  pid_t task = vfork();
+  if (task == 0)
+    startTask(r, e, outputFd, errorPipe[1]);
+  int forkError = errno;
+  close(errorPipe[1]);
+  if (task < 0) {
+    close(errorPipe[0]);
+    return setupFailed(ShimStep::None, forkError);
+  }
+  int32_t failure[2];
+  ssize_t got;
+  do
+    got = read(errorPipe[0], failure, sizeof failure);
+  while (got < 0 && errno == EINTR);
+  close(errorPipe[0]);
+  bool startFailed = got == static_cast<ssize_t>(sizeof failure);
+
+  sigset_t wanted = waitedSignals();
+  int64_t killAt = -1;
+  bool terminating = false;
+  int mainStatus = 0;
+  for (;;) {
+    bool mainDone = false;
+    for (int status;;) {
+      pid_t reaped = waitpid(-1, &status, WNOHANG);
+      if (reaped <= 0)
+        break;
+      if (reaped == task) {
+        mainDone = true;
+        mainStatus = status;
+      }
+    }
+    if (mainDone)
+      break;
+    timespec wait{};
+    if (killAt >= 0) {
+      int64_t left = std::max<int64_t>(0, killAt - monotonicMs());
+      wait.tv_sec = left / 1000;
+      wait.tv_nsec = (left % 1000) * 1'000'000;
+    }
+    int sig = sigtimedwait(&wanted, nullptr, killAt >= 0 ? &wait : nullptr);
+    if (sig == SIGTERM && !terminating) {
+      terminating = true;
+      signalTree(pidNamespace, SIGTERM);
+      killAt = monotonicMs() + r.graceMs;
+    } else if (sig < 0 && errno == EAGAIN) {
+      signalTree(pidNamespace, SIGKILL);
+      killAt = -1;
+    }
+  }
+
+  ExitReport report;
+  // What is still alive once the main process has ended on its own (zombies
+  // reaped first, so that only live processes count). Anything alive below
+  // the shim makes it a parent, so no child at all means nothing is left:
+  // the common case costs one system call.
+  pid_t reaped;
+  for (int status; (reaped = waitpid(-1, &status, WNOHANG)) > 0;) {
+  }
+  bool anyLeft = !(reaped < 0 && errno == ECHILD);
+  if (anyLeft && !terminating) {
+    if (!pidNamespace || (r.sandbox & wfc::proc::kSandboxProc))
+      report.leftovers = static_cast<int32_t>(wfc::proc::descendants(getpid()).size());
+    else
+      report.leftovers = kill(-1, 0) == 0 ? 1 : 0;
+  }
+  if (anyLeft)
+    killTree(pidNamespace);
+  if (startFailed) {
+    report.kind = static_cast<ExitReport::Kind>(failure[0]);
+    report.error = failure[1];
+  } else if (WIFSIGNALED(mainStatus)) {
+    report.kind = ExitReport::Kind::Signaled;
+    report.code = WTERMSIG(mainStatus);
+  } else {
+    report.kind = ExitReport::Kind::Exited;
+    report.code = WEXITSTATUS(mainStatus);
+  }
+  return report;
+}
+
+bool writeText(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  ssize_t n = write(fd, text, strlen(text));
+  close(fd);
+  return n == static_cast<ssize_t>(strlen(text));
+}
+
+// The init of a sandboxed attempt: pid 1 of new namespaces.
+[[noreturn]] void runInit(const AttemptRequest &r, int outputFd, int cgroupFd, int statusFd,
+                          uid_t uid, gid_t gid) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  auto fail = [&](ShimStep step, int error) {
+    ExitReport report = setupFailed(step, error);
+    writeAll(statusFd, &report, sizeof report);
+    _exit(0);
+  };
+  if (r.cloneFlags & CLONE_NEWUSER) {
+    // Root in its namespace, mapped to the shim's own user outside.
+    char map[64];
+    if (!writeText("/proc/self/setgroups", "deny"))
+      fail(ShimStep::UserNamespace, errno);
+    snprintf(map, sizeof map, "0 %u 1\n", static_cast<unsigned>(uid));
+    if (!writeText("/proc/self/uid_map", map))
+      fail(ShimStep::UserNamespace, errno);
+    snprintf(map, sizeof map, "0 %u 1\n", static_cast<unsigned>(gid));
+    if (!writeText("/proc/self/gid_map", map))
+      fail(ShimStep::UserNamespace, errno);
+  }
+  if (cgroupFd >= 0 && write(cgroupFd, "0\n", 2) != 2)
+    fail(ShimStep::Cgroup, errno);
+  ShimStep step = ShimStep::None;
+  if (int error = wfc::sandbox::setUpNamespaces(r, step))
+    fail(step, error);
+  if (r.sandbox & wfc::proc::kSandboxSeccomp)
+    if (int error = wfc::sandbox::loadSeccomp(step))
+      fail(step, error);
+  ExitReport report = supervise(r, outputFd, /*pidNamespace=*/(r.cloneFlags & CLONE_NEWPID) != 0);
+  writeAll(statusFd, &report, sizeof report);
+  _exit(0);
+}
+
+// A sandboxed attempt: an init in new namespaces runs it; the shim passes
+// SIGTERM on and relays the init's report.
+ExitReport isolate(const AttemptRequest &r, int outputFd, int cgroupFd) {
+  int status[2];
+  if (pipe2(status, O_CLOEXEC) != 0)
+    return setupFailed(ShimStep::None, errno);
+  uid_t uid = geteuid();
+  gid_t gid = getegid();
+  pid_t init = static_cast<pid_t>(
+      syscall(SYS_clone, SIGCHLD | r.cloneFlags, nullptr, nullptr, nullptr, nullptr));
+  if (init == 0) {
+    close(status[0]);
+    runInit(r, outputFd, cgroupFd, status[1], uid, gid);
+  }
+  int cloneError = errno;
+  close(status[1]);
+  if (init < 0) {
+    close(status[0]);
+    return setupFailed(ShimStep::UserNamespace, cloneError);
+  }
+  sigset_t wanted = waitedSignals();
+  for (;;) {
+    int sig = sigwaitinfo(&wanted, nullptr);
+    if (sig == SIGTERM) {
+      kill(init, SIGTERM);
+      continue;
+    }
+    int st = 0;
+    pid_t reaped = waitpid(init, &st, WNOHANG);
+    if (reaped == init || (reaped < 0 && errno == ECHILD))
+      break;
+  }
+  ExitReport report;
+  if (read(status[0], &report, sizeof report) != sizeof report)
+    report = ExitReport{}; // Lost: the init was killed
+  close(status[0]);
+  return report;
+}
+
+} // namespace
+
+int main(int argc, char **) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (argc != 1 || fcntl(wfc::proc::kShimSocketFd, F_GETFD) < 0) {
+    static const char usage[] = "wfc-shim: started by wfc run, not by hand\n";
+    writeAll(2, usage, sizeof usage - 1);
+    return 2;
+  }
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  fcntl(wfc::proc::kShimSocketFd, F_SETFD, FD_CLOEXEC);
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t wanted = waitedSignals();
+  sigprocmask(SIG_BLOCK, &wanted, nullptr);
+
+  std::string payload;
+  std::vector<int> fds;
+  while (wfc::proc::receiveFrame(wfc::proc::kShimSocketFd, payload, fds)) {
+    AttemptRequest request;
+    ExitReport report;
+    if (fds.empty() || !decode(payload, request)) {
+      report = setupFailed(ShimStep::None, EPROTO);
+    } else {
+      // A stop meant for an attempt that already ended must not stop this one.
+      timespec zero{};
+      while (sigtimedwait(&wanted, nullptr, &zero) > 0) {
+      }
+      int cgroupFd = fds.size() > 1 ? fds[1] : -1;
+      report = request.cloneFlags ? isolate(request, fds[0], cgroupFd)
+                                  : supervise(request, fds[0], /*pidNamespace=*/false);
+    }
+    for (int fd : fds)
+      close(fd);
+    // Secrets were in the request: do not keep them around.
+    explicit_bzero(payload.data(), payload.size());
+    for (std::string &v : request.env)
+      explicit_bzero(v.data(), v.size());
+    writeAll(wfc::proc::kShimSocketFd, &report, sizeof report);
+  }
+  return 0;
+}

@@ -1,0 +1,81 @@
+// What wfc and wfc-shim, the supervisor of a run's attempts, say to each other.
+//
+// wfc keeps up to max_parallel shims for a run, each with a stream socket on
+// fd 3. For each attempt wfc sends an AttemptRequest frame (with the write end
+// of the attempt's output pipe, and a cgroup.procs to join, as SCM_RIGHTS);
+// the shim starts the task, waits for it, takes down whatever it left behind,
+// and answers with one ExitReport. SIGTERM to the shim means: stop the current
+// attempt (SIGTERM to its tree, a grace period, SIGKILL). A shim exits when
+// its socket closes. Secrets travel only in the frame, never on a command line.
+//
+// Plain C++ without LLVM: wfc-shim is a small static program.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <sys/types.h>
+#include <utility>
+#include <vector>
+
+namespace wfc::proc {
+
+inline constexpr int kShimSocketFd = 3;
+
+// How an attempt ended, as the shim reports it.
+struct ExitReport {
+  enum class Kind : int32_t { Exited, Signaled, ChdirFailed, ExecFailed, SetupFailed, Lost };
+  Kind kind = Kind::Lost;
+  int32_t code = 0;      // Exited: the exit status; Signaled: the signal
+  int32_t error = 0;     // *Failed: errno
+  int32_t leftovers = 0; // processes still running when the main one ended
+  int32_t step = 0;      // SetupFailed: which step (ShimStep)
+};
+
+// The sandbox steps, so that a failure can say which one failed.
+enum class ShimStep : int32_t {
+  None,
+  Mounts,
+  Tmp,
+  Proc,
+  Network,
+  Hostname,
+  Limits,
+  NoNewPrivs,
+  Seccomp,
+  Cgroup,
+  UserNamespace,
+};
+const char *shimStepName(ShimStep step);
+
+// What the sandbox of an attempt does (runtime/sandbox/Isolate.h).
+enum SandboxBits : uint32_t {
+  kSandboxMounts = 1 << 0,   // read-only root, writable workdir and paths, private /tmp
+  kSandboxProc = 1 << 1,     // a /proc of its own pid namespace
+  kSandboxNetwork = 1 << 2,  // its own network namespace: loopback up
+  kSandboxHostname = 1 << 3, // its own hostname
+  kSandboxSeccomp = 1 << 4,
+};
+
+struct AttemptRequest {
+  int64_t graceMs = 5000;
+  int32_t cloneFlags = 0; // CLONE_NEW*: 0 runs the task without namespaces
+  uint32_t sandbox = 0;   // SandboxBits
+  std::vector<std::pair<int32_t, uint64_t>> limits; // RLIMIT_*, value
+  std::string workdir;
+  std::vector<std::string> writable;
+  std::vector<std::string> argv;
+  std::vector<std::string> env; // NAME=VALUE: the task's whole environment
+};
+
+std::string encode(const AttemptRequest &request);
+bool decode(const std::string &payload, AttemptRequest &request);
+
+// A frame: a 32-bit length and the payload, with `fds` attached as
+// SCM_RIGHTS. Blocking; false when the peer is gone.
+bool sendFrame(int socket, const std::string &payload, const int *fds, int fdCount);
+bool receiveFrame(int socket, std::string &payload, std::vector<int> &fds);
+
+// Every process below `pid`, through /proc/<pid>/task/<tid>/children.
+std::vector<pid_t> descendants(pid_t pid);
+
+} // namespace wfc::proc
