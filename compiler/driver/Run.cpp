@@ -8,9 +8,11 @@
 #include "runtime/run/Plan.h"
 #include "runtime/proc/ShimPool.h"
 #include "runtime/run/Runner.h"
+#include "runtime/sandbox/Sandbox.h"
 #include "support/Files.h"
 #include "support/Units.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -268,12 +270,33 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
     if (const std::string *v = secrets.get(s))
       masker.add(*v);
 
-  std::string sandboxText = "none";
-
-  // The run's directory: its log, events and the tasks' output files.
   ro.runId = options.runId.empty() ? newRunId() : options.runId;
   if (!validRunId(ro.runId))
     return refuse("--run-id: use letters, digits, '.', '-' and '_' (at most 64)");
+
+  // The sandbox: from the environment's policy, tried once on this machine.
+  std::optional<sandbox::Plan> box;
+  std::string sandboxText = simulate ? "none (simulated)" : "none (--sandbox=off)";
+  if (!simulate && options.sandbox != SandboxMode::Off) {
+    std::string why;
+    box = sandbox::plan(m, environment, ro.shim, ro.baseDir, ro.runId, why);
+    if (!box && options.sandbox == SandboxMode::Strict)
+      return refuse("--sandbox=strict: this machine cannot isolate tasks (" + why + "); nothing ran");
+    if (!box) {
+      err << "wfc run: warning: running tasks without a sandbox: " << why
+          << " (--sandbox=strict refuses; --sandbox=off says it is intended)\n";
+      sandboxText = "none (unavailable: " + why + ")";
+    } else {
+      ro.isolation = box->isolation;
+      sandboxText = box->description;
+    }
+  }
+  auto releaseSandbox = llvm::make_scope_exit([&] {
+    if (box)
+      sandbox::release(*box);
+  });
+
+  // The run's directory: its log, events and the tasks' output files.
   std::unique_ptr<llvm::raw_fd_ostream> logFile, eventsFile;
   if (!simulate) {
     llvm::SmallString<256> state(options.stateDir);
@@ -321,7 +344,7 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
   start.maxParallel = maxParallel;
   start.seed = ro.seed;
   start.simulated = simulate;
-  start.sandbox = simulate ? "none (simulated)" : sandboxText;
+  start.sandbox = sandboxText;
   reporters.runStarted(start);
 
   run::RunSummary summary = run::execute(m, ro, secrets, masker, reporters);

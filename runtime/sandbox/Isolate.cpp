@@ -129,20 +129,6 @@ int setUpNamespaces(const proc::AttemptRequest &spec, proc::ShimStep &step) {
   return 0;
 }
 
-const std::vector<const char *> &deniedSyscalls() {
-  static const std::vector<const char *> names = {
-      "ptrace",        "process_vm_readv", "process_vm_writev", "mount",
-      "umount2",       "move_mount",       "open_tree",         "fsopen",
-      "fsmount",       "fsconfig",         "mount_setattr",     "pivot_root",
-      "chroot",        "kexec_load",       "kexec_file_load",   "bpf",
-      "perf_event_open", "keyctl",         "add_key",           "request_key",
-      "init_module",   "finit_module",     "delete_module",     "reboot",
-      "swapon",        "swapoff",          "setns",             "open_by_handle_at",
-      "userfaultfd",   "acct",             "iopl",              "ioperm",
-      "quotactl",      "lookup_dcookie",   "vhangup"};
-  return names;
-}
-
 int loadSeccomp(proc::ShimStep &step) {
   step = proc::ShimStep::Seccomp;
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
