@@ -231,7 +231,7 @@ cl::opt<std::string> kRunStateDir("state-dir", cl::value_desc("dir"),
                                   cl::sub(kRun), cl::cat(kRunCategory));
 
 cl::opt<std::string> kRunGrace("kill-grace", cl::value_desc("duration"), cl::init("5s"),
-                               cl::desc("Between SIGTERM and SIGKILL when a task is stopped"),
+                               cl::desc("Between SIGTERM and SIGKILL when a task is stopped (default 5s)"),
                                cl::sub(kRun), cl::cat(kRunCategory));
 
 cl::opt<wfc::driver::SandboxMode> kRunSandbox(
@@ -284,7 +284,7 @@ int main(int argc, char **argv) {
   if (rejectUnknownCommand(argc, argv))
     return 2;
   if (!cl::ParseCommandLineOptions(argc, argv,
-                                   "wfc: compiler and static validator for pipelines\n\n"
+                                   "wfc: check, compile and run pipelines\n\n"
                                    "  wfc check FILE.wf|DIR|-...   check pipelines\n"
                                    "  wfc build FILE.wf [-o F.wfb] compile to verified bytecode\n"
                                    "  wfc disasm FILE.wfb          print bytecode readably\n"
