@@ -71,6 +71,7 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
 
   LowerOptions lowerOptions;
   lowerOptions.debugInfo = options.debugInfo;
+  lowerOptions.stdlibDir = options.stdlibDir;
   std::optional<bytecode::Module> module = lower(*result.program, result.files, sm, diags, lowerOptions);
   llvm::append_range(found, diags.takeDiagnostics());
   report(std::move(found));

@@ -12,6 +12,7 @@
 #include "compiler/driver/Suppressions.h"
 #include "compiler/driver/Verify.h"
 #include "compiler/ir/IrDump.h"
+#include "compiler/lower/Lower.h"
 #include "compiler/source/Source.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -22,6 +23,7 @@
 
 #include <map>
 #include <memory>
+#include <thread>
 
 namespace wfc::driver {
 namespace {
@@ -73,6 +75,25 @@ std::vector<unsigned> splitBuffer(llvm::SourceMgr &sm, unsigned bufferId) {
   return parts;
 }
 
+bool hasError(llvm::ArrayRef<Diagnostic> found) {
+  return llvm::any_of(found, [](const Diagnostic &d) { return d.severity == Severity::Error; });
+}
+
+// What `wfc build` would still refuse in a program without semantic errors:
+// values the runtime cannot compute. Neither the module nor the source files
+// are needed (no source map, no hash), and `sm` is not read, so this may run
+// while the checks do.
+std::vector<Diagnostic> lowerAndDiscard(const ir::Program &program, const llvm::SourceMgr &sm,
+                                        const CheckOptions &options) {
+  DiagnosticEngine diags;
+  diags.setErrorLimit(options.errorLimit);
+  LowerOptions lowerOptions;
+  lowerOptions.debugInfo = false;
+  lowerOptions.finish = false;
+  (void)lower(program, /*files=*/{}, sm, diags, lowerOptions);
+  return diags.takeDiagnostics();
+}
+
 // Checks one unit of source: a file, or one part of a split file.
 void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options) {
   DiagnosticEngine diags;
@@ -87,11 +108,22 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
   compileOptions.config = check.config;
   compileOptions.parseOnly = options.dump == DumpKind::Ast;
   compileOptions.stats = options.stats;
+  // Compiling to bytecode needs only the analysed program: it runs on a
+  // thread of its own while the checks run, and counts only if they and the
+  // suppressions leave no error. A dump shows one phase's output and skips it.
+  std::vector<Diagnostic> lowered;
+  std::thread lowering;
   CompileResult result =
       compile(check.sm, check.ast, diags, bufferId, compileOptions, [&](const ir::Program &p) {
         if (options.dump == DumpKind::Ir)
           ir::dump(out, check.sm, p);
+        if (options.dump == DumpKind::None && !diags.hasErrors())
+          lowering = std::thread([&lowered, &p, &check, &options] {
+            lowered = lowerAndDiscard(p, check.sm, options);
+          });
       });
+  if (lowering.joinable())
+    lowering.join();
   if (options.dump == DumpKind::Ast)
     ast::dump(out, check.sm, *result.file);
   if (result.program)
@@ -102,6 +134,8 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
     check.suppressed += applySuppressions(check.sm, result.files, found, diags, result.checksRan);
     llvm::append_range(found, diags.takeDiagnostics());
   }
+  if (result.checksRan && !hasError(found))
+    llvm::append_range(found, std::move(lowered));
   sortByLocation(check.sm, found);
   if (options.verify &&
       !verifyDiagnostics(check.sm, bufferId, result.file->comments, found, out))

@@ -12,9 +12,13 @@
 #include "runtime/bytecode/Writer.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
+
+#include <fmt/format.h>
 
 #include <cmath>
 #include <cstring>
@@ -59,12 +63,19 @@ private:
     b.maxStack = std::max(b.maxStack, depth);
   }
   uint32_t block(SymbolicBlock b);
-  Operand operand(ir::ExprId id, bool env);
-  Operand condition(ir::ExprId id);
+  // `field` names where the value of task_ goes ("the workdir"); only an env
+  // value (`field` null) may read a secret.
+  Operand operand(ir::ExprId id, const char *field);
+  Operand condition(ir::ExprId id, const char *field);
   void unsupported(ir::ExprId id, const std::string &why) {
     failed_ = true;
+    ++errors_;
     diags_.report(DiagKind::RuntimeUnsupported, p_.expr(id).range, "this value", why);
   }
+  // An operation reports its operands' types only when they had no error of
+  // their own, so that one mistake gives one error.
+  bool operandsFailed(uint32_t errorsBefore) const { return errors_ != errorsBefore; }
+  void secretOutsideEnv(ir::ExprId id);
 
   // --- Entities ---
   uint32_t policy(const ir::Task &task);
@@ -82,8 +93,29 @@ private:
   std::vector<SymbolicBlock> blocks_;
   std::map<std::string, uint32_t> blockIds_;
   std::map<std::vector<uint64_t>, uint32_t> policyIds_;
+  // The task being lowered, and where its value being lowered goes when that
+  // may not read a secret.
+  const ir::Task *task_ = nullptr;
+  const char *secretFreeField_ = nullptr;
+  // Secret reads already reported: a template parameter used twice is one error.
+  llvm::DenseSet<const char *> secretsReported_;
+  uint32_t errors_ = 0;
   bool failed_ = false;
 };
+
+// The bytecode gives secrets to env values only. The secret-leak check says
+// so first; when it is turned off, the value still cannot be compiled.
+void Lowering::secretOutsideEnv(ir::ExprId id) {
+  failed_ = true;
+  ++errors_;
+  const ir::Expr &e = p_.expr(id);
+  if (!secretsReported_.insert(e.range.Start.getPointer()).second)
+    return;
+  diags_.report(DiagKind::RuntimeUnsupported, e.range,
+                fmt::format("{} of task '{}'", secretFreeField_, task_->name),
+                fmt::format("it reads secret '{}', and the runtime gives secrets only to env values",
+                            p_.secrets[e.a].name));
+}
 
 ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   const ir::Expr &e = p_.expr(id);
@@ -120,7 +152,8 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   case ir::ExprKind::ParamRef: {
     ir::TypeKind kind = types.kind(p_.params[e.a].type);
     if (kind == ir::TypeKind::Float) {
-      unsupported(id, "float params can be shown in strings only when known at build time");
+      unsupported(id, "it reads float param '" + p_.params[e.a].name +
+                          "', and the runtime has no floats");
       return ValueType::String;
     }
     op(b, depth, Opcode::Param, 0, 1, e.a);
@@ -133,6 +166,12 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     return ValueType::String;
   }
   case ir::ExprKind::SecretRef:
+    if (secretFreeField_) {
+      // Lowered on as a string, so that nothing built from it fails again.
+      secretOutsideEnv(id);
+      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
+      return ValueType::String;
+    }
     op(b, depth, Opcode::Secret, 0, 1, e.a);
     return ValueType::Secret;
   case ir::ExprKind::OutputRef:
@@ -142,9 +181,10 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     op(b, depth, Opcode::RunEnv, 0, 1);
     return ValueType::String;
   case ir::ExprKind::Unary: {
+    uint32_t before = errors_;
     ValueType t = emit(ir::ExprId(e.a), b, depth);
     bool negate = static_cast<ir::UnaryOp>(e.op) == ir::UnaryOp::Neg;
-    if (negate && t != ValueType::Int)
+    if (negate && t != ValueType::Int && !operandsFailed(before))
       unsupported(id, "only whole numbers and durations can be negated");
     op(b, depth, negate ? Opcode::Neg : Opcode::Not, 1, 1);
     return negate ? ValueType::Int : ValueType::Bool;
@@ -153,6 +193,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     auto opKind = static_cast<ir::BinaryOp>(e.op);
     ir::ExprId l(e.a), r(e.b);
     bool textual = types.isStringLike(e.type);
+    uint32_t before = errors_;
     switch (opKind) {
     case ir::BinaryOp::And:
     case ir::BinaryOp::Or:
@@ -164,7 +205,8 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     case ir::BinaryOp::Ne: {
       ValueType lt = emit(l, b, depth);
       ValueType rt = emit(r, b, depth);
-      if (lt != rt || lt == ValueType::List || lt == ValueType::Secret)
+      if ((lt != rt || lt == ValueType::List || lt == ValueType::Secret) &&
+          !operandsFailed(before))
         unsupported(id, "only two bools, two whole numbers or two strings can be compared");
       op(b, depth, opKind == ir::BinaryOp::Eq ? Opcode::Eq : Opcode::Ne, 2, 1);
       return ValueType::Bool;
@@ -175,7 +217,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     case ir::BinaryOp::Ge: {
       ValueType lt = emit(l, b, depth);
       ValueType rt = emit(r, b, depth);
-      if (lt != ValueType::Int || rt != ValueType::Int)
+      if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
         unsupported(id, "only whole numbers, durations and sizes can be ordered");
       Opcode code = opKind == ir::BinaryOp::Lt   ? Opcode::Lt
                     : opKind == ir::BinaryOp::Le ? Opcode::Le
@@ -209,7 +251,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     case ir::BinaryOp::Mod: {
       ValueType lt = emit(l, b, depth);
       ValueType rt = emit(r, b, depth);
-      if (lt != ValueType::Int || rt != ValueType::Int)
+      if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
         unsupported(id, "arithmetic at run time works on whole numbers, durations and sizes");
       Opcode code = opKind == ir::BinaryOp::Add   ? Opcode::Add
                     : opKind == ir::BinaryOp::Sub ? Opcode::Sub
@@ -231,8 +273,9 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
       emitString(ops[2], b, depth);
       t = types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
     } else {
+      uint32_t before = errors_;
       t = emit(ops[1], b, depth);
-      if (emit(ops[2], b, depth) != t)
+      if (emit(ops[2], b, depth) != t && !operandsFailed(before))
         unsupported(id, "the two branches of '?:' must have one type");
     }
     op(b, depth, Opcode::Select, 3, 1);
@@ -264,6 +307,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
 
 // As emit, then turned into text as "${…}" would show it.
 void Lowering::emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  uint32_t before = errors_;
   ValueType t = emit(id, b, depth);
   ir::TypeKind kind = p_.types.kind(p_.expr(id).type);
   if (t == ValueType::Int)
@@ -274,7 +318,7 @@ void Lowering::emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
        1, 1);
   else if (t == ValueType::Bool)
     op(b, depth, Opcode::ToStr, 1, 1);
-  else if (t == ValueType::List)
+  else if (t == ValueType::List && !operandsFailed(before))
     unsupported(id, "a list cannot be shown as text");
 }
 
@@ -292,25 +336,33 @@ uint32_t Lowering::block(SymbolicBlock b) {
   return it->second;
 }
 
-Operand Lowering::operand(ir::ExprId id, bool env) {
+Operand Lowering::operand(ir::ExprId id, const char *field) {
+  // Most operands are string literals: interned without folding a copy.
+  if (const ir::Expr &e = p_.expr(id);
+      e.kind == ir::ExprKind::Const && p_.values[e.a].kind == ir::Value::Kind::String)
+    return Operand::string(strings_.intern(p_.values[e.a].text));
   if (std::optional<ir::Value> v = p_.constant(id))
     return Operand::string(strings_.intern(v->asText()));
   SymbolicBlock b;
   uint32_t depth = 0;
+  secretFreeField_ = field;
   emitString(id, b, depth);
+  secretFreeField_ = nullptr;
   bool secret = p_.types.kind(p_.expr(id).type) == ir::TypeKind::Secret;
-  b.result = env && secret ? ValueType::Secret : ValueType::String;
+  b.result = !field && secret ? ValueType::Secret : ValueType::String;
   op(b, depth, Opcode::Ret, 1, 0);
   return Operand::block(block(std::move(b)));
 }
 
-Operand Lowering::condition(ir::ExprId id) {
+Operand Lowering::condition(ir::ExprId id, const char *field) {
   SymbolicBlock b;
   uint32_t depth = 0;
+  secretFreeField_ = field;
   if (std::optional<ir::Value> v = p_.constant(id))
     op(b, depth, v->integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
   else
     emit(id, b, depth);
+  secretFreeField_ = nullptr;
   b.result = ValueType::Bool;
   op(b, depth, Opcode::Ret, 1, 0);
   return Operand::block(block(std::move(b)));
@@ -543,15 +595,46 @@ void Lowering::remapStrings(const std::vector<uint32_t> &remap) {
   }
 }
 
-// Where a source file sits, as the source map says it: relative to the entry
-// file's directory, or std/… for the standard library.
-std::string relativePath(llvm::StringRef path, llvm::StringRef entryDir) {
-  llvm::StringRef rest = path;
-  if (!entryDir.empty() && rest.consume_front(entryDir) && rest.consume_front("/"))
-    return rest.str();
-  if (size_t at = path.rfind("/std/"); at != llvm::StringRef::npos)
-    return path.substr(at + 1).str();
-  return llvm::sys::path::filename(path).str();
+// `path` made absolute and without `.` or `..`, lexically: imports are
+// resolved the same way, so a module's path and its importer's agree.
+llvm::SmallString<256> absolutePath(llvm::StringRef path) {
+  llvm::SmallString<256> out(path);
+  llvm::sys::fs::make_absolute(out);
+  llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
+  return out;
+}
+
+// `path` relative to the directory `base`, both absolute, with '/' between
+// components on every platform: "lib/common.wf", "../shared/util.wf".
+std::string relativeTo(llvm::StringRef path, llvm::StringRef base) {
+  auto p = llvm::sys::path::begin(path), pEnd = llvm::sys::path::end(path);
+  auto b = llvm::sys::path::begin(base), bEnd = llvm::sys::path::end(base);
+  for (; p != pEnd && b != bEnd && *p == *b; ++p, ++b) {
+  }
+  std::string out;
+  for (; b != bEnd; ++b)
+    out += "../";
+  for (; p != pEnd; ++p)
+    out += (*p + "/").str();
+  if (!out.empty())
+    out.pop_back();
+  return out;
+}
+
+// Where a source file sits, as the source map says it: std/… for the
+// standard library, else relative to the entry file's directory. Nothing of
+// where the tree lies, or how the input path was spelled, may show.
+std::string sourceMapPath(llvm::StringRef path, llvm::StringRef entryDir,
+                          llvm::StringRef stdlibDir) {
+  llvm::SmallString<256> absolute = absolutePath(path);
+  if (!stdlibDir.empty()) {
+    llvm::SmallString<256> stdDir = absolutePath(stdlibDir);
+    llvm::sys::path::append(stdDir, "std");
+    llvm::StringRef rest = absolute;
+    if (rest.consume_front(stdDir) && !rest.empty() && llvm::sys::path::is_separator(rest.front()))
+      return relativeTo(absolute, llvm::sys::path::parent_path(stdDir));
+  }
+  return relativeTo(absolute, entryDir);
 }
 
 std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> files,
@@ -563,14 +646,16 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
   for (uint32_t i = 0; i < order.size(); ++i)
     newIndex_[order[i]] = i;
 
-  // The hash of every source, in the order they were loaded.
-  std::string sources;
-  for (const ast::File *file : files) {
-    llvm::StringRef text = sm_.getMemoryBuffer(file->bufferId)->getBuffer();
-    sources += std::to_string(text.size()) + ":";
-    sources += text;
+  // The sources by their source-map names, entry first: the order they were
+  // loaded in follows their absolute paths, which may not show.
+  std::vector<std::pair<std::string, const ast::File *>> sources;
+  if (!files.empty()) {
+    llvm::SmallString<256> entryDir =
+        llvm::sys::path::parent_path(absolutePath(files.front()->path));
+    for (const ast::File *file : files)
+      sources.push_back({sourceMapPath(file->path, entryDir, options.stdlibDir), file});
+    std::sort(sources.begin() + 1, sources.end());
   }
-  m_.sourceHash = llvm::xxHash64(sources);
 
   m_.pipeline.name = strings_.intern(p_.pipeline.name);
   m_.pipeline.description =
@@ -582,19 +667,13 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
     m_.secrets.push_back(strings_.intern(secret.name));
   environments();
 
-  llvm::SmallString<256> entryDir;
-  if (!files.empty()) {
-    entryDir = llvm::sys::path::parent_path(files.front()->path);
-  }
   llvm::DenseMap<unsigned, uint32_t> fileOf;
   if (options.debugInfo) {
     m_.hasDebug = true;
     m_.flags |= bytecode::kFlagDebugInfo;
-    for (const ast::File *file : files) {
+    for (const auto &[name, file] : sources) {
       fileOf[file->bufferId] = static_cast<uint32_t>(m_.debug.files.size());
-      m_.debug.files.push_back(strings_.intern(
-          file == files.front() ? llvm::sys::path::filename(file->path).str()
-                                : relativePath(file->path, entryDir)));
+      m_.debug.files.push_back(strings_.intern(name));
     }
   }
 
@@ -604,29 +683,30 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
     out.name = strings_.intern(task.name);
     out.trigger = static_cast<uint8_t>(task.trigger);
     out.policy = policy(task);
+    task_ = &task;
     if (task.description) {
       out.flags |= bytecode::kTaskHasDescription;
-      out.description = operand(task.description, false);
+      out.description = operand(task.description, "the description");
     }
     if (task.when) {
       out.flags |= bytecode::kTaskHasWhen;
-      out.when = condition(task.when);
+      out.when = condition(task.when, "the `when` condition");
     }
     if (task.workdir) {
       out.flags |= bytecode::kTaskHasWorkdir;
-      out.workdir = operand(task.workdir, false);
+      out.workdir = operand(task.workdir, "the workdir");
     }
     out.firstArg = static_cast<uint32_t>(m_.args.size());
     if (task.run) {
       if (task.run->shell)
         out.flags |= bytecode::kTaskShell;
       for (ir::ExprId arg : task.run->argv)
-        m_.args.push_back(operand(arg, false));
+        m_.args.push_back(operand(arg, "the command line"));
     }
     out.argCount = static_cast<uint32_t>(m_.args.size() - out.firstArg);
     out.firstEnv = static_cast<uint32_t>(m_.envValues.size());
     for (const ir::EnvVar &var : task.env)
-      m_.envValues.push_back({strings_.intern(var.name), operand(var.value, true)});
+      m_.envValues.push_back({strings_.intern(var.name), operand(var.value, nullptr)});
     out.envCount = static_cast<uint32_t>(task.env.size());
     out.firstOutput = static_cast<uint32_t>(m_.outputs.size());
     for (const ir::OutputDecl &o : task.outputs)
@@ -657,8 +737,18 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
       m_.debug.tasks.push_back(position);
     }
   }
-  if (failed_)
+  // Every error is found by now; the rest only makes the file.
+  if (failed_ || !options.finish)
     return std::nullopt;
+
+  // The hash of every source, in the source map's order.
+  std::string text;
+  for (const auto &[name, file] : sources) {
+    llvm::StringRef content = sm_.getMemoryBuffer(file->bufferId)->getBuffer();
+    text += std::to_string(content.size()) + ":";
+    text += content;
+  }
+  m_.sourceHash = llvm::xxHash64(text);
 
   std::vector<uint32_t> remap = strings_.finish(m_);
   remapStrings(remap);

@@ -9,19 +9,29 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <optional>
+#include <string>
 
 namespace wfc {
 
 struct LowerOptions {
   // Record where each task is declared (the DEBUG section).
   bool debugInfo = true;
+  // The stdlib directory the program was analysed with: its modules are
+  // named std/… in the source map.
+  std::string stdlibDir;
+  // False: only report what cannot be compiled and return no module, as
+  // `wfc check` does; the work that only makes the file is skipped. Without
+  // debugInfo either, `files` may be empty and `sm` is not read.
+  bool finish = true;
 };
 
 // Lowers `program`, which must have no errors. `files` are the sources it was
 // built from, entry first: their contents make the source hash, and their
-// paths (relative to the entry file) the source map. The result depends only
-// on those contents: not on the directory, the time or hash-map order.
-// Reports what the runtime cannot do (arithmetic on floats) and returns none.
+// paths (relative to the entry file's directory, or std/… for the stdlib) the
+// source map. The result depends only on those contents: not on the
+// directory, how the input path is spelled, the time or hash-map order.
+// Reports what the runtime cannot do (arithmetic on floats, a secret outside
+// env) and returns none.
 std::optional<bytecode::Module> lower(const ir::Program &program,
                                       llvm::ArrayRef<const ast::File *> files,
                                       const llvm::SourceMgr &sm, DiagnosticEngine &diags,

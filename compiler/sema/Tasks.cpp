@@ -19,7 +19,10 @@ const char *const kTaskFields[] = {"description", "run",          "workdir", "ti
                                    "retry",       "after",        "trigger", "environments",
                                    "when",        "env",          "outputs"};
 const char *const kRetryFields[] = {"attempts", "backoff", "jitter", "on"};
-const char *const kReservedEnv[] = {"WFC_TASK", "WFC_RUN_ID", "WFC_OUTPUT"};
+// The runtime sets these for every task and keeps the rest of the WFC_ prefix
+// for later; the .wfb format refuses the whole prefix.
+const char *const kRuntimeEnv[] = {"WFC_TASK", "WFC_RUN_ID", "WFC_OUTPUT", "WFC_ATTEMPT"};
+constexpr llvm::StringLiteral kReservedEnvPrefix = "WFC_";
 
 bool isName(StringRef name, bool allowDashDot) {
   if (name.empty() || !(llvm::isAlpha(name[0]) || name[0] == '_'))
@@ -627,9 +630,13 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
                "letters, digits and '_', not starting with a digit", "'" + key.str() + "'");
         continue;
       }
-      if (llvm::is_contained(kReservedEnv, key)) {
-        report(DiagKind::InvalidValue, entry.key.range, &scope, "an env variable name",
-               "one wfc does not set itself", "'" + key.str() + "'");
+      if (key.startswith(kReservedEnvPrefix)) {
+        // A name wfc sets gets the more telling reason.
+        const char *reason = llvm::is_contained(kRuntimeEnv, key)
+                                 ? "one wfc does not set itself"
+                                 : "outside WFC_*, which wfc reserves for itself";
+        report(DiagKind::InvalidValue, entry.key.range, &scope, "an env variable name", reason,
+               "'" + key.str() + "'");
         continue;
       }
       ExprId id = lower(entry.value, scope);

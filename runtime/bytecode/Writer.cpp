@@ -58,7 +58,7 @@ void paramValue(Buffer &b, ParamType type, int64_t integer, uint32_t string) {
 uint32_t StringTable::intern(llvm::StringRef text) {
   auto [it, inserted] = ids_.try_emplace(text, static_cast<uint32_t>(strings_.size()));
   if (inserted)
-    strings_.push_back(text.str());
+    strings_.push_back(it->getKey());
   return it->second;
 }
 
@@ -69,13 +69,13 @@ std::vector<uint32_t> StringTable::finish(Module &module) {
             [&](uint32_t a, uint32_t b) { return strings_[a] < strings_[b]; });
   std::vector<uint32_t> remap(strings_.size());
   size_t total = 0;
-  for (const std::string &s : strings_)
+  for (llvm::StringRef s : strings_)
     total += s.size();
   module.stringData.clear();
   module.stringData.reserve(total);
   for (uint32_t rank = 0; rank < order.size(); ++rank) {
     remap[order[rank]] = rank;
-    const std::string &s = strings_[order[rank]];
+    llvm::StringRef s = strings_[order[rank]];
     module.stringData.insert(module.stringData.end(), s.begin(), s.end());
   }
   module.strings.clear();

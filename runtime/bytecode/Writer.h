@@ -25,7 +25,8 @@ public:
   std::vector<uint32_t> finish(Module &module);
 
 private:
-  std::vector<std::string> strings_;
+  // The map's keys, which stay put: each string is stored once.
+  std::vector<llvm::StringRef> strings_;
   llvm::StringMap<uint32_t> ids_;
 };
 
