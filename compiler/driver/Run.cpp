@@ -85,8 +85,9 @@ std::optional<std::string> parseSimulation(const bytecode::Module &m, llvm::Stri
     std::vector<AttemptResult> script;
     llvm::SmallVector<llvm::StringRef, 4> parts;
     outcomes.split(parts, '+');
-    for (llvm::StringRef part : parts) {
-      part = part.trim();
+    for (llvm::StringRef written : parts) {
+      written = written.trim();
+      llvm::StringRef part = written;
       unsigned code = 0;
       if (part == "ok" || part == "success") {
         script.push_back({AttemptEnd::Succeeded});
@@ -99,7 +100,8 @@ std::optional<std::string> parseSimulation(const bytecode::Module &m, llvm::Stri
         script.push_back(code == 0 ? AttemptResult{AttemptEnd::Succeeded}
                                    : AttemptResult{AttemptEnd::Failed, int(code), 0});
       } else {
-        return "--simulate: '" + part.str() + "' is not an outcome (ok, fail, exit(N), timeout)";
+        return "--simulate: '" + written.str() +
+               "' is not an outcome (ok, fail, exit(N) with N from 0 to 255, timeout)";
       }
     }
     out[static_cast<size_t>(it - m.tasks.begin())] = std::move(script);

@@ -147,6 +147,12 @@ public:
         os_ << " max_timeout=" << formatDuration(e.maxTimeoutMs);
       if (e.path)
         os_ << " path=" << quoted(e.path - 1);
+      if (e.writableCount) {
+        std::vector<std::string> paths;
+        for (uint32_t w : m_.writableOf(e))
+          paths.push_back(quoted(w));
+        os_ << fmt::format(" writable=[{}]", fmt::join(paths, ", "));
+      }
       if (e.limitMask & kLimitMemory)
         os_ << " memory=" << formatSize(e.memoryBytes);
       if (e.limitMask & kLimitCpu)

@@ -51,6 +51,7 @@ inline constexpr uint64_t kMaxTimeoutMs = 30ull * 24 * 3600 * 1000;   // 30 days
 inline constexpr uint64_t kMaxDeadlineMs = 366ull * 24 * 3600 * 1000; // a year
 inline constexpr uint64_t kMaxDelayMs = 24ull * 3600 * 1000;        // a day
 inline constexpr uint32_t kMaxParallel = 4096;
+inline constexpr uint32_t kMaxWritable = 64; // writable paths of one environment
 
 // --- Types and values -----------------------------------------------------------
 
@@ -122,6 +123,7 @@ struct Environment {
   uint32_t path = 0;         // string id + 1; 0: the runtime's default PATH
   uint8_t limitMask = 0;
   uint64_t memoryBytes = 0, cpuMs = 0, processes = 0, openFiles = 0, fileSizeBytes = 0;
+  uint32_t firstWritable = 0, writableCount = 0; // into Module::envWritable
 };
 
 enum class Backoff : uint8_t { None = 0, Fixed = 1, Exponential = 2 };
@@ -211,6 +213,7 @@ struct Module {
   std::vector<uint32_t> secrets; // names
   std::vector<Environment> environments;
   std::vector<uint32_t> envSecrets;
+  std::vector<uint32_t> envWritable; // string ids of writable paths, per environment
   std::vector<Policy> policies;
   std::vector<uint8_t> exitCodes;
   std::vector<CodeBlock> code;
@@ -242,6 +245,9 @@ struct Module {
   }
   llvm::ArrayRef<uint32_t> secretsOf(const Environment &e) const {
     return llvm::ArrayRef<uint32_t>(envSecrets).slice(e.firstSecret, e.secretCount);
+  }
+  llvm::ArrayRef<uint32_t> writableOf(const Environment &e) const {
+    return llvm::ArrayRef<uint32_t>(envWritable).slice(e.firstWritable, e.writableCount);
   }
   llvm::ArrayRef<uint8_t> exitCodesOf(const Policy &p) const {
     return llvm::ArrayRef<uint8_t>(exitCodes).slice(p.firstExitCode, p.exitCodeCount);

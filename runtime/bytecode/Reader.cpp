@@ -27,8 +27,8 @@ namespace {
 // bound, so each is counted from the encoding in docs/bytecode.md.
 // PARAM: name, type, has-default.
 constexpr size_t kMinParamBytes = 3;
-// ENV: name, flags, secret count, max_timeout, PATH, limits.
-constexpr size_t kMinEnvBytes = 6;
+// ENV: name, flags, secret count, max_timeout, PATH, writable count, limits.
+constexpr size_t kMinEnvBytes = 7;
 // POLICY: timeout, attempts, backoff, base, factor, cap, jitter, retry-on,
 // exit code count.
 constexpr size_t kMinPolicyBytes = 9;
@@ -201,6 +201,7 @@ private:
   bool paramValue(ParamType type, uint32_t enumCount, int64_t &integer, uint32_t &string);
   bool secrets();
   bool environments();
+  bool writablePaths(Environment &e);
   bool policies();
   bool code();
   bool tasks();
@@ -455,6 +456,8 @@ bool Loader::environments() {
     }
     e.maxTimeoutMs = bounded(kMaxTimeoutMs, "max_timeout (ms)");
     e.path = optionalStr("PATH");
+    if (!writablePaths(e))
+      return false;
     at = pos_;
     e.limitMask = u8();
     if (ok() && e.limitMask > 0x1f) {
@@ -477,6 +480,39 @@ bool Loader::environments() {
     limit(kLimitOpenFiles, e.openFiles, 1'000'000, "open_files");
     limit(kLimitFileSize, e.fileSizeBytes, uint64_t(1) << 50, "file_size");
     m_.environments.push_back(e);
+  }
+  return ok();
+}
+
+// Paths a sandboxed task may write besides its workdir: strictly ascending
+// string ids (so unique), none empty or with a NUL byte, at most kMaxWritable.
+bool Loader::writablePaths(Environment &e) {
+  size_t at = pos_;
+  e.writableCount = count("writable path", 1);
+  if (ok() && e.writableCount > kMaxWritable) {
+    errorAt_ = at;
+    return fail(fmt::format("environment '{}' has {} writable paths, over the limit of {}",
+                            m_.str(e.name), e.writableCount, kMaxWritable));
+  }
+  e.firstWritable = static_cast<uint32_t>(m_.envWritable.size());
+  for (uint32_t k = 0; k < e.writableCount && ok(); ++k) {
+    at = pos_;
+    uint32_t w = str("writable path");
+    if (!ok())
+      return false;
+    errorAt_ = at;
+    llvm::StringRef path = m_.str(w);
+    if (path.empty())
+      return fail(fmt::format("environment '{}' has an empty writable path", m_.str(e.name)));
+    if (path.contains('\0'))
+      return fail(fmt::format("writable path {} of environment '{}' contains a NUL byte", w,
+                              m_.str(e.name)));
+    if (k > 0 && w == m_.envWritable.back())
+      return fail(fmt::format("writable path '{}' is listed twice", path));
+    if (k > 0 && w < m_.envWritable.back())
+      return fail("writable paths are not in ascending order");
+    errorAt_ = 0;
+    m_.envWritable.push_back(w);
   }
   return ok();
 }

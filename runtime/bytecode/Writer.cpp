@@ -156,6 +156,9 @@ std::vector<uint8_t> encode(const Module &m) {
       envs.uleb(s);
     envs.uleb(e.maxTimeoutMs);
     envs.uleb(e.path);
+    envs.uleb(e.writableCount);
+    for (uint32_t w : m.writableOf(e))
+      envs.uleb(w);
     envs.u8(e.limitMask);
     if (e.limitMask & kLimitMemory)
       envs.uleb(e.memoryBytes);

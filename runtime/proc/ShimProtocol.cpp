@@ -108,7 +108,11 @@ std::string encode(const AttemptRequest &r) {
     put64(out, value);
   }
   putString(out, r.workdir);
-  putList(out, r.writable);
+  put32(out, static_cast<uint32_t>(r.binds.size()));
+  for (const auto &[path, writable] : r.binds) {
+    putString(out, path);
+    put32(out, writable ? 1 : 0);
+  }
   putList(out, r.argv);
   putList(out, r.env);
   return out;
@@ -125,7 +129,11 @@ bool decode(const std::string &payload, AttemptRequest &r) {
     r.limits.emplace_back(resource, c.u64());
   }
   r.workdir = c.string();
-  r.writable = c.list();
+  uint32_t binds = c.u32();
+  for (uint32_t i = 0; i < binds && c.ok; ++i) {
+    std::string path = c.string();
+    r.binds.emplace_back(std::move(path), c.u32() != 0);
+  }
   r.argv = c.list();
   r.env = c.list();
   return c.ok && c.pos == payload.size() && !r.argv.empty();

@@ -61,8 +61,11 @@ struct AttemptRequest {
   int32_t cloneFlags = 0; // CLONE_NEW*: 0 runs the task without namespaces
   uint32_t sandbox = 0;   // SandboxBits
   std::vector<std::pair<int32_t, uint64_t>> limits; // RLIMIT_*, value
-  std::string workdir;
-  std::vector<std::string> writable;
+  std::string workdir; // writable in the sandbox
+  // Further places the sandbox binds, in order, each writable or read-only:
+  // a read-only one can cover part of a writable one, and a writable one part
+  // of that again.
+  std::vector<std::pair<std::string, bool>> binds;
   std::vector<std::string> argv;
   std::vector<std::string> env; // NAME=VALUE: the task's whole environment
 };

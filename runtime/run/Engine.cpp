@@ -242,7 +242,16 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error)
   llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
   std::string workdir(dir);
 
-  slot.outputPath = o_.runDir + "/outputs/" + std::to_string(slot.task);
+  // Each attempt writes its outputs in a directory of its own, the one place
+  // of the run's directory its sandbox may write.
+  slot.outputDir = o_.runDir + "/outputs/" + std::to_string(slot.task) + "-" +
+                   std::to_string(slot.attempt);
+  if (mkdir(slot.outputDir.c_str(), 0700) != 0 && errno != EEXIST) {
+    error = "cannot make " + slot.outputDir + ": " + strerror(errno);
+    slot.outputDir.clear();
+    return false;
+  }
+  slot.outputPath = slot.outputDir + "/values";
   unlink(slot.outputPath.c_str());
 
   // The environment: policy first, then the task's own, then wfc's, which win.
@@ -278,7 +287,12 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error)
   spec.cloneFlags = o_.isolation.cloneFlags;
   spec.sandbox = o_.isolation.sandbox;
   spec.limits = o_.isolation.limits;
-  spec.writable = o_.isolation.writable;
+  for (const std::string &w : o_.isolation.writable)
+    spec.binds.emplace_back(w, true);
+  // The run's own directory is not the task's to change, even inside its
+  // workdir, except its outputs.
+  spec.binds.emplace_back(o_.runDir, false);
+  spec.binds.emplace_back(slot.outputDir, true);
   if (!o_.isolation.cgroupParent.empty()) {
     slot.cgroup = o_.isolation.cgroupParent + "/" + o_.runId + "-" + std::to_string(slot.task) +
                   "-" + std::to_string(slot.attempt);
@@ -307,7 +321,6 @@ void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail
     return;
   std::string error;
   std::optional<std::string> text = readFileBounded(slot.outputPath, kMaxOutputBytes, error);
-  unlink(slot.outputPath.c_str());
   if (!text)
     return; // it wrote none
   auto failWith = [&](std::string why) {
@@ -339,6 +352,10 @@ void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
   Millis now = elapsed();
   if (result.end == AttemptEnd::Succeeded)
     checkOutputs(slot, result, detail);
+  if (!slot.outputDir.empty()) { // read or not, the attempt's outputs go
+    unlink(slot.outputPath.c_str());
+    rmdir(slot.outputDir.c_str());
+  }
   uint32_t task = slot.task;
   AttemptEndInfo info;
   info.attempt = slot.attempt;

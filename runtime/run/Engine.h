@@ -36,7 +36,7 @@ private:
     size_t shim = SIZE_MAX; // the shim running it
     int outputFd = -1;      // the read end of its output pipe, non-blocking
     std::unique_ptr<MaskedLines> lines;
-    std::string outputPath;
+    std::string outputDir, outputPath;
     std::string cgroup; // this attempt's cgroup directory, removed when it ends
     int cgroupProcsFd = -1;
     std::optional<sched::AttemptResult> scripted; // --simulate; nothing: runs until stopped

@@ -23,7 +23,7 @@ struct Isolation {
   int cloneFlags = 0;   // the namespaces an attempt gets; 0: none
   uint32_t sandbox = 0; // proc::SandboxBits
   std::vector<std::pair<int32_t, uint64_t>> limits; // RLIMIT_*, value
-  std::vector<std::string> writable;                // besides each task's workdir
+  std::vector<std::string> writable;                // besides each task's workdir, absolute
   // A pids cgroup to make one child cgroup in per attempt, with pids.max set;
   // empty: none.
   std::string cgroupParent;

@@ -41,12 +41,13 @@ void makeDirs(const std::string &path) {
       mkdir(path.substr(0, i).c_str(), 0755);
 }
 
-// Binds the directory `fd` refers to over `path`, writable.
-int bindWritable(int fd, const std::string &path) {
+// Binds the directory `fd` refers to over `path`, writable or read-only.
+int bind(int fd, const std::string &path, bool writable) {
   std::string source = "/proc/self/fd/" + std::to_string(fd);
   if (mount(source.c_str(), path.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
     return errno;
-  return setAttr(path.c_str(), 0, MOUNT_ATTR_RDONLY);
+  return writable ? setAttr(path.c_str(), 0, MOUNT_ATTR_RDONLY)
+                  : setAttr(path.c_str(), MOUNT_ATTR_RDONLY, 0);
 }
 
 int bringLoopbackUp() {
@@ -85,21 +86,31 @@ int setUpNamespaces(const proc::AttemptRequest &spec, proc::ShimStep &step) {
   step = ShimStep::Mounts;
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     return errno;
-  // Handles on the writable places, taken before anything is mounted over them.
-  std::vector<std::string> paths;
-  paths.push_back(spec.workdir);
-  for (const std::string &p : spec.writable)
-    paths.push_back(p);
+  // Handles on the places to bind, taken before anything is mounted over them.
+  std::vector<std::pair<std::string, bool>> binds;
+  binds.emplace_back(spec.workdir, true);
+  for (const auto &b : spec.binds)
+    binds.push_back(b);
   std::vector<int> fds;
-  for (const std::string &p : paths)
-    fds.push_back(open(p.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  // Everything read-only and without set-user-ID, then the writable places back.
+  for (const auto &b : binds)
+    fds.push_back(open(b.first.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  // Everything read-only and without set-user-ID, then the places back, in
+  // order. Only directories under `dir` when one is given.
+  auto bindAll = [&](const char *dir) {
+    for (size_t i = 0; i < binds.size(); ++i) {
+      if (fds[i] < 0 || (dir && !under(binds[i].first, dir)))
+        continue;
+      if (dir)
+        makeDirs(binds[i].first);
+      if (int e = bind(fds[i], binds[i].first, binds[i].second))
+        return e;
+    }
+    return 0;
+  };
   if (int e = setAttr("/", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0))
     return e;
-  for (size_t i = 0; i < paths.size(); ++i)
-    if (fds[i] >= 0)
-      if (int e = bindWritable(fds[i], paths[i]))
-        return e;
+  if (int e = bindAll(nullptr))
+    return e;
 
   step = ShimStep::Tmp;
   for (const char *dir : {"/tmp", "/dev/shm"}) {
@@ -108,13 +119,9 @@ int setUpNamespaces(const proc::AttemptRequest &spec, proc::ShimStep &step) {
       continue;
     if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
       return errno;
-    // Writable places under it (a workdir in /tmp) come back on top.
-    for (size_t i = 0; i < paths.size(); ++i)
-      if (fds[i] >= 0 && under(paths[i], dir)) {
-        makeDirs(paths[i]);
-        if (int e = bindWritable(fds[i], paths[i]))
-          return e;
-      }
+    // Places under it (a workdir in /tmp) come back on top.
+    if (int e = bindAll(dir))
+      return e;
   }
   for (int fd : fds)
     if (fd >= 0)

@@ -90,7 +90,8 @@ std::optional<std::string> tryIt(const run::Isolation &iso, const std::string &s
   proc::AttemptRequest request;
   request.cloneFlags = iso.cloneFlags;
   request.sandbox = iso.sandbox;
-  request.writable = iso.writable;
+  for (const std::string &w : iso.writable)
+    request.binds.emplace_back(w, true);
   request.workdir = workdir;
   request.graceMs = 1000;
   request.argv = {"/bin/sh", "-c", ":"};
