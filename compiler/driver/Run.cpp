@@ -280,18 +280,37 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
   std::optional<sandbox::Plan> box;
   std::string sandboxText = simulate ? "none (simulated)" : "none (--sandbox=off)";
   if (!simulate && options.sandbox != SandboxMode::Off) {
+    std::vector<std::string> hide;
+    if (!options.secretsFile.empty()) {
+      llvm::SmallString<256> file;
+      if (!llvm::sys::fs::real_path(options.secretsFile, file))
+        hide.push_back(std::string(file));
+    }
     std::string why;
-    box = sandbox::plan(m, environment, ro.shim, ro.baseDir, ro.runId, why);
+    box = sandbox::plan(m, environment, ro.shim, ro.baseDir, ro.runId, hide, why);
     if (!box && options.sandbox == SandboxMode::Strict)
       return refuse("--sandbox=strict: this machine cannot isolate tasks (" + why + "); nothing ran");
+    if (box && !box->unenforced.empty() && options.sandbox == SandboxMode::Strict) {
+      sandbox::release(*box);
+      return refuse("--sandbox=strict: this machine cannot enforce " + box->unenforced +
+                    "; nothing ran");
+    }
     if (!box) {
-      err << "wfc run: warning: running tasks without a sandbox: " << why
-          << " (--sandbox=strict refuses; --sandbox=off says it is intended)\n";
-      sandboxText = "none (unavailable: " + why + ")";
+      err << "wfc run: warning: running tasks without a sandbox (" << why
+          << "): the file system, network and process isolation of docs/runtime.md do not "
+             "apply, the environment's limits do (--sandbox=strict refuses instead)\n";
+      sandboxText = "none (unavailable: " + why + "); limits only";
+      ro.isolation.limits = sandbox::rlimitsFor(m, environment);
     } else {
+      if (!box->unenforced.empty())
+        err << "wfc run: warning: cannot enforce " << box->unenforced
+            << " (--sandbox=strict refuses instead)\n";
       ro.isolation = box->isolation;
       sandboxText = box->description;
     }
+  } else if (!simulate) {
+    ro.isolation.limits = sandbox::rlimitsFor(m, environment); // limits are policy, not sandbox
+    sandboxText = "none (--sandbox=off); limits only";
   }
   auto releaseSandbox = llvm::make_scope_exit([&] {
     if (box)
@@ -306,9 +325,9 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
       state = ro.baseDir;
       llvm::sys::path::append(state, ".wfc");
     }
+    llvm::sys::fs::make_absolute(state);
     llvm::SmallString<256> runDir(state);
     llvm::sys::path::append(runDir, "runs", ro.runId);
-    llvm::sys::fs::make_absolute(runDir);
     if (llvm::sys::fs::exists(runDir))
       return refuse("run '" + ro.runId + "' exists already in " + std::string(state));
     llvm::SmallString<256> outputs(runDir);
@@ -317,6 +336,7 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
                                                                llvm::sys::fs::owner_all))
       return refuse("cannot create '" + std::string(outputs) + "': " + ec.message());
     ro.runDir = std::string(runDir);
+    ro.stateDir = std::string(state);
     std::error_code ec;
     logFile = std::make_unique<llvm::raw_fd_ostream>(ro.runDir + "/run.log", ec);
     if (!ec)

@@ -145,6 +145,9 @@ struct Exec {
     taskFailed(errorFd, ExitReport::Kind::ChdirFailed, errno);
   if (int error = wfc::sandbox::applyLimits(r))
     taskFailed(errorFd, ExitReport::Kind::SetupFailed, error);
+  if (r.sandbox & wfc::proc::kSandboxDropCapabilities)
+    if (int error = wfc::sandbox::dropCapabilities())
+      taskFailed(errorFd, ExitReport::Kind::SetupFailed, error);
   // Only 0, 1 and 2 reach the task (the error pipe closes on exec).
   if (syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) != 0)
     for (int fd = 3; fd < 65536; ++fd)
@@ -262,9 +265,22 @@ bool writeText(const char *path, const char *text) {
   return n == static_cast<ssize_t>(strlen(text));
 }
 
+// Closes every descriptor but those in `keep` (sorted).
+void closeAllBut(std::initializer_list<int> keep) {
+  unsigned from = 3;
+  for (int fd : keep) {
+    if (fd < static_cast<int>(from))
+      continue;
+    if (static_cast<unsigned>(fd) > from)
+      syscall(SYS_close_range, from, static_cast<unsigned>(fd) - 1, 0u);
+    from = static_cast<unsigned>(fd) + 1;
+  }
+  syscall(SYS_close_range, from, ~0u, 0u);
+}
+
 // The init of a sandboxed attempt: pid 1 of new namespaces.
-[[noreturn]] void runInit(const AttemptRequest &r, int outputFd, int cgroupFd, int statusFd,
-                          uid_t uid, gid_t gid) {
+[[noreturn]] void runInit(const AttemptRequest &r, int outputFd, const std::vector<int> &cgroupFds,
+                          int statusFd, uid_t uid, gid_t gid) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   auto fail = [&](ShimStep step, int error) {
     ExitReport report = setupFailed(step, error);
@@ -283,13 +299,20 @@ bool writeText(const char *path, const char *text) {
     if (!writeText("/proc/self/gid_map", map))
       fail(ShimStep::UserNamespace, errno);
   }
-  if (cgroupFd >= 0 && write(cgroupFd, "0\n", 2) != 2)
-    fail(ShimStep::Cgroup, errno);
+  for (int fd : cgroupFds)
+    if (write(fd, "0\n", 2) != 2)
+      fail(ShimStep::Cgroup, errno);
+  // The task is root of these namespaces: it must not reach into its init
+  // (ptrace, /proc/1/mem, /proc/1/fd, pidfd_getfd) for the report pipe or
+  // anything else. (Not before the maps: /proc/self is then root's.)
+  prctl(PR_SET_DUMPABLE, 0);
+  // Only the output pipe and the report pipe stay open in here.
+  closeAllBut({std::min(outputFd, statusFd), std::max(outputFd, statusFd)});
   ShimStep step = ShimStep::None;
   if (int error = wfc::sandbox::setUpNamespaces(r, step))
     fail(step, error);
   if (r.sandbox & wfc::proc::kSandboxSeccomp)
-    if (int error = wfc::sandbox::loadSeccomp(step))
+    if (int error = wfc::sandbox::loadSeccomp(r, step))
       fail(step, error);
   ExitReport report = supervise(r, outputFd, /*pidNamespace=*/(r.cloneFlags & CLONE_NEWPID) != 0);
   writeAll(statusFd, &report, sizeof report);
@@ -298,7 +321,7 @@ bool writeText(const char *path, const char *text) {
 
 // A sandboxed attempt: an init in new namespaces runs it; the shim passes
 // SIGTERM on and relays the init's report.
-ExitReport isolate(const AttemptRequest &r, int outputFd, int cgroupFd) {
+ExitReport isolate(const AttemptRequest &r, int outputFd, const std::vector<int> &cgroupFds) {
   int status[2];
   if (pipe2(status, O_CLOEXEC) != 0)
     return setupFailed(ShimStep::None, errno);
@@ -308,13 +331,13 @@ ExitReport isolate(const AttemptRequest &r, int outputFd, int cgroupFd) {
       syscall(SYS_clone, SIGCHLD | r.cloneFlags, nullptr, nullptr, nullptr, nullptr));
   if (init == 0) {
     close(status[0]);
-    runInit(r, outputFd, cgroupFd, status[1], uid, gid);
+    runInit(r, outputFd, cgroupFds, status[1], uid, gid);
   }
   int cloneError = errno;
   close(status[1]);
   if (init < 0) {
     close(status[0]);
-    return setupFailed(ShimStep::UserNamespace, cloneError);
+    return setupFailed(ShimStep::Namespaces, cloneError);
   }
   sigset_t wanted = waitedSignals();
   for (;;) {
@@ -362,8 +385,8 @@ int main(int argc, char **) {
       timespec zero{};
       while (sigtimedwait(&wanted, nullptr, &zero) > 0) {
       }
-      int cgroupFd = fds.size() > 1 ? fds[1] : -1;
-      report = request.cloneFlags ? isolate(request, fds[0], cgroupFd)
+      std::vector<int> cgroupFds(fds.begin() + 1, fds.end());
+      report = request.cloneFlags ? isolate(request, fds[0], cgroupFds)
                                   : supervise(request, fds[0], /*pidNamespace=*/false);
     }
     for (int fd : fds)

@@ -4,6 +4,7 @@
 
 #include "runtime/proc/ShimProtocol.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
 #include <optional>
@@ -22,9 +23,10 @@ public:
 
   // Starts an attempt on an idle shim, starting a shim when none is idle.
   // Returns the shim's index; `outputFd` is the write end of the attempt's
-  // output pipe, which the pool closes, and `cgroupFd` a cgroup.procs to
-  // join (-1: none).
-  llvm::Expected<size_t> start(const AttemptRequest &request, int outputFd, int cgroupFd);
+  // output pipe, which the pool closes, and `cgroupFds` the cgroup.procs
+  // files the attempt joins (at most 4).
+  llvm::Expected<size_t> start(const AttemptRequest &request, int outputFd,
+                               llvm::ArrayRef<int> cgroupFds = {});
 
   int socket(size_t shim) const { return shims_[shim].socket; }
   pid_t pid(size_t shim) const { return shims_[shim].pid; }

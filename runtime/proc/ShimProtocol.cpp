@@ -15,7 +15,7 @@ namespace wfc::proc {
 namespace {
 
 constexpr uint32_t kMaxFrame = 64u << 20;
-constexpr int kMaxFds = 4;
+constexpr int kMaxFds = 6;
 
 void put32(std::string &out, uint32_t v) { out.append(reinterpret_cast<const char *>(&v), 4); }
 void put64(std::string &out, uint64_t v) { out.append(reinterpret_cast<const char *>(&v), 8); }
@@ -113,6 +113,8 @@ std::string encode(const AttemptRequest &r) {
     putString(out, path);
     put32(out, writable ? 1 : 0);
   }
+  putList(out, r.hide);
+  put64(out, r.tmpfsBytes);
   putList(out, r.argv);
   putList(out, r.env);
   return out;
@@ -134,6 +136,8 @@ bool decode(const std::string &payload, AttemptRequest &r) {
     std::string path = c.string();
     r.binds.emplace_back(std::move(path), c.u32() != 0);
   }
+  r.hide = c.list();
+  r.tmpfsBytes = c.u64();
   r.argv = c.list();
   r.env = c.list();
   return c.ok && c.pos == payload.size() && !r.argv.empty();
@@ -259,6 +263,14 @@ const char *shimStepName(ShimStep step) {
     return "joining the cgroup";
   case ShimStep::UserNamespace:
     return "mapping the user namespace";
+  case ShimStep::Namespaces:
+    return "creating namespaces";
+  case ShimStep::Dev:
+    return "making a minimal /dev";
+  case ShimStep::Hide:
+    return "hiding files";
+  case ShimStep::Capabilities:
+    return "dropping capabilities";
   }
   return "setting up";
 }

@@ -44,6 +44,10 @@ enum class ShimStep : int32_t {
   Seccomp,
   Cgroup,
   UserNamespace,
+  Namespaces,
+  Dev,
+  Hide,
+  Capabilities,
 };
 const char *shimStepName(ShimStep step);
 
@@ -54,6 +58,9 @@ enum SandboxBits : uint32_t {
   kSandboxNetwork = 1 << 2,  // its own network namespace: loopback up
   kSandboxHostname = 1 << 3, // its own hostname
   kSandboxSeccomp = 1 << 4,
+  kSandboxNoUnixSockets = 1 << 5, // no AF_UNIX sockets (network = false)
+  kSandboxDropCapabilities = 1 << 6, // the task keeps no capability, not even in its namespaces
+  kSandboxMinimalDev = 1 << 7,    // a /dev of null, zero, full, random, urandom and tty only
 };
 
 struct AttemptRequest {
@@ -66,6 +73,8 @@ struct AttemptRequest {
   // a read-only one can cover part of a writable one, and a writable one part
   // of that again.
   std::vector<std::pair<std::string, bool>> binds;
+  std::vector<std::string> hide; // files and directories covered by an empty one
+  uint64_t tmpfsBytes = 0;       // the size of the private /tmp and /dev/shm; 0: the kernel's default
   std::vector<std::string> argv;
   std::vector<std::string> env; // NAME=VALUE: the task's whole environment
 };

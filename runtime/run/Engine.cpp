@@ -7,6 +7,7 @@
 #include "support/Units.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 #include <errno.h>
@@ -241,6 +242,16 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error)
   }
   llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
   std::string workdir(dir);
+  // A task works inside the pipeline's directory: its workdir is writable
+  // even in the sandbox, so `workdir = "/etc"` or a symlink out must not be.
+  llvm::SmallString<256> real;
+  if (!llvm::sys::fs::real_path(dir, real))
+    workdir = std::string(real);
+  llvm::StringRef w(workdir), base(o_.baseDir);
+  if (w != base && !(w.startswith(base) && (base.endswith("/") || w[base.size()] == '/'))) {
+    error = "its workdir " + workdir + " is outside the pipeline's directory " + o_.baseDir;
+    return false;
+  }
 
   // Each attempt writes its outputs in a directory of its own, the one place
   // of the run's directory its sandbox may write.
@@ -289,30 +300,14 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error)
   spec.limits = o_.isolation.limits;
   for (const std::string &w : o_.isolation.writable)
     spec.binds.emplace_back(w, true);
-  // The run's own directory is not the task's to change, even inside its
-  // workdir, except its outputs.
-  spec.binds.emplace_back(o_.runDir, false);
+  // The runs' records are not the task's to change, even inside its
+  // workdir, except this attempt's outputs.
+  spec.binds.emplace_back(o_.stateDir.empty() ? o_.runDir : o_.stateDir, false);
   spec.binds.emplace_back(slot.outputDir, true);
-  if (!o_.isolation.cgroupParent.empty()) {
-    slot.cgroup = o_.isolation.cgroupParent + "/" + o_.runId + "-" + std::to_string(slot.task) +
-                  "-" + std::to_string(slot.attempt);
-    if (mkdir(slot.cgroup.c_str(), 0755) != 0) {
-      error = "cannot make its cgroup " + slot.cgroup + ": " + strerror(errno);
-      slot.cgroup.clear();
-      return false;
-    }
-    std::string max = std::to_string(o_.isolation.pidsMax);
-    int fd = open((slot.cgroup + "/pids.max").c_str(), O_WRONLY | O_CLOEXEC);
-    bool limited = fd >= 0 && write(fd, max.data(), max.size()) == ssize_t(max.size());
-    if (fd >= 0)
-      close(fd);
-    slot.cgroupProcsFd = open((slot.cgroup + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
-    if (!limited || slot.cgroupProcsFd < 0) {
-      error = "cannot set up its cgroup " + slot.cgroup + ": " + strerror(errno);
-      releaseCgroup(slot);
-      return false;
-    }
-  }
+  spec.hide = o_.isolation.hide;
+  spec.tmpfsBytes = o_.isolation.tmpfsBytes;
+  if (!makeCgroups(slot, error))
+    return false;
   return true;
 }
 
@@ -342,7 +337,12 @@ void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail
       if (!perSecret_[s].empty() && perSecret_[s].reveals(kv.value))
         return failWith("its output '" + kv.key + "' holds the value of secret '" +
                         m_.str(m_.secrets[s]).str() + "'; outputs are not secret");
-    outputs.values.emplace_back(std::move(kv.key), std::move(kv.value));
+    // A key written twice keeps its last value, as in GitHub Actions.
+    auto same = llvm::find_if(outputs.values, [&](const auto &v) { return v.first == kv.key; });
+    if (same != outputs.values.end())
+      same->second = std::move(kv.value);
+    else
+      outputs.values.emplace_back(std::move(kv.key), std::move(kv.value));
   }
   outputs_[slot.task] = std::move(outputs);
 }
@@ -378,13 +378,41 @@ void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
   reportFinished(now);
 }
 
+bool Engine::makeCgroups(Slot &slot, std::string &error) {
+  for (const CgroupLimit &limit : o_.isolation.cgroups) {
+    std::string dir = limit.parent + "/" + std::to_string(slot.task) + "-" +
+                      std::to_string(slot.attempt);
+    if (mkdir(dir.c_str(), 0755) != 0) {
+      error = "cannot make its cgroup " + dir + ": " + strerror(errno);
+      releaseCgroup(slot);
+      return false;
+    }
+    slot.cgroups.push_back(dir);
+    std::string value = std::to_string(limit.value);
+    int fd = open((dir + "/" + limit.file).c_str(), O_WRONLY | O_CLOEXEC);
+    bool limited = fd >= 0 && write(fd, value.data(), value.size()) == ssize_t(value.size());
+    if (fd >= 0)
+      close(fd);
+    int procs = open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    if (!limited || procs < 0) {
+      error = "cannot set " + limit.file + " in " + dir + ": " + strerror(errno);
+      if (procs >= 0)
+        close(procs);
+      releaseCgroup(slot);
+      return false;
+    }
+    slot.cgroupProcsFds.push_back(procs);
+  }
+  return true;
+}
+
 void Engine::releaseCgroup(Slot &slot) {
-  if (slot.cgroupProcsFd >= 0)
-    close(slot.cgroupProcsFd);
-  slot.cgroupProcsFd = -1;
-  if (!slot.cgroup.empty())
-    rmdir(slot.cgroup.c_str()); // empty by now: the shim reaped every process before it exited
-  slot.cgroup.clear();
+  for (int fd : slot.cgroupProcsFds)
+    close(fd);
+  slot.cgroupProcsFds.clear();
+  for (const std::string &dir : slot.cgroups)
+    rmdir(dir.c_str()); // empty by now: the shim reaped every process before it reported
+  slot.cgroups.clear();
 }
 
 void Engine::reportFinished(Millis now) {
@@ -403,24 +431,23 @@ void Engine::reportFinished(Millis now) {
   }
 }
 
-// "upstream build failed, lint skipped": the tasks it runs after that did not succeed.
+// "upstream build failed, lint skipped": the tasks it runs after that have
+// ended, with how they ended (those that succeeded last).
 std::string Engine::upstreamDetail(uint32_t t) const {
+  std::vector<uint32_t> ended;
+  for (uint32_t dep : m_.depsOf(m_.tasks[t]))
+    if (sched::isFinal(sched_->state(dep)))
+      ended.push_back(dep);
+  std::stable_partition(ended.begin(), ended.end(), [&](uint32_t d) {
+    return sched_->state(d) != TaskState::Succeeded;
+  });
   std::string out;
-  size_t shown = 0, more = 0;
-  for (uint32_t dep : m_.depsOf(m_.tasks[t])) {
-    TaskState s = sched_->state(dep);
-    if (s == TaskState::Succeeded)
-      continue;
-    if (shown == 3) {
-      ++more;
-      continue;
-    }
-    out += (shown++ ? ", " : "upstream ") + m_.str(m_.tasks[dep].name).str() + " " +
-           sched::stateName(s);
-  }
-  if (more)
-    out += " and " + std::to_string(more) + " more";
-  return out.empty() ? "upstream tasks did not succeed" : out;
+  for (size_t i = 0; i < ended.size() && i < 3; ++i)
+    out += (i ? ", " : "upstream ") + m_.str(m_.tasks[ended[i]].name).str() + " " +
+           sched::stateName(sched_->state(ended[i]));
+  if (ended.size() > 3)
+    out += " and " + std::to_string(ended.size() - 3) + " more";
+  return out;
 }
 
 void Engine::enforceTimers(Millis now) {
@@ -487,7 +514,7 @@ bool Engine::launch(size_t i, const proc::AttemptRequest &request, std::string &
     fcntl(pipe[0], F_SETFL, O_NONBLOCK);
     if (!pool_)
       pool_ = std::make_unique<proc::ShimPool>(o_.shim);
-    llvm::Expected<size_t> shim = pool_->start(request, pipe[1], slot.cgroupProcsFd);
+    llvm::Expected<size_t> shim = pool_->start(request, pipe[1], slot.cgroupProcsFds);
     if (!shim) {
       close(pipe[0]);
       error = llvm::toString(shim.takeError());

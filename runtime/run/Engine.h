@@ -37,8 +37,8 @@ private:
     int outputFd = -1;      // the read end of its output pipe, non-blocking
     std::unique_ptr<MaskedLines> lines;
     std::string outputDir, outputPath;
-    std::string cgroup; // this attempt's cgroup directory, removed when it ends
-    int cgroupProcsFd = -1;
+    std::vector<std::string> cgroups; // this attempt's cgroup directories, removed when it ends
+    std::vector<int> cgroupProcsFds;
     std::optional<sched::AttemptResult> scripted; // --simulate; nothing: runs until stopped
   };
   struct Outputs {
@@ -75,6 +75,7 @@ private:
   void attemptReported(size_t slot, const proc::ExitReport &report);
   void killStrays();
   void releaseCgroup(Slot &slot);
+  bool makeCgroups(Slot &slot, std::string &error);
   void onSignal(int sig);
 
   const bytecode::Module &m_;

@@ -86,6 +86,22 @@ void Masker::add(llvm::StringRef value) {
   addPattern(b64);
   addPattern(bare);
   addPattern(base64Url(bare));
+  // `base64` wraps its output at 76 columns: each line of it.
+  if (b64.size() > 76)
+    for (size_t at = 0; at < b64.size(); at += 76)
+      addPattern(b64.substr(at, 76));
+  // The secret inside a longer encoded text (`user:password` in Basic auth):
+  // after one or two bytes of anything, the characters that depend on the
+  // secret alone. Only when there are enough of them to mean something.
+  for (size_t offset = 0; offset <= 2; ++offset) {
+    std::string shifted = llvm::encodeBase64(std::string(offset, '\0') + value.str());
+    size_t skip = offset == 0 ? 0 : offset == 1 ? 2 : 3; // characters that hold prefix bits
+    size_t whole = (offset + value.size()) / 3 * 4;       // characters of whole groups
+    if (whole > skip + 8) {
+      addPattern(shifted.substr(skip, whole - skip));
+      addPattern(base64Url(shifted.substr(skip, whole - skip)));
+    }
+  }
   addPattern(urlEncoded(value, false));
   addPattern(urlEncoded(value, true));
   addPattern(jsonEscaped(value));
@@ -122,6 +138,17 @@ bool Masker::reveals(llvm::StringRef text) const {
   return false;
 }
 
+// Masks a whole line and emits it in pieces of at most maxLine_ bytes: once
+// masked, the text can be cut anywhere.
+void MaskedLines::emit(llvm::StringRef line, const Sink &sink) {
+  std::string masked = masker_->mask(line);
+  llvm::StringRef rest(masked);
+  do {
+    sink(rest.take_front(maxLine_));
+    rest = rest.drop_front(std::min(rest.size(), maxLine_));
+  } while (!rest.empty());
+}
+
 void MaskedLines::feed(llvm::StringRef bytes, const Sink &sink) {
   while (!bytes.empty()) {
     size_t nl = bytes.find('\n');
@@ -133,24 +160,26 @@ void MaskedLines::feed(llvm::StringRef bytes, const Sink &sink) {
     bytes = bytes.drop_front(nl + 1);
     if (!pending_.empty() && pending_.back() == '\r')
       pending_.pop_back();
-    sink(masker_->mask(pending_));
+    emit(pending_, sink);
     pending_.clear();
   }
-  if (pending_.size() <= maxLine_)
-    return;
-  // Emit all but a tail that could be the start of a secret, and move the
-  // cut back to the start of any secret that straddles it. No pattern that
-  // starts before the tail can run past the end.
+  // An unfinished line longer than the limit goes out in pieces, each
+  // holding back a tail that could be the start of a secret. No pattern that
+  // starts before that tail can run past the end of what is pending.
   size_t keep = masker_->longest() ? masker_->longest() - 1 : 0;
-  size_t cut = pending_.size() - keep;
-  for (size_t i = cut > keep ? cut - keep : 0; i < cut; ++i) {
-    if (size_t n = masker_->matchAt(pending_, i); n && i + n > cut) {
-      cut = i;
-      break;
+  while (pending_.size() > maxLine_ && pending_.size() > keep) {
+    size_t cut = std::min(pending_.size() - keep, maxLine_);
+    for (size_t i = cut > keep ? cut - keep : 0; i < cut; ++i) {
+      size_t n = masker_->matchAt(pending_, i);
+      if (n && i + n > cut) { // a whole secret straddles the cut
+        cut = i ? i : n;      // cut before it, or take it whole
+        break;
+      }
     }
+    std::string piece = masker_->mask(llvm::StringRef(pending_).take_front(cut));
+    sink(piece);
+    pending_.erase(0, cut);
   }
-  sink(masker_->mask(llvm::StringRef(pending_).take_front(cut)));
-  pending_.erase(0, cut);
 }
 
 void MaskedLines::finish(const Sink &sink) {

@@ -32,8 +32,9 @@ private:
 };
 
 // Cuts a stream of bytes into masked lines. A line longer than `maxLine` is
-// emitted in pieces, with enough kept back that a secret cannot be split
-// across two pieces unmasked.
+// emitted in pieces of at most `maxLine` bytes, with enough kept back that a
+// secret cannot be split across two pieces unmasked (a secret longer than
+// `maxLine` is held back until it can be masked whole).
 class MaskedLines {
 public:
   MaskedLines(const Masker &masker, size_t maxLine = 64 * 1024)
@@ -43,6 +44,7 @@ public:
   void finish(const Sink &sink); // the last line, when it has no newline
 
 private:
+  void emit(llvm::StringRef line, const Sink &sink);
   const Masker *masker_;
   size_t maxLine_;
   std::string pending_;

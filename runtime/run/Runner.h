@@ -18,21 +18,29 @@ namespace wfc::run {
 inline constexpr size_t kMaxOutputBytes = 64 * 1024;
 inline constexpr const char *kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
+// A cgroup limit each attempt gets: a child cgroup of `parent` (made for the
+// run) with `value` written to `file` (pids.max, memory.max, ...).
+struct CgroupLimit {
+  std::string parent;
+  std::string file;
+  uint64_t value = 0;
+};
+
 // How each attempt is isolated (runtime/sandbox/Sandbox.h decides).
 struct Isolation {
   int cloneFlags = 0;   // the namespaces an attempt gets; 0: none
   uint32_t sandbox = 0; // proc::SandboxBits
   std::vector<std::pair<int32_t, uint64_t>> limits; // RLIMIT_*, value
   std::vector<std::string> writable;                // besides each task's workdir, absolute
-  // A pids cgroup to make one child cgroup in per attempt, with pids.max set;
-  // empty: none.
-  std::string cgroupParent;
-  uint64_t pidsMax = 0;
+  std::vector<std::string> hide;                    // files the task must not see (a secrets file)
+  uint64_t tmpfsBytes = 0;                          // the size of its /tmp; 0: the default
+  std::vector<CgroupLimit> cgroups;                 // at most 3
 };
 
 struct RunOptions {
   std::string baseDir; // absolute: workdirs are relative to it
-  std::string runDir;  // absolute, existing: outputs go under it
+  std::string stateDir; // absolute: every run's directory is under it
+  std::string runDir;   // absolute, existing: outputs go under it
   std::string runId;
   int environment = -1; // index into the module's environments; -1: none
   std::vector<vm::Value> params; // by param index

@@ -6,6 +6,8 @@
 #include "support/Units.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,27 +24,26 @@ namespace wfc::sandbox {
 
 namespace {
 
-// A pids cgroup (v1, or v2 where the controller is enabled for children)
-// that wfc may make children in, or nothing.
-std::string pidsCgroupFor(const std::string &runId) {
+// A directory for the run in the cgroup of `controller` that wfc is in (v1,
+// or v2 where the controller is enabled for children), or "" when wfc may
+// not make one there.
+std::string runCgroup(llvm::StringRef controller, const std::string &runId) {
   std::ifstream self("/proc/self/cgroup");
-  std::string line;
-  std::string dir;
-  while (std::getline(self, line)) {
-    llvm::StringRef l(line);
-    auto [id, rest] = l.split(':');
+  std::string line, dir;
+  while (std::getline(self, line) && dir.empty()) {
+    auto [id, rest] = llvm::StringRef(line).split(':');
     auto [controllers, path] = rest.split(':');
     llvm::SmallVector<llvm::StringRef, 4> names;
     controllers.split(names, ',');
-    if (llvm::is_contained(names, "pids")) {
-      dir = "/sys/fs/cgroup/pids" + path.str();
-      break;
-    }
-    if (id == "0" && controllers.empty()) {
-      std::ifstream available("/sys/fs/cgroup" + path.str() + "/cgroup.subtree_control");
-      std::string enabled;
-      std::getline(available, enabled);
-      if (llvm::StringRef(enabled).contains("pids"))
+    if (llvm::is_contained(names, controller)) {
+      dir = "/sys/fs/cgroup/" + controller.str() + path.str();
+    } else if (id == "0" && controllers.empty()) {
+      std::ifstream enabled("/sys/fs/cgroup" + path.str() + "/cgroup.subtree_control");
+      std::string list;
+      std::getline(enabled, list);
+      llvm::SmallVector<llvm::StringRef, 8> on;
+      llvm::StringRef(list).split(on, ' ');
+      if (llvm::is_contained(on, controller))
         dir = "/sys/fs/cgroup" + path.str();
     }
   }
@@ -53,8 +54,13 @@ std::string pidsCgroupFor(const std::string &runId) {
   std::string mine = dir + "/wfc-" + runId;
   if (mkdir(mine.c_str(), 0755) != 0)
     return "";
+  // v2: the attempts' cgroups below need the controller too (v1 has no such file).
+  std::ofstream(mine + "/cgroup.subtree_control") << "+" << controller.str() << '\n';
   return mine;
 }
+
+bool isV1(const std::string &dir) { return llvm::StringRef(dir).startswith("/sys/fs/cgroup/pids/") ||
+                                            llvm::StringRef(dir).startswith("/sys/fs/cgroup/memory/"); }
 
 const char *rlimitName(int resource) {
   switch (resource) {
@@ -90,6 +96,7 @@ std::optional<std::string> tryIt(const run::Isolation &iso, const std::string &s
   proc::AttemptRequest request;
   request.cloneFlags = iso.cloneFlags;
   request.sandbox = iso.sandbox;
+  request.hide = iso.hide;
   for (const std::string &w : iso.writable)
     request.binds.emplace_back(w, true);
   request.workdir = workdir;
@@ -100,7 +107,7 @@ std::optional<std::string> tryIt(const run::Isolation &iso, const std::string &s
   if (pipe2(pipe, O_CLOEXEC) != 0)
     return std::string("cannot create a pipe: ") + strerror(errno);
   proc::ShimPool pool(shim);
-  llvm::Expected<size_t> started = pool.start(request, pipe[1], -1);
+  llvm::Expected<size_t> started = pool.start(request, pipe[1]);
   if (!started) {
     close(pipe[0]);
     return llvm::toString(started.takeError());
@@ -127,65 +134,110 @@ std::optional<std::string> tryIt(const run::Isolation &iso, const std::string &s
 
 } // namespace
 
+std::vector<std::pair<int32_t, uint64_t>> rlimitsFor(const bytecode::Module &m, int environment) {
+  std::vector<std::pair<int32_t, uint64_t>> limits;
+  if (environment < 0)
+    return limits;
+  const bytecode::Environment &env = m.environments[environment];
+  if (env.limitMask & bytecode::kLimitMemory)
+    limits.push_back({RLIMIT_AS, env.memoryBytes});
+  if (env.limitMask & bytecode::kLimitCpu) // whole seconds, rounded up
+    limits.push_back({RLIMIT_CPU, (env.cpuMs + 999) / 1000});
+  if (env.limitMask & bytecode::kLimitProcesses)
+    limits.push_back({RLIMIT_NPROC, env.processes});
+  if (env.limitMask & bytecode::kLimitOpenFiles)
+    limits.push_back({RLIMIT_NOFILE, env.openFiles});
+  if (env.limitMask & bytecode::kLimitFileSize)
+    limits.push_back({RLIMIT_FSIZE, env.fileSizeBytes});
+  return limits;
+}
+
 std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::string &shim,
-                         const std::string &workdir, const std::string &runId, std::string &why) {
+                         const std::string &workdir, const std::string &runId,
+                         const std::vector<std::string> &hide, std::string &why) {
   Plan p;
   run::Isolation &iso = p.isolation;
   const bytecode::Environment *env = environment >= 0 ? &m.environments[environment] : nullptr;
   iso.cloneFlags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
   iso.sandbox = proc::kSandboxMounts | proc::kSandboxProc | proc::kSandboxHostname |
-                proc::kSandboxSeccomp;
+                proc::kSandboxSeccomp | proc::kSandboxDropCapabilities | proc::kSandboxMinimalDev;
   bool offline = env && !env->network;
   if (offline) {
     iso.cloneFlags |= CLONE_NEWNET;
-    iso.sandbox |= proc::kSandboxNetwork;
+    iso.sandbox |= proc::kSandboxNetwork | proc::kSandboxNoUnixSockets;
   }
-  if (env) {
-    if (env->limitMask & bytecode::kLimitMemory)
-      iso.limits.push_back({RLIMIT_AS, env->memoryBytes});
-    if (env->limitMask & bytecode::kLimitCpu) // whole seconds, rounded up
-      iso.limits.push_back({RLIMIT_CPU, (env->cpuMs + 999) / 1000});
-    if (env->limitMask & bytecode::kLimitProcesses)
-      iso.limits.push_back({RLIMIT_NPROC, env->processes});
-    if (env->limitMask & bytecode::kLimitOpenFiles)
-      iso.limits.push_back({RLIMIT_NOFILE, env->openFiles});
-    if (env->limitMask & bytecode::kLimitFileSize)
-      iso.limits.push_back({RLIMIT_FSIZE, env->fileSizeBytes});
-  }
+  iso.limits = rlimitsFor(m, environment);
+  iso.hide = hide;
+  if (env && (env->limitMask & bytecode::kLimitMemory))
+    iso.tmpfsBytes = env->memoryBytes; // /tmp is memory too
+  if (env)
+    for (uint32_t w : m.writableOf(*env)) {
+      llvm::SmallString<256> path(m.str(w));
+      llvm::sys::fs::make_absolute(workdir, path);
+      llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
+      iso.writable.push_back(std::string(path));
+    }
   if (std::optional<std::string> problem = tryIt(iso, shim, workdir)) {
     why = *problem;
     return std::nullopt;
   }
-  // RLIMIT_NPROC counts every process of the user, and does not bind root at
-  // all: a pids cgroup per attempt, where wfc may make one, counts exactly.
-  std::string processes;
+
+  // Limits on the whole attempt, not each process, where wfc may make cgroups:
+  // RLIMIT_NPROC counts every process of the user and does not bind root at
+  // all, and RLIMIT_AS is per process.
+  std::string processes, memory;
   if (env && (env->limitMask & bytecode::kLimitProcesses)) {
-    iso.cgroupParent = pidsCgroupFor(runId);
-    iso.pidsMax = env->processes;
-    processes = iso.cgroupParent.empty() ? " (RLIMIT_NPROC only: no pids cgroup here)"
-                                         : " (a pids cgroup per attempt, and RLIMIT_NPROC)";
+    std::string dir = runCgroup("pids", runId);
+    if (!dir.empty()) {
+      p.cgroupDirs.push_back(dir);
+      iso.cgroups.push_back({dir, "pids.max", env->processes});
+      processes = " (a pids cgroup per attempt)";
+    } else if (geteuid() == 0) {
+      processes = " (NOT enforced: wfc runs as root and may make no pids cgroup here)";
+      p.unenforced = "the processes limit (wfc runs as root, which RLIMIT_NPROC does not bind, "
+                     "and may make no pids cgroup here)";
+    } else {
+      processes = " (RLIMIT_NPROC: no pids cgroup here)";
+    }
+  }
+  if (env && (env->limitMask & bytecode::kLimitMemory)) {
+    std::string dir = runCgroup("memory", runId);
+    if (!dir.empty()) {
+      p.cgroupDirs.push_back(dir);
+      iso.cgroups.push_back({dir, isV1(dir) ? "memory.limit_in_bytes" : "memory.max",
+                             env->memoryBytes});
+      memory = " (a memory cgroup per attempt, and RLIMIT_AS per process)";
+    } else {
+      memory = " (RLIMIT_AS, per process: no memory cgroup here)";
+    }
   }
 
   std::string d = "user, pid, mount, ipc, uts";
-  d += offline ? ", net namespaces (no network but loopback)" : " namespaces (network shared)";
+  d += offline ? ", net namespaces (no network, no unix sockets; loopback only)"
+               : " namespaces (network shared)";
   d += "; read-only root, writable workdir";
   for (const std::string &w : iso.writable)
     d += ", " + w;
-  d += "; private /tmp; no set-user-ID; no_new_privs; seccomp (" +
-       std::to_string(deniedSyscalls().size() + 3) + " system calls denied)";
+  d += "; private /tmp and /dev; no set-user-ID; no capabilities; no_new_privs; seccomp";
+  if (!hide.empty())
+    d += "; the secrets file hidden";
   if (!iso.limits.empty()) {
     d += "; limits:";
-    for (size_t i = 0; i < iso.limits.size(); ++i)
+    for (size_t i = 0; i < iso.limits.size(); ++i) {
       d += (i ? ", " : " ") + describeLimit(iso.limits[i].first, iso.limits[i].second);
-    d += processes;
+      if (iso.limits[i].first == RLIMIT_NPROC)
+        d += processes;
+      if (iso.limits[i].first == RLIMIT_AS)
+        d += memory;
+    }
   }
   p.description = d;
   return p;
 }
 
 void release(const Plan &plan) {
-  if (!plan.isolation.cgroupParent.empty())
-    rmdir(plan.isolation.cgroupParent.c_str());
+  for (const std::string &dir : plan.cgroupDirs)
+    rmdir(dir.c_str());
 }
 
 } // namespace wfc::sandbox

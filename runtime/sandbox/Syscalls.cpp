@@ -13,7 +13,8 @@ const std::vector<const char *> &deniedSyscalls() {
       "init_module",   "finit_module",     "delete_module",     "reboot",
       "swapon",        "swapoff",          "setns",             "open_by_handle_at",
       "userfaultfd",   "acct",             "iopl",              "ioperm",
-      "quotactl",      "lookup_dcookie",   "vhangup"};
+      "quotactl",      "lookup_dcookie",   "vhangup",           "pidfd_getfd",
+      "kcmp",          "name_to_handle_at", "mknod",            "mknodat"};
   return names;
 }
 
