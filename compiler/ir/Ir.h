@@ -217,6 +217,9 @@ struct Environment {
   llvm::SMRange maxTimeoutRange;
   bool approval = false;
   std::string path; // PATH for tasks; empty: the runtime's default
+  // Paths a sandboxed task may write besides its workdir, as written:
+  // relative ones are relative to the pipeline file's directory.
+  std::vector<std::string> writable;
   Limits limits;
   llvm::SMRange range;
   llvm::SMRange nameRange;

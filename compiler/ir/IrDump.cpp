@@ -128,6 +128,12 @@ void dump(llvm::raw_ostream &os, const llvm::SourceMgr &sm, const Program &p) {
       os << "  approval true\n";
     if (!env.path.empty())
       os << "  path " << quoteString(env.path) << '\n';
+    if (!env.writable.empty()) {
+      std::vector<std::string> paths;
+      for (const std::string &w : env.writable)
+        paths.push_back(quoteString(w));
+      os << "  writable [" << fmt::format("{}", fmt::join(paths, ", ")) << "]\n";
+    }
     const Limits &l = env.limits;
     if (l.memoryBytes)
       os << "  limit memory " << formatSize(*l.memoryBytes) << '\n';

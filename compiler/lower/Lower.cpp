@@ -10,6 +10,7 @@
 #include "compiler/ir/TaskGraph.h"
 #include "runtime/bytecode/Encoding.h"
 #include "runtime/bytecode/Writer.h"
+#include "support/Units.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -19,6 +20,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <cstring>
@@ -76,6 +78,7 @@ private:
   // their own, so that one mistake gives one error.
   bool operandsFailed(uint32_t errorsBefore) const { return errors_ != errorsBefore; }
   void secretOutsideEnv(ir::ExprId id);
+  void checkPolicies(const ir::Task &task);
 
   // --- Entities ---
   uint32_t policy(const ir::Task &task);
@@ -99,6 +102,8 @@ private:
   const char *secretFreeField_ = nullptr;
   // Secret reads already reported: a template parameter used twice is one error.
   llvm::DenseSet<const char *> secretsReported_;
+  // The secrets the env values of task_ read, each with its first read.
+  std::vector<std::pair<uint32_t, llvm::SMRange>> received_;
   uint32_t errors_ = 0;
   bool failed_ = false;
 };
@@ -115,6 +120,46 @@ void Lowering::secretOutsideEnv(ir::ExprId id) {
                 fmt::format("{} of task '{}'", secretFreeField_, task_->name),
                 fmt::format("it reads secret '{}', and the runtime gives secrets only to env values",
                             p_.secrets[e.a].name));
+}
+
+// The loader refuses a task that breaks the policy of an environment it
+// lists (docs/bytecode.md), so the checks that say so first
+// (timeout-exceeds-policy, secret-not-allowed) may be turned off, but what
+// they find still cannot be compiled. A task that lists no environments is
+// checked by the runtime, against the one the run chooses.
+void Lowering::checkPolicies(const ir::Task &task) {
+  for (ir::EnvId id : task.environments) {
+    const ir::Environment &env = p_.environments[id.index()];
+    if (env.maxTimeoutMs && task.timeoutMs && *task.timeoutMs > *env.maxTimeoutMs) {
+      failed_ = true;
+      ++errors_;
+      std::string why = fmt::format("its timeout of {} is over the max_timeout of {}",
+                                    formatDuration(*task.timeoutMs),
+                                    formatDuration(*env.maxTimeoutMs));
+      auto diag = diags_.report(DiagKind::PolicyViolation,
+                                task.timeoutFromDefault ? task.nameRange : task.timeoutRange,
+                                task.name, env.name, why);
+      if (task.timeoutFromDefault)
+        diag.note(NoteKind::NoteDefaultHere, task.timeoutRange);
+      diag.note(NoteKind::NoteLimitHere, env.maxTimeoutRange, "max_timeout of '" + env.name + "'");
+    }
+    for (auto [secret, at] : received_) {
+      if (llvm::is_contained(env.secrets, ir::SecretId(secret)))
+        continue;
+      failed_ = true;
+      ++errors_;
+      std::vector<std::string> allowed;
+      for (ir::SecretId s : env.secrets)
+        allowed.push_back(p_.secrets[s.index()].name);
+      diags_
+          .report(DiagKind::PolicyViolation, at, task.name, env.name,
+                  fmt::format("it receives secret '{}', which the environment does not allow",
+                              p_.secrets[secret].name))
+          .note(NoteKind::NoteEnvironmentSecrets,
+                env.secretsRange.Start.isValid() ? env.secretsRange : env.nameRange, env.name,
+                allowed.empty() ? "no secrets" : fmt::format("only {}", fmt::join(allowed, ", ")));
+    }
+  }
 }
 
 ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
@@ -172,6 +217,8 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
       op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
       return ValueType::String;
     }
+    if (llvm::none_of(received_, [&](const auto &r) { return r.first == e.a; }))
+      received_.push_back({e.a, e.range});
     op(b, depth, Opcode::Secret, 0, 1, e.a);
     return ValueType::Secret;
   case ir::ExprKind::OutputRef:
@@ -494,6 +541,11 @@ void Lowering::environments() {
     llvm::append_range(m_.envSecrets, secrets);
     out.maxTimeoutMs = static_cast<uint64_t>(env.maxTimeoutMs.value_or(0));
     out.path = env.path.empty() ? 0 : strings_.intern(env.path) + 1;
+    // Sorted by final string id in remapStrings, as the format wants.
+    out.firstWritable = static_cast<uint32_t>(m_.envWritable.size());
+    out.writableCount = static_cast<uint32_t>(env.writable.size());
+    for (const std::string &w : env.writable)
+      m_.envWritable.push_back(strings_.intern(w));
     const ir::Limits &l = env.limits;
     if (l.memoryBytes)
       out.limitMask |= bytecode::kLimitMemory, out.memoryBytes = *l.memoryBytes;
@@ -568,6 +620,8 @@ void Lowering::remapStrings(const std::vector<uint32_t> &remap) {
     id(env.name);
     optional(env.path);
   }
+  for (uint32_t &w : m_.envWritable)
+    id(w);
   for (bytecode::Task &task : m_.tasks) {
     id(task.name);
     if (task.flags & bytecode::kTaskHasDescription)
@@ -586,6 +640,10 @@ void Lowering::remapStrings(const std::vector<uint32_t> &remap) {
   for (uint32_t &f : m_.debug.files)
     id(f);
   // What the format keeps sorted by string id is sorted again.
+  for (const bytecode::Environment &env : m_.environments) {
+    auto writable = m_.envWritable.begin() + env.firstWritable;
+    std::sort(writable, writable + env.writableCount);
+  }
   for (const bytecode::Task &task : m_.tasks) {
     auto env = m_.envValues.begin() + task.firstEnv;
     std::sort(env, env + task.envCount,
@@ -684,6 +742,7 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
     out.trigger = static_cast<uint8_t>(task.trigger);
     out.policy = policy(task);
     task_ = &task;
+    received_.clear();
     if (task.description) {
       out.flags |= bytecode::kTaskHasDescription;
       out.description = operand(task.description, "the description");
@@ -708,6 +767,7 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
     for (const ir::EnvVar &var : task.env)
       m_.envValues.push_back({strings_.intern(var.name), operand(var.value, nullptr)});
     out.envCount = static_cast<uint32_t>(task.env.size());
+    checkPolicies(task);
     out.firstOutput = static_cast<uint32_t>(m_.outputs.size());
     for (const ir::OutputDecl &o : task.outputs)
       m_.outputs.push_back(strings_.intern(o.name));

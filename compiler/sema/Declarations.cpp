@@ -4,7 +4,9 @@
 #include "runtime/bytecode/Module.h"
 #include "support/Units.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/Path.h"
 
 namespace wfc::sema {
 
@@ -14,8 +16,8 @@ using ir::Value;
 
 namespace {
 
-const char *const kEnvironmentFields[] = {"description", "secrets", "network", "max_timeout",
-                                          "approval",    "path",    "limits"};
+const char *const kEnvironmentFields[] = {"description", "secrets", "network",  "max_timeout",
+                                          "approval",    "path",    "writable", "limits"};
 const char *const kLimitFields[] = {"memory", "cpu", "processes", "open_files", "file_size"};
 const char *const kPipelineFields[] = {"description", "deadline", "max_parallel", "defaults"};
 const char *const kDefaultFields[] = {"timeout", "retry", "env", "environments", "trigger",
@@ -57,6 +59,71 @@ static std::optional<Value> constantField(Sema &sema, const ast::Item &item, Typ
   if (!sema.expectType(id, type, what))
     return std::nullopt;
   return sema.requireConstant(id, what);
+}
+
+// Two spellings of one writable path ("cache/", "./cache") are one path.
+static std::string writableKey(StringRef path) {
+  llvm::SmallString<128> key(path);
+  llvm::sys::path::remove_dots(key, /*remove_dot_dot=*/false, llvm::sys::path::Style::posix);
+  if (key.empty() && !path.empty())
+    key = path.startswith("/") ? "/" : ".";
+  return std::string(key);
+}
+
+// `writable = ["../cache", "/var/tmp/cache"]`: paths the sandbox lets a task
+// write, so each must be known before the run, not empty, and given once.
+static void buildWritable(Sema &sema, const ast::Item &item, ir::Environment &env,
+                          const std::string &where) {
+  ir::TypeTable &types = sema.program_->types;
+  std::string what = "'writable' of " + where;
+  if (item.kind != ast::ItemKind::Field) {
+    sema.diags_.report(DiagKind::InvalidExpression, item.name.range,
+                       "'writable' takes a value: writable = [\"../cache\"]");
+    return;
+  }
+  std::vector<std::pair<std::string, SMRange>> paths;
+  std::string pathWhat = "a path in " + what;
+  if (auto *list = llvm::dyn_cast<ast::ListExpr>(item.value)) {
+    for (const ast::Expr *element : list->elements()) {
+      ir::ExprId id = sema.lower(element, sema.global_);
+      if (!sema.expectType(id, types.string(), pathWhat))
+        continue;
+      if (std::optional<Value> v = sema.requireConstant(id, pathWhat))
+        paths.push_back({v->text, element->range()});
+    }
+  } else {
+    // Not a list literal (a param, say): reported for its type or for being
+    // known only at run time; a constant list is taken as it is.
+    ir::ExprId id = sema.lower(item.value, sema.global_);
+    if (!sema.expectType(id, types.list(types.string()), what))
+      return;
+    if (std::optional<Value> v = sema.requireConstant(id, what))
+      for (const Value &path : v->items)
+        paths.push_back({path.text, item.value->range()});
+  }
+  llvm::StringMap<SMRange> seen;
+  for (const auto &[path, range] : paths) {
+    if (path.empty() || path.find('\0') != std::string::npos) {
+      sema.diags_.report(DiagKind::InvalidValue, range, pathWhat,
+                         path.empty() ? "a path, not empty" : "a path without NUL characters",
+                         Value::string(path).spelling());
+      continue;
+    }
+    auto [it, inserted] = seen.try_emplace(writableKey(path), range);
+    if (!inserted) {
+      sema.diags_
+          .report(DiagKind::DuplicateDefinition, range, "writable path", path, " of " + where)
+          .note(NoteKind::NoteFirstDefined, it->second);
+      continue;
+    }
+    env.writable.push_back(path);
+  }
+  if (env.writable.size() > bytecode::kMaxWritable) {
+    sema.diags_.report(DiagKind::InvalidValue, item.value->range(), what,
+                       fmt::format("at most {} paths", bytecode::kMaxWritable),
+                       fmt::format("{}", env.writable.size()));
+    env.writable.clear();
+  }
 }
 
 static bool positive(Sema &sema, const ast::Item &item, const Value &value,
@@ -299,6 +366,8 @@ void Sema::buildEnvironment(const ast::EnvironmentDecl &decl, ir::Environment &e
     } else if (name == "path") {
       if (auto v = constantField(*this, item, types.string(), what))
         env.path = v->text;
+    } else if (name == "writable") {
+      buildWritable(*this, item, env, where);
     } else if (name == "description") {
       constantField(*this, item, types.string(), what);
     } else if (name == "limits") {

@@ -4,18 +4,22 @@
 // must be minimal, every count must fit in the bytes left before anything is
 // allocated for it, every index must be in range, every list that the format
 // keeps sorted must be sorted. The graph is acyclic by construction: a task's
-// dependencies all come before it. Code blocks are typed by Verifier.cpp. The
-// first violation ends the load with the section and byte offset it was found at.
+// dependencies all come before it. Code blocks are typed by Verifier.cpp. A
+// task that lists environments keeps to their policies (max_timeout, allowed
+// secrets). The first violation ends the load with the section and byte
+// offset it was found at.
 #include "runtime/bytecode/Reader.h"
 
 #include "runtime/bytecode/Crc32c.h"
 #include "runtime/bytecode/Verifier.h"
+#include "support/Units.h"
 
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/ConvertUTF.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace wfc::bytecode {
@@ -210,6 +214,8 @@ private:
   bool edges();
   bool debug();
   bool nameIsEnvVariable(uint32_t id, const char *what);
+  void collectBlockSecrets(const CodeBlock &b);
+  bool taskFitsEnvironment(uint32_t task, const Task &t, uint32_t environment);
 
   const uint8_t *data_;
   size_t size_;
@@ -220,6 +226,12 @@ private:
   std::string error_;
   Module m_;
   std::vector<BlockFacts> facts_;
+  // The secrets each block reads, ascending: blockSecrets_[first, first + count)
+  // with (first, count) in secretRanges_ by block index.
+  std::vector<uint32_t> blockSecrets_;
+  std::vector<std::pair<uint32_t, uint32_t>> secretRanges_;
+  // (block << 32 | environment) pairs known to fit: each check runs once.
+  llvm::DenseSet<uint64_t> blockFitsEnvironment_;
 };
 
 bool Loader::header() {
@@ -618,8 +630,60 @@ bool Loader::code() {
       return fail(fmt::format("block {}: {}", i, problem->message));
     }
     facts_.push_back(facts);
+    collectBlockSecrets(b);
   }
   return ok();
+}
+
+// Records the secrets a verified block reads, for the policy check of the
+// tasks that use it: linear in the block, once per block.
+void Loader::collectBlockSecrets(const CodeBlock &b) {
+  uint32_t first = static_cast<uint32_t>(blockSecrets_.size());
+  if (facts_.back().readsSecret) {
+    llvm::ArrayRef<uint8_t> ops = m_.opsOf(b);
+    for (size_t pos = 0; pos < ops.size();) {
+      Instruction in = decode(ops, pos);
+      if (in.op == Opcode::Secret)
+        blockSecrets_.push_back(static_cast<uint32_t>(in.a));
+      pos += in.size;
+    }
+    std::sort(blockSecrets_.begin() + first, blockSecrets_.end());
+    blockSecrets_.erase(std::unique(blockSecrets_.begin() + first, blockSecrets_.end()),
+                        blockSecrets_.end());
+  }
+  secretRanges_.push_back({first, static_cast<uint32_t>(blockSecrets_.size()) - first});
+}
+
+// A task that lists an environment must keep to its policy: a timeout
+// within its max_timeout, and only secrets it allows in env values. (A task
+// that lists none may run anywhere; the runtime checks it against the
+// environment of the run.) Reported at the environment's index in the list.
+bool Loader::taskFitsEnvironment(uint32_t task, const Task &t, uint32_t environment) {
+  const Environment &env = m_.environments[environment];
+  uint64_t timeout = m_.policies[t.policy].timeoutMs;
+  if (env.maxTimeoutMs && timeout > env.maxTimeoutMs)
+    return fail(fmt::format("task {} ('{}') lists environment '{}', whose max_timeout of {} is "
+                            "under the task's timeout of {} (policy {})",
+                            task, m_.str(t.name), m_.str(env.name),
+                            formatDuration(int64_t(env.maxTimeoutMs)),
+                            formatDuration(int64_t(timeout)), t.policy));
+  llvm::ArrayRef<uint32_t> allowed = m_.secretsOf(env);
+  for (const EnvValue &v : m_.envOf(t)) {
+    if (!v.value.isBlock() || !facts_[v.value.index()].readsSecret)
+      continue;
+    uint64_t key = uint64_t(v.value.index()) << 32 | environment;
+    if (blockFitsEnvironment_.contains(key))
+      continue;
+    auto [first, n] = secretRanges_[v.value.index()];
+    for (uint32_t s : llvm::ArrayRef<uint32_t>(blockSecrets_).slice(first, n))
+      if (!std::binary_search(allowed.begin(), allowed.end(), s))
+        return fail(fmt::format("task {} ('{}') lists environment '{}', which does not allow "
+                                "secret '{}' (read by env value {})",
+                                task, m_.str(t.name), m_.str(env.name), m_.str(m_.secrets[s]),
+                                m_.str(v.name)));
+    blockFitsEnvironment_.insert(key);
+  }
+  return true;
 }
 
 bool Loader::nameIsEnvVariable(uint32_t id, const char *what) {
@@ -749,10 +813,14 @@ bool Loader::tasks() {
     for (uint32_t k = 0; k < t.environmentCount && ok(); ++k) {
       at = pos_;
       uint32_t e = index(static_cast<uint32_t>(m_.environments.size()), "environment");
-      if (ok() && k > 0 && e <= m_.taskEnvironments.back()) {
-        errorAt_ = at;
+      if (!ok())
+        break;
+      errorAt_ = at;
+      if (k > 0 && e <= m_.taskEnvironments.back())
         return fail("a task's environments are not in ascending order");
-      }
+      if (!taskFitsEnvironment(i, t, e))
+        return false;
+      errorAt_ = 0;
       m_.taskEnvironments.push_back(e);
     }
     m_.tasks.push_back(t);

@@ -503,7 +503,8 @@ private:
         << "  limits { memory = " << 1 + pick(64) << "GiB  cpu = " << 1 + pick(600)
         << "m  processes = " << 1 + pick(1000000) << "  open_files = " << 1 + pick(1000000)
         << "  file_size = " << 1 + pick(1000) << "MiB }\n}\n";
-    out << "environment plain {\n  max_timeout = 2h\n  path = \"/usr/bin:/bin\"\n}\n";
+    out << "environment plain {\n  max_timeout = 2h\n  path = \"/usr/bin:/bin\"\n"
+        << "  writable = [\"../cache\", \"/var/tmp/wfc\", \"ünï/out\"]\n}\n";
     out << "environment limited {\n  network = false\n  limits { memory = 1GiB }\n}\n";
   }
 
@@ -717,7 +718,30 @@ TEST(BytecodeRoundTrip, EnvironmentWithNothingSet) {
   Compiled c = compileText("pipeline p { deadline = 1h defaults { timeout = 10m } }\n"
                            "environment dev {}\ntask a { run = [\"true\"] }\n");
   ASSERT_TRUE(c.module) << c.errors;
-  expectRoundTrip(*c.module, "an environment with nothing set (6 bytes)");
+  expectRoundTrip(*c.module, "an environment with nothing set (7 bytes)");
+}
+
+// Writable paths: interned as written, ascending by string id in each
+// environment, and back the same after a round trip.
+TEST(BytecodeRoundTrip, EnvironmentWritablePaths) {
+  Compiled c = compileText("pipeline p { deadline = 1h defaults { timeout = 10m } }\n"
+                           "environment staging { writable = [\"/var/tmp/wfc-cache\", "
+                           "\"../cache\", \"out\"] }\n"
+                           "environment dev {}\n"
+                           "task a { run = [\"true\"] }\n");
+  ASSERT_TRUE(c.module) << c.errors;
+  const Module &m = *c.module;
+  ASSERT_EQ(m.environments.size(), 2u);
+  std::vector<std::string> paths;
+  for (uint32_t w : m.writableOf(m.environments[0]))
+    paths.push_back(m.str(w).str());
+  EXPECT_EQ(paths, (std::vector<std::string>{"../cache", "/var/tmp/wfc-cache", "out"}));
+  EXPECT_TRUE(m.writableOf(m.environments[1]).empty());
+  expectRoundTrip(m, "writable paths");
+  llvm::Expected<Module> loaded = load(encode(m));
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  EXPECT_EQ(loaded->envWritable, m.envWritable);
+  EXPECT_EQ(loaded->environments[0].writableCount, 3u);
 }
 
 TEST(BytecodeRoundTrip, PolicyWithoutTimeout) {
@@ -741,7 +765,7 @@ secret token
 
 pipeline base { deadline = 1h defaults { timeout = 10m } }
 
-environment ci { secrets = [token] max_timeout = 1h limits { memory = 1GiB } }
+environment ci { secrets = [token] max_timeout = 1h writable = ["/var/tmp/ci", "../cache"] limits { memory = 1GiB } }
 environment prod { secrets = [token] approval = true max_timeout = 2h }
 
 task build {
@@ -803,6 +827,14 @@ uint32_t taskIndex(const Module &m, llvm::StringRef name) {
     if (m.str(m.tasks[i].name) == name)
       return i;
   ADD_FAILURE() << "no task " << name.str();
+  return 0;
+}
+
+uint32_t environmentIndex(const Module &m, llvm::StringRef name) {
+  for (uint32_t i = 0; i < m.environments.size(); ++i)
+    if (m.str(m.environments[i].name) == name)
+      return i;
+  ADD_FAILURE() << "no environment " << name.str();
   return 0;
 }
 
@@ -916,6 +948,56 @@ const std::vector<Mutation> &mutations() {
        [](Module &m) { m.environments[0].limitMask |= 0x20; },
        "ENV",
        {"unknown limits 0x21"}},
+      {"AllowedSecretTwice",
+       [](Module &m) {
+         Environment &e = m.environments[environmentIndex(m, "ci")];
+         e.firstSecret = uint32_t(m.envSecrets.size());
+         e.secretCount = 2;
+         m.envSecrets.insert(m.envSecrets.end(), {0, 0});
+       },
+       "ENV",
+       {"allowed secrets are not in ascending order"}},
+      {"WritablePathOutOfRange",
+       [](Module &m) {
+         const Environment &e = m.environments[environmentIndex(m, "ci")];
+         m.envWritable[e.firstWritable + 1] = uint32_t(m.strings.size());
+       },
+       "ENV",
+       {"writable path", "is out of range"}},
+      {"WritablePathTwice",
+       [](Module &m) {
+         const Environment &e = m.environments[environmentIndex(m, "ci")];
+         ASSERT_EQ(e.writableCount, 2u);
+         m.envWritable[e.firstWritable + 1] = m.envWritable[e.firstWritable];
+       },
+       "ENV",
+       {"writable path '../cache' is listed twice"}},
+      {"WritablePathsUnsorted",
+       [](Module &m) {
+         const Environment &e = m.environments[environmentIndex(m, "ci")];
+         std::swap(m.envWritable[e.firstWritable], m.envWritable[e.firstWritable + 1]);
+       },
+       "ENV",
+       {"writable paths are not in ascending order"}},
+      {"WritablePathEmpty",
+       [](Module &m) {
+         // The first string made empty stays first in byte order.
+         m.strings[0] = llvm::StringRef();
+         const Environment &e = m.environments[environmentIndex(m, "ci")];
+         m.envWritable[e.firstWritable] = 0;
+       },
+       "ENV",
+       {"environment 'ci' has an empty writable path"}},
+      {"TooManyWritablePaths",
+       [](Module &m) {
+         Environment &e = m.environments[environmentIndex(m, "ci")];
+         e.firstWritable = uint32_t(m.envWritable.size());
+         e.writableCount = kMaxWritable + 1;
+         for (uint32_t i = 0; i <= kMaxWritable; ++i)
+           m.envWritable.push_back(i);
+       },
+       "ENV",
+       {"environment 'ci' has 65 writable paths, over the limit of 64"}},
       // --- POLICY ---
       {"AttemptsZero",
        [](Module &m) { m.policies[0].attempts = 0; },
@@ -1156,6 +1238,29 @@ const std::vector<Mutation> &mutations() {
        },
        "TASK",
        {"a task's environments are not in ascending order"}},
+      // A task that lists an environment keeps to its policy.
+      {"TimeoutOverListedEnvironmentMax",
+       [](Module &m) { m.environments[environmentIndex(m, "ci")].maxTimeoutMs = 60'000; },
+       "TASK",
+       {"task 1 ('test') lists environment 'ci', whose max_timeout of 1m is under the task's "
+        "timeout of 10m"}},
+      {"PolicyTimeoutOverListedEnvironmentMax",
+       [](Module &m) { m.policies[m.tasks[taskIndex(m, "test")].policy].timeoutMs = 3 * 3600'000; },
+       "TASK",
+       {"lists environment 'ci', whose max_timeout of 1h is under the task's timeout of 3h"}},
+      {"SecretNotAllowedByListedEnvironment",
+       [](Module &m) { m.environments[environmentIndex(m, "prod")].secretCount = 0; },
+       "TASK",
+       {"task 1 ('test') lists environment 'prod', which does not allow secret 'token' (read by "
+        "env value TOKEN)"}},
+      {"SecretNotAllowedThroughAnotherSecret",
+       [](Module &m) {
+         // ci allows `token` in name only: its list points at another secret.
+         m.secrets.push_back(stringId(m, "A=B"));
+         m.envSecrets[m.environments[environmentIndex(m, "ci")].firstSecret] = 1;
+       },
+       "TASK",
+       {"lists environment 'ci', which does not allow secret 'token'"}},
       {"TaskEnvironmentOutOfRange",
        [](Module &m) {
          const Task &t = m.tasks[taskIndex(m, "test")];
@@ -1277,6 +1382,47 @@ TEST(BytecodeMutationBase, TrailingBytesInASection) {
   EXPECT_NE(error.find("section SECRET, byte "), std::string::npos) << error;
   EXPECT_NE(error.find("1 bytes are left over at the end of the section"), std::string::npos)
       << error;
+}
+
+// The environment flags (bit 0 network, bit 1 approval) take no other bits.
+TEST(BytecodeMutationBase, EnvironmentFlagsOutOfRange) {
+  ASSERT_FALSE(baseFile().empty());
+  std::vector<Section> sections = sectionsOf(baseFile());
+  Section &env = sections[4];
+  ASSERT_EQ(env.id, uint8_t(SectionId::Environments));
+  // count, then the first environment's name (one byte), then its flags.
+  ASSERT_LT(env.payload[1], 0x80);
+  ASSERT_LE(env.payload[2], 3);
+  env.payload[2] |= 4;
+  Bytes bytes = assemble(baseFile(), sections);
+  std::string error = loadError(bytes);
+  EXPECT_NE(error.find("unknown environment flags 0x"), std::string::npos) << error;
+  expectLocatedIn(bytes, error, "ENV");
+  EXPECT_NE(error.find("byte " + std::to_string(sectionsOf(bytes)[4].payloadStart + 2) + ":"),
+            std::string::npos)
+      << error;
+}
+
+// A task that lists no environments may run in any of them: its policy is
+// checked by the runtime against the environment of the run, not by the
+// loader, so a timeout over some max_timeout or a secret some environment
+// does not allow loads.
+TEST(BytecodeMutationBase, TaskWithoutEnvironmentsIsLeftToTheRuntime) {
+  Module m = freshBase();
+  m.tasks[taskIndex(m, "test")].environmentCount = 0;
+  m.environments[environmentIndex(m, "ci")].maxTimeoutMs = 60'000;
+  m.environments[environmentIndex(m, "prod")].secretCount = 0;
+  Bytes bytes = encode(m);
+  EXPECT_EQ(loadError(bytes), "");
+}
+
+// A policy the listed environments allow exactly: a timeout equal to
+// max_timeout, and every secret read allowed.
+TEST(BytecodeMutationBase, TimeoutEqualToMaxTimeoutLoads) {
+  Module m = freshBase();
+  m.environments[environmentIndex(m, "ci")].maxTimeoutMs =
+      m.policies[m.tasks[taskIndex(m, "test")].policy].timeoutMs;
+  EXPECT_EQ(loadError(encode(m)), "");
 }
 
 // A section missing: EDGE (the file ends before it).

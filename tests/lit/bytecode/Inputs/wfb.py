@@ -225,7 +225,8 @@ def write_tasks(tasks):
         for o in t["outputs"]:
             w.uleb(o)
         w.uleb(len(t["environments"]))
-        for e in t["environments"]:
+        for k, e in enumerate(t["environments"]):
+            w.mark("task%d.environment%d" % (i, k))
             w.uleb(e)
     return w
 
@@ -372,6 +373,23 @@ def main():
         w.marks["BYTE"] = w.marks["task%d.arg%d" % (i, k)]
         replace(8, w)
         defs["BLOCK"] = secret
+    elif mode in ("policy-timeout", "policy-secret"):
+        # Task `short` (Inputs/policy.wf) is given the policy (the longer
+        # timeout), or an env value (a block reading a secret), of task
+        # `long`: inconsistent with its first environment.
+        strings = parse_strings(section(sections, 1)[1])
+        named = {strings[t["name"]]: k for k, t in enumerate(tasks)}
+        i, j = named[b"short"], named[b"long"]
+        if mode == "policy-timeout":
+            tasks[i]["policy"] = tasks[j]["policy"]
+        else:
+            secret = next(v for _, v in tasks[j]["env"]
+                          if v & 1 and OP_SECRET in opcodes(code[v >> 1]["ops"]))
+            tasks[i]["env"][0] = (tasks[i]["env"][0][0], secret)
+        w = write_tasks(tasks)
+        w.marks["BYTE"] = w.marks["task%d.environment0" % i]
+        replace(8, w)
+        defs["TASK"] = i
     else:
         sys.exit("unknown mode " + mode)
 
