@@ -17,6 +17,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <unistd.h> // environ
+
 namespace cl = llvm::cl;
 
 namespace {

@@ -75,7 +75,8 @@ std::optional<std::string> parseSimulation(const bytecode::Module &m, llvm::Stri
   llvm::SmallVector<llvm::StringRef, 8> items;
   spec.split(items, ',', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef item : items) {
-    auto [name, outcomes] = item.trim().split('=');
+    std::pair<llvm::StringRef, llvm::StringRef> assignment = item.trim().split('=');
+    llvm::StringRef name = assignment.first, outcomes = assignment.second;
     auto it = llvm::find_if(m.tasks, [&](const bytecode::Task &t) { return m.str(t.name) == name; });
     if (it == m.tasks.end())
       return "--simulate: the pipeline has no task '" + name.str() + "'";

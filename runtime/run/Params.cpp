@@ -135,7 +135,8 @@ llvm::Expected<std::vector<vm::Value>> resolveParams(const bytecode::Module &m,
                                                      llvm::ArrayRef<std::string> assignments) {
   std::vector<std::optional<vm::Value>> given(m.params.size());
   for (const std::string &a : assignments) {
-    auto [name, text] = llvm::StringRef(a).split('=');
+    std::pair<llvm::StringRef, llvm::StringRef> parts = llvm::StringRef(a).split('=');
+    llvm::StringRef name = parts.first, text = parts.second;
     if (name.size() == a.size())
       return fail("--param " + a + ": expected NAME=VALUE");
     auto it = llvm::find_if(m.params, [&](const bytecode::Param &p) { return m.str(p.name) == name; });
