@@ -31,6 +31,7 @@ namespace {
 
 using wfc::proc::AttemptRequest;
 using wfc::proc::ExitReport;
+using wfc::proc::Handles;
 using wfc::proc::ShimStep;
 
 int64_t monotonicMs() {
@@ -128,7 +129,8 @@ struct Exec {
 }
 
 // The task's own process, between vfork and exec: system calls only.
-[[noreturn]] void startTask(const AttemptRequest &r, const Exec &e, int outputFd, int errorFd) {
+[[noreturn]] void startTask(const AttemptRequest &r, const Exec &e, int outputFd, int workdirFd,
+                            int errorFd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   setsid();
   struct sigaction dfl {};
@@ -141,7 +143,10 @@ struct Exec {
   int null = open("/dev/null", O_RDONLY);
   if (null < 0 || dup2(null, 0) < 0 || dup2(outputFd, 1) < 0 || dup2(outputFd, 2) < 0)
     taskFailed(errorFd, ExitReport::Kind::SetupFailed, errno);
-  if (chdir(r.workdir.c_str()) != 0)
+  // Without a sandbox, the directory wfc checked; in one, its name, which
+  // leads to the writable mount made over that very directory (a link
+  // swapped in since would lead somewhere read-only).
+  if ((workdirFd >= 0 ? fchdir(workdirFd) : chdir(r.workdir.c_str())) != 0)
     taskFailed(errorFd, ExitReport::Kind::ChdirFailed, errno);
   if (int error = wfc::sandbox::applyLimits(r))
     taskFailed(errorFd, ExitReport::Kind::SetupFailed, error);
@@ -162,7 +167,7 @@ struct Exec {
 }
 
 // Runs one attempt below this process and takes its tree down.
-ExitReport supervise(const AttemptRequest &r, int outputFd, bool pidNamespace) {
+ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool pidNamespace) {
   Exec e;
   e.paths = candidates(r);
   for (const std::string &a : r.argv)
@@ -177,7 +182,7 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, bool pidNamespace) {
     return setupFailed(ShimStep::None, errno);
   pid_t task = vfork();
   if (task == 0)
-    startTask(r, e, outputFd, errorPipe[1]);
+    startTask(r, e, outputFd, workdirFd, errorPipe[1]);
   int forkError = errno;
   close(errorPipe[1]);
   if (task < 0) {
@@ -279,8 +284,8 @@ void closeAllBut(std::initializer_list<int> keep) {
 }
 
 // The init of a sandboxed attempt: pid 1 of new namespaces.
-[[noreturn]] void runInit(const AttemptRequest &r, int outputFd, const std::vector<int> &cgroupFds,
-                          int statusFd, uid_t uid, gid_t gid) {
+[[noreturn]] void runInit(const AttemptRequest &r, const Handles &handles, int statusFd, uid_t uid,
+                          gid_t gid) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   auto fail = [&](ShimStep step, int error) {
     ExitReport report = setupFailed(step, error);
@@ -299,29 +304,31 @@ void closeAllBut(std::initializer_list<int> keep) {
     if (!writeText("/proc/self/gid_map", map))
       fail(ShimStep::UserNamespace, errno);
   }
-  for (int fd : cgroupFds)
+  for (int fd : handles.cgroups)
     if (write(fd, "0\n", 2) != 2)
       fail(ShimStep::Cgroup, errno);
   // The task is root of these namespaces: it must not reach into its init
   // (ptrace, /proc/1/mem, /proc/1/fd, pidfd_getfd) for the report pipe or
   // anything else. (Not before the maps: /proc/self is then root's.)
   prctl(PR_SET_DUMPABLE, 0);
-  // Only the output pipe and the report pipe stay open in here.
-  closeAllBut({std::min(outputFd, statusFd), std::max(outputFd, statusFd)});
   ShimStep step = ShimStep::None;
-  if (int error = wfc::sandbox::setUpNamespaces(r, step))
+  if (int error = wfc::sandbox::setUpNamespaces(r, handles, step))
     fail(step, error);
+  // Only the output pipe and the report pipe stay open in here.
+  int outputFd = handles.output;
+  closeAllBut({std::min(outputFd, statusFd), std::max(outputFd, statusFd)});
   if (r.sandbox & wfc::proc::kSandboxSeccomp)
     if (int error = wfc::sandbox::loadSeccomp(r, step))
       fail(step, error);
-  ExitReport report = supervise(r, outputFd, /*pidNamespace=*/(r.cloneFlags & CLONE_NEWPID) != 0);
+  ExitReport report =
+      supervise(r, outputFd, /*workdirFd=*/-1, /*pidNamespace=*/(r.cloneFlags & CLONE_NEWPID) != 0);
   writeAll(statusFd, &report, sizeof report);
   _exit(0);
 }
 
 // A sandboxed attempt: an init in new namespaces runs it; the shim passes
 // SIGTERM on and relays the init's report.
-ExitReport isolate(const AttemptRequest &r, int outputFd, const std::vector<int> &cgroupFds) {
+ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
   int status[2];
   if (pipe2(status, O_CLOEXEC) != 0)
     return setupFailed(ShimStep::None, errno);
@@ -331,7 +338,7 @@ ExitReport isolate(const AttemptRequest &r, int outputFd, const std::vector<int>
       syscall(SYS_clone, SIGCHLD | r.cloneFlags, nullptr, nullptr, nullptr, nullptr));
   if (init == 0) {
     close(status[0]);
-    runInit(r, outputFd, cgroupFds, status[1], uid, gid);
+    runInit(r, handles, status[1], uid, gid);
   }
   int cloneError = errno;
   close(status[1]);
@@ -378,16 +385,17 @@ int main(int argc, char **) {
   while (wfc::proc::receiveFrame(wfc::proc::kShimSocketFd, payload, fds)) {
     AttemptRequest request;
     ExitReport report;
-    if (fds.empty() || !decode(payload, request)) {
+    Handles handles;
+    if (!decode(payload, request) || !unflatten(request, fds, handles)) {
       report = setupFailed(ShimStep::None, EPROTO);
     } else {
       // A stop meant for an attempt that already ended must not stop this one.
       timespec zero{};
       while (sigtimedwait(&wanted, nullptr, &zero) > 0) {
       }
-      std::vector<int> cgroupFds(fds.begin() + 1, fds.end());
-      report = request.cloneFlags ? isolate(request, fds[0], cgroupFds)
-                                  : supervise(request, fds[0], /*pidNamespace=*/false);
+      report = request.cloneFlags
+                   ? isolate(request, handles)
+                   : supervise(request, handles.output, handles.workdir, /*pidNamespace=*/false);
     }
     for (int fd : fds)
       close(fd);

@@ -93,8 +93,8 @@ llvm::Expected<size_t> ShimPool::spawn() {
   return shims_.size() - 1;
 }
 
-llvm::Expected<size_t> ShimPool::start(const AttemptRequest &request, int outputFd,
-                                       llvm::ArrayRef<int> cgroupFds) {
+llvm::Expected<size_t> ShimPool::start(const AttemptRequest &request, const Handles &handles) {
+  int outputFd = handles.output;
   std::optional<size_t> idle;
   for (size_t i = 0; i < shims_.size() && !idle; ++i)
     if (shims_[i].pid > 0 && !shims_[i].busy)
@@ -108,11 +108,8 @@ llvm::Expected<size_t> ShimPool::start(const AttemptRequest &request, int output
     idle = *fresh;
   }
   Shim &s = shims_[*idle];
-  int fds[5] = {outputFd};
-  size_t count = 1;
-  for (int fd : cgroupFds.take_front(4))
-    fds[count++] = fd;
-  bool sent = sendFrame(s.socket, encode(request), fds, static_cast<int>(count));
+  std::vector<int> fds = flatten(handles);
+  bool sent = sendFrame(s.socket, encode(request), fds.data(), static_cast<int>(fds.size()));
   int error = errno;
   close(outputFd);
   if (!sent) {

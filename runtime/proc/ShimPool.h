@@ -22,11 +22,10 @@ public:
   ~ShimPool();
 
   // Starts an attempt on an idle shim, starting a shim when none is idle.
-  // Returns the shim's index; `outputFd` is the write end of the attempt's
-  // output pipe, which the pool closes, and `cgroupFds` the cgroup.procs
-  // files the attempt joins (at most 4).
-  llvm::Expected<size_t> start(const AttemptRequest &request, int outputFd,
-                               llvm::ArrayRef<int> cgroupFds = {});
+  // Returns the shim's index. The pool closes `handles.output` (the write
+  // end of the attempt's output pipe); the other descriptors stay the
+  // caller's.
+  llvm::Expected<size_t> start(const AttemptRequest &request, const Handles &handles);
 
   int socket(size_t shim) const { return shims_[shim].socket; }
   pid_t pid(size_t shim) const { return shims_[shim].pid; }

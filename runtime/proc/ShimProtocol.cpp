@@ -15,7 +15,7 @@ namespace wfc::proc {
 namespace {
 
 constexpr uint32_t kMaxFrame = 64u << 20;
-constexpr int kMaxFds = 6;
+constexpr int kMaxFds = 96;
 
 void put32(std::string &out, uint32_t v) { out.append(reinterpret_cast<const char *>(&v), 4); }
 void put64(std::string &out, uint64_t v) { out.append(reinterpret_cast<const char *>(&v), 8); }
@@ -97,6 +97,29 @@ bool readAll(int fd, char *p, size_t n) {
 
 } // namespace
 
+std::vector<int> flatten(const Handles &h) {
+  std::vector<int> fds{h.output, h.workdir};
+  fds.insert(fds.end(), h.binds.begin(), h.binds.end());
+  fds.insert(fds.end(), h.hide.begin(), h.hide.end());
+  fds.insert(fds.end(), h.cgroups.begin(), h.cgroups.end());
+  return fds;
+}
+
+bool unflatten(const AttemptRequest &r, const std::vector<int> &fds, Handles &h) {
+  size_t fixed = 2 + r.binds.size() + r.hide.size();
+  if (fds.size() < fixed || fds.size() > fixed + 4)
+    return false;
+  h.output = fds[0];
+  h.workdir = fds[1];
+  auto at = fds.begin() + 2;
+  h.binds.assign(at, at + static_cast<long>(r.binds.size()));
+  at += static_cast<long>(r.binds.size());
+  h.hide.assign(at, at + static_cast<long>(r.hide.size()));
+  at += static_cast<long>(r.hide.size());
+  h.cgroups.assign(at, fds.end());
+  return true;
+}
+
 std::string encode(const AttemptRequest &r) {
   std::string out;
   put64(out, static_cast<uint64_t>(r.graceMs));
@@ -144,6 +167,10 @@ bool decode(const std::string &payload, AttemptRequest &r) {
 }
 
 bool sendFrame(int socket, const std::string &payload, const int *fds, int fdCount) {
+  if (fdCount > kMaxFds) {
+    errno = EMFILE;
+    return false;
+  }
   uint32_t length = static_cast<uint32_t>(payload.size());
   char first = 0;
   memcpy(&first, &length, 1);

@@ -73,11 +73,25 @@ struct AttemptRequest {
   // a read-only one can cover part of a writable one, and a writable one part
   // of that again.
   std::vector<std::pair<std::string, bool>> binds;
-  std::vector<std::string> hide; // files and directories covered by an empty one
+  std::vector<std::string> hide; // files covered by /dev/null (their paths, for messages)
   uint64_t tmpfsBytes = 0;       // the size of the private /tmp and /dev/shm; 0: the kernel's default
   std::vector<std::string> argv;
   std::vector<std::string> env; // NAME=VALUE: the task's whole environment
 };
+
+// The descriptors that travel with a request, in this order. Places come as
+// descriptors, opened and checked by wfc, so that a task cannot swap a path
+// for a symbolic link between wfc's check and the sandbox's mount.
+struct Handles {
+  int output = -1;          // the write end of the attempt's output pipe
+  int workdir = -1;         // O_PATH
+  std::vector<int> binds;   // O_PATH, one per AttemptRequest::binds
+  std::vector<int> hide;    // O_PATH, one per AttemptRequest::hide
+  std::vector<int> cgroups; // cgroup.procs files to join
+};
+std::vector<int> flatten(const Handles &handles);
+// Nothing when the count does not fit the request.
+bool unflatten(const AttemptRequest &request, const std::vector<int> &fds, Handles &handles);
 
 std::string encode(const AttemptRequest &request);
 bool decode(const std::string &payload, AttemptRequest &request);

@@ -64,6 +64,9 @@ Engine::Engine(const bytecode::Module &module, const RunOptions &options,
 Engine::~Engine() {
   pool_.reset(); // the shims exit as their sockets close
   restoreSignals();
+  for (int fd : {stateDirFd_, outputsFd_})
+    if (fd >= 0)
+      close(fd);
 }
 
 Millis Engine::elapsed() {
@@ -77,8 +80,13 @@ Millis Engine::elapsed() {
 RunSummary Engine::run() {
   startMono_ = 0;
   startMono_ = elapsed();
-  if (!o_.simulate)
+  if (!o_.simulate) {
     setUpSignals();
+    // The run's places, opened once: what tasks do to paths later cannot
+    // redirect them.
+    stateDirFd_ = open(o_.stateDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    outputsFd_ = open((o_.runDir + "/outputs").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  }
 
   std::vector<uint8_t> excluded(m_.tasks.size(), 0);
   if (o_.environment >= 0)
@@ -170,6 +178,7 @@ void Engine::startReady(Millis now) {
     if ((task.flags & bytecode::kTaskHasWhen) && slot.attempt == 1) {
       llvm::Expected<vm::Value> when = vm::evaluate(m_, task.when, inputs_);
       if (!when) {
+        reporter_.attemptStarted(t, slot.attempt, now);
         endAttempt(i, {AttemptEnd::NotStarted}, "its when condition failed: " +
                                                      llvm::toString(when.takeError()));
         continue;
@@ -187,17 +196,19 @@ void Engine::startReady(Millis now) {
     slot.timeoutMs = effectiveTimeout(m_, task, o_.environment);
     if (slot.timeoutMs)
       slot.deadline = now + static_cast<Millis>(slot.timeoutMs);
+    // Every attempt that ends was started, even one that fails before its
+    // process does (a missing workdir), so that events always pair up.
+    reporter_.attemptStarted(t, slot.attempt, now);
     proc::AttemptRequest request;
+    proc::Handles handles;
     std::string error;
-    if (!prepare(slot, request, error) || !launch(i, request, error)) {
+    if (!prepare(slot, request, handles, error) || !launch(i, request, handles, error))
       endAttempt(i, {AttemptEnd::NotStarted}, error);
-      continue;
-    }
-    reporter_.attemptStarted(t, slots_[i].attempt, now);
   }
 }
 
-bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error) {
+bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &handles,
+                     std::string &error) {
   if (o_.simulate)
     return true;
   const bytecode::Task &task = m_.tasks[slot.task];
@@ -241,12 +252,15 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error)
       llvm::sys::path::append(dir, *w);
   }
   llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
-  std::string workdir(dir);
   // A task works inside the pipeline's directory: its workdir is writable
-  // even in the sandbox, so `workdir = "/etc"` or a symlink out must not be.
-  llvm::SmallString<256> real;
-  if (!llvm::sys::fs::real_path(dir, real))
-    workdir = std::string(real);
+  // even in the sandbox, so `workdir = "/etc"` or a link out must not be.
+  // Checked on a descriptor, which is what the sandbox then mounts.
+  slot.workdirFd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (slot.workdirFd < 0) {
+    error = "cannot enter its workdir " + std::string(dir) + ": " + strerror(errno);
+    return false;
+  }
+  std::string workdir = pathOf(slot.workdirFd);
   llvm::StringRef w(workdir), base(o_.baseDir);
   if (w != base && !(w.startswith(base) && (base.endswith("/") || w[base.size()] == '/'))) {
     error = "its workdir " + workdir + " is outside the pipeline's directory " + o_.baseDir;
@@ -254,16 +268,16 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error)
   }
 
   // Each attempt writes its outputs in a directory of its own, the one place
-  // of the run's directory its sandbox may write.
-  slot.outputDir = o_.runDir + "/outputs/" + std::to_string(slot.task) + "-" +
-                   std::to_string(slot.attempt);
-  if (mkdir(slot.outputDir.c_str(), 0700) != 0 && errno != EEXIST) {
-    error = "cannot make " + slot.outputDir + ": " + strerror(errno);
-    slot.outputDir.clear();
+  // of the run's directory its sandbox may write. Made and opened through
+  // the run's own descriptors, never by a path a task could redirect.
+  slot.outputName = std::to_string(slot.task) + "-" + std::to_string(slot.attempt);
+  if (mkdirat(outputsFd_, slot.outputName.c_str(), 0700) != 0 ||
+      (slot.outputDirFd = openat(outputsFd_, slot.outputName.c_str(),
+                                 O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+    error = "cannot make its outputs directory: " + std::string(strerror(errno));
     return false;
   }
-  slot.outputPath = slot.outputDir + "/values";
-  unlink(slot.outputPath.c_str());
+  slot.outputPath = o_.runDir + "/outputs/" + slot.outputName + "/values";
 
   // The environment: policy first, then the task's own, then wfc's, which win.
   std::vector<std::pair<std::string, std::string>> env;
@@ -298,30 +312,74 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, std::string &error)
   spec.cloneFlags = o_.isolation.cloneFlags;
   spec.sandbox = o_.isolation.sandbox;
   spec.limits = o_.isolation.limits;
-  for (const std::string &w : o_.isolation.writable)
-    spec.binds.emplace_back(w, true);
-  // The runs' records are not the task's to change, even inside its
-  // workdir, except this attempt's outputs.
-  spec.binds.emplace_back(o_.stateDir.empty() ? o_.runDir : o_.stateDir, false);
-  spec.binds.emplace_back(slot.outputDir, true);
+  // The environment's writable places, still the directories the run
+  // started with; the runs' records read-only, even inside the workdir;
+  // this attempt's outputs writable.
+  for (const std::string &place : o_.isolation.writable) {
+    int fd = open(place.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || pathOf(fd) != place) {
+      if (fd >= 0)
+        close(fd);
+      error = "its environment's writable path " + place +
+              " is no longer the directory the run started with";
+      return false;
+    }
+    slot.fds.push_back(fd);
+    spec.binds.emplace_back(place, true);
+    handles.binds.push_back(fd);
+  }
+  spec.binds.emplace_back(o_.stateDir, false);
+  handles.binds.push_back(stateDirFd_);
+  spec.binds.emplace_back(o_.runDir + "/outputs/" + slot.outputName, true);
+  handles.binds.push_back(slot.outputDirFd);
   spec.hide = o_.isolation.hide;
+  handles.hide = o_.isolation.hideFds;
+  handles.workdir = slot.workdirFd;
   spec.tmpfsBytes = o_.isolation.tmpfsBytes;
   if (!makeCgroups(slot, error))
     return false;
+  handles.cgroups = slot.cgroupProcsFds;
   return true;
 }
 
+// Reads $WFC_OUTPUT: a regular file of this attempt's own directory, opened
+// without following links (a task could point it at a secrets file, or at
+// a pipe that never ends).
+std::optional<std::string> Engine::readOutputs(Slot &slot, std::string &problem) {
+  int fd = openat(slot.outputDirFd, "values", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno != ENOENT)
+      problem = "$WFC_OUTPUT cannot be read: " + std::string(strerror(errno));
+    return std::nullopt;
+  }
+  struct stat st {};
+  std::string text;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+    problem = "$WFC_OUTPUT is not a plain file of its own";
+  } else {
+    char buf[16384];
+    for (ssize_t n; text.size() <= kMaxOutputBytes && (n = read(fd, buf, sizeof buf)) > 0;)
+      text.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  if (!problem.empty())
+    return std::nullopt;
+  return text;
+}
+
 void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail) {
-  if (o_.simulate || slot.outputPath.empty())
+  if (o_.simulate || slot.outputDirFd < 0)
     return;
-  std::string error;
-  std::optional<std::string> text = readFileBounded(slot.outputPath, kMaxOutputBytes, error);
-  if (!text)
-    return; // it wrote none
   auto failWith = [&](std::string why) {
     result = {AttemptEnd::Failed, -1, 0};
     detail = std::move(why);
   };
+  std::string problem;
+  std::optional<std::string> text = readOutputs(slot, problem);
+  if (!problem.empty())
+    return failWith(problem);
+  if (!text)
+    return; // it wrote none
   if (text->size() > kMaxOutputBytes)
     return failWith("it wrote more than 64 KiB to $WFC_OUTPUT");
   llvm::Expected<std::vector<KeyValue>> entries = parseKeyValues(*text);
@@ -352,10 +410,7 @@ void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
   Millis now = elapsed();
   if (result.end == AttemptEnd::Succeeded)
     checkOutputs(slot, result, detail);
-  if (!slot.outputDir.empty()) { // read or not, the attempt's outputs go
-    unlink(slot.outputPath.c_str());
-    rmdir(slot.outputDir.c_str());
-  }
+  releaseFiles(slot);
   uint32_t task = slot.task;
   AttemptEndInfo info;
   info.attempt = slot.attempt;
@@ -404,6 +459,28 @@ bool Engine::makeCgroups(Slot &slot, std::string &error) {
     slot.cgroupProcsFds.push_back(procs);
   }
   return true;
+}
+
+// Closes what the attempt held and removes its outputs, read or not.
+void Engine::releaseFiles(Slot &slot) {
+  if (slot.outputDirFd >= 0) {
+    unlinkat(slot.outputDirFd, "values", 0);
+    close(slot.outputDirFd);
+    unlinkat(outputsFd_, slot.outputName.c_str(), AT_REMOVEDIR);
+  }
+  slot.outputDirFd = -1;
+  if (slot.workdirFd >= 0)
+    close(slot.workdirFd);
+  slot.workdirFd = -1;
+  for (int fd : slot.fds)
+    close(fd);
+  slot.fds.clear();
+}
+
+std::string pathOf(int fd) {
+  char path[4096];
+  ssize_t n = readlink(("/proc/self/fd/" + std::to_string(fd)).c_str(), path, sizeof path - 1);
+  return n > 0 ? std::string(path, static_cast<size_t>(n)) : std::string();
 }
 
 void Engine::releaseCgroup(Slot &slot) {
@@ -503,7 +580,8 @@ Millis Engine::nextWake(Millis now) const {
 
 // --- The simulated backend: scripted outcomes on a virtual clock ----------------
 
-bool Engine::launch(size_t i, const proc::AttemptRequest &request, std::string &error) {
+bool Engine::launch(size_t i, const proc::AttemptRequest &request, proc::Handles &handles,
+                    std::string &error) {
   Slot &slot = slots_[i];
   if (!o_.simulate) {
     int pipe[2];
@@ -514,7 +592,8 @@ bool Engine::launch(size_t i, const proc::AttemptRequest &request, std::string &
     fcntl(pipe[0], F_SETFL, O_NONBLOCK);
     if (!pool_)
       pool_ = std::make_unique<proc::ShimPool>(o_.shim);
-    llvm::Expected<size_t> shim = pool_->start(request, pipe[1], slot.cgroupProcsFds);
+    handles.output = pipe[1];
+    llvm::Expected<size_t> shim = pool_->start(request, handles);
     if (!shim) {
       close(pipe[0]);
       error = llvm::toString(shim.takeError());

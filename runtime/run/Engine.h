@@ -13,6 +13,9 @@ namespace wfc::run {
 
 inline constexpr Millis kForever = INT64_MAX;
 
+// The path a descriptor refers to, as /proc/self/fd shows it.
+std::string pathOf(int fd);
+
 // An attempt's end in words: "exit code 3", "killed by signal 9 (Killed)".
 std::string describe(const sched::AttemptResult &result);
 
@@ -36,7 +39,10 @@ private:
     size_t shim = SIZE_MAX; // the shim running it
     int outputFd = -1;      // the read end of its output pipe, non-blocking
     std::unique_ptr<MaskedLines> lines;
-    std::string outputDir, outputPath;
+    std::string outputName, outputPath; // outputs/<outputName>/values under the run's directory
+    int outputDirFd = -1;                // O_PATH
+    int workdirFd = -1;                  // O_PATH, checked to be inside the pipeline's directory
+    std::vector<int> fds;                // further descriptors it holds (writable places)
     std::vector<std::string> cgroups; // this attempt's cgroup directories, removed when it ends
     std::vector<int> cgroupProcsFds;
     std::optional<sched::AttemptResult> scripted; // --simulate; nothing: runs until stopped
@@ -48,7 +54,10 @@ private:
   // The core.
   Millis elapsed();
   void startReady(Millis now);
-  bool prepare(Slot &slot, proc::AttemptRequest &request, std::string &error);
+  bool prepare(Slot &slot, proc::AttemptRequest &request, proc::Handles &handles,
+               std::string &error);
+  std::optional<std::string> readOutputs(Slot &slot, std::string &problem);
+  void releaseFiles(Slot &slot);
   void endAttempt(size_t slot, sched::AttemptResult result, std::string detail);
   void checkOutputs(Slot &slot, sched::AttemptResult &result, std::string &detail);
   void reportFinished(Millis now);
@@ -63,7 +72,8 @@ private:
   size_t allocateSlot();
 
   // The backends.
-  bool launch(size_t slot, const proc::AttemptRequest &request, std::string &error);
+  bool launch(size_t slot, const proc::AttemptRequest &request, proc::Handles &handles,
+              std::string &error);
   void terminate(Slot &slot);
   void forceKill(Slot &slot);
   void wait(Millis until);
@@ -100,6 +110,8 @@ private:
   Millis simNow_ = 0;
   std::vector<size_t> simEnded_;
   int signalFd_ = -1;
+  int stateDirFd_ = -1; // O_PATH: the state directory, opened once for the run
+  int outputsFd_ = -1;  // O_PATH: the run's outputs directory
   unsigned interrupts_ = 0;
   bool signalsSet_ = false;
   sigset_t oldMask_{};

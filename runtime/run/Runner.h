@@ -33,13 +33,14 @@ struct Isolation {
   std::vector<std::pair<int32_t, uint64_t>> limits; // RLIMIT_*, value
   std::vector<std::string> writable;                // besides each task's workdir, absolute
   std::vector<std::string> hide;                    // files the task must not see (a secrets file)
+  std::vector<int> hideFds;                         // O_PATH, one per `hide`, the caller's
   uint64_t tmpfsBytes = 0;                          // the size of its /tmp; 0: the default
   std::vector<CgroupLimit> cgroups;                 // at most 3
 };
 
 struct RunOptions {
   std::string baseDir; // absolute: workdirs are relative to it
-  std::string stateDir; // absolute: every run's directory is under it
+  std::string stateDir; // absolute, existing: every run's directory is under it
   std::string runDir;   // absolute, existing: outputs go under it
   std::string runId;
   int environment = -1; // index into the module's environments; -1: none

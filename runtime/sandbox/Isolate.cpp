@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <linux/securebits.h>
 #include <net/if.h>
 #include <sched.h>
@@ -49,14 +50,26 @@ void makeDirs(const std::string &path) {
       mkdir(path.substr(0, i).c_str(), 0755);
 }
 
-std::string fdPath(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
-
-// Binds the directory `fd` refers to over `path`, writable or read-only.
-int bind(int fd, const std::string &path, bool writable) {
-  if (mount(fdPath(fd).c_str(), path.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0)
+// Clones the mount tree at `fd` (a bind mount), read-only or writable, and
+// attaches it over `target` (a path, or with an empty path the place `targetFd`
+// refers to). By descriptor, so nothing can be swapped for a symbolic link
+// on the way; the clone is made writable before it is attached anywhere.
+int attach(int fd, int targetFd, const char *target, bool writable, bool recursive = true) {
+  int tree = static_cast<int>(syscall(SYS_open_tree, fd, "",
+                                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                          (recursive ? AT_RECURSIVE : 0)));
+  if (tree < 0)
     return errno;
-  return writable ? setAttr(path.c_str(), 0, MOUNT_ATTR_RDONLY)
-                  : setAttr(path.c_str(), MOUNT_ATTR_RDONLY, 0);
+  mount_attr attr{};
+  (writable ? attr.attr_clr : attr.attr_set) = MOUNT_ATTR_RDONLY;
+  int error = 0;
+  if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0)
+    error = errno;
+  unsigned flags = MOVE_MOUNT_F_EMPTY_PATH | (*target ? 0 : MOVE_MOUNT_T_EMPTY_PATH);
+  if (!error && syscall(SYS_move_mount, tree, "", targetFd, target, flags) != 0)
+    error = errno;
+  close(tree);
+  return error;
 }
 
 int bringLoopbackUp() {
@@ -75,22 +88,65 @@ int bringLoopbackUp() {
   return error;
 }
 
-// Covers each path with something empty: a file with /dev/null, a
-// directory with an empty read-only tmpfs.
-int hide(const AttemptRequest &r) {
-  for (const std::string &path : r.hide) {
-    struct stat st {};
-    if (lstat(path.c_str(), &st) != 0)
-      continue; // nothing there to hide
-    if (S_ISDIR(st.st_mode)) {
-      if (mount("tmpfs", path.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
-                "mode=000,size=4k") != 0)
-        return errno;
-    } else if (mount("/dev/null", path.c_str(), nullptr, MS_BIND, nullptr) != 0) {
-      return errno;
-    }
+// The same file or directory as `foreign` (a descriptor opened in wfc's mount
+// namespace, which a mount here cannot use), opened in this namespace: by its
+// path, then checked to be the very same inode, so that a link swapped in
+// since wfc looked cannot redirect it. -1 with errno set otherwise.
+int reopen(int foreign) {
+  char path[4096];
+  ssize_t n = readlink(("/proc/self/fd/" + std::to_string(foreign)).c_str(), path, sizeof path - 1);
+  if (n <= 0)
+    return -1;
+  path[n] = 0;
+  int fd = open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  struct stat a {}, b {};
+  if (fstat(foreign, &a) != 0 || fstat(fd, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+    close(fd);
+    errno = ESTALE; // it is not there any more
+    return -1;
   }
-  return 0;
+  return fd;
+}
+
+// Covers each file with /dev/null, wherever it is now.
+int hide(const std::vector<int> &files) {
+  if (files.empty())
+    return 0;
+  int null = open("/dev/null", O_PATH | O_CLOEXEC);
+  if (null < 0)
+    return errno;
+  int error = 0;
+  for (int fd : files)
+    if (!error)
+      error = attach(null, fd, "", /*writable=*/true, /*recursive=*/false);
+  close(null);
+  return error;
+}
+
+// The host's kernel settings and triggers are not the task's, even when its
+// user is root outside: /proc/sys and friends read-only, a few files hidden.
+int guardProc() {
+  for (const char *dir : {"/proc/sys", "/proc/irq", "/proc/bus", "/proc/fs"}) {
+    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+      continue;
+    int error = attach(fd, fd, "", /*writable=*/false);
+    close(fd);
+    if (error)
+      return error;
+  }
+  std::vector<int> files;
+  for (const char *file : {"/proc/sysrq-trigger", "/proc/kcore", "/proc/kmsg", "/proc/timer_list"}) {
+    int fd = open(file, O_PATH | O_CLOEXEC);
+    if (fd >= 0)
+      files.push_back(fd);
+  }
+  int error = hide(files);
+  for (int fd : files)
+    close(fd);
+  return error;
 }
 
 // A /dev of its own: the harmless devices of the host and the usual links.
@@ -112,8 +168,7 @@ int minimalDev() {
       break;
     }
     close(made);
-    if (mount(fdPath(fds[i]).c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0)
-      error = errno;
+    error = attach(fds[i], AT_FDCWD, target.c_str(), /*writable=*/true, /*recursive=*/false);
   }
   for (int fd : fds)
     if (fd >= 0)
@@ -129,9 +184,95 @@ int minimalDev() {
   return 0;
 }
 
+// A directory to mount into the sandbox, with a descriptor of it opened in
+// the sandbox's own mount namespace.
+struct Place {
+  std::string path;
+  int fd;
+  bool writable;
+  bool hidden = false; // a file to cover with /dev/null
+};
+
+bool sameInode(int a, int b) {
+  struct stat x {}, y {};
+  return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+// Mounts each place (a clone of its tree, read-only or writable) over
+// itself, in order. A place inside one mounted before it (the state
+// directory in the workdir) goes into that mount, not beneath it where it
+// would not be seen; it is found there without following a link and must be
+// the very directory wfc checked. With `fresh`, places not inside another are
+// made at their names in a fresh tmpfs (nothing else can make links there);
+// only places under `fresh` count then.
+int placeAll(const std::vector<Place> &places, const char *fresh) {
+  struct Mounted {
+    std::string path;
+    int tree;
+  };
+  std::vector<Mounted> done;
+  int error = 0;
+  for (const Place &p : places) {
+    if (error)
+      break;
+    if (p.fd < 0 || (fresh && !under(p.path, fresh)))
+      continue;
+    const Mounted *outer = nullptr;
+    for (const Mounted &m : done)
+      if (p.path != m.path && under(p.path, m.path.c_str()) &&
+          (!outer || m.path.size() > outer->path.size()))
+        outer = &m;
+    int target = -1;
+    if (outer) {
+      open_how how{};
+      how.flags = O_PATH | O_CLOEXEC | (p.hidden ? 0 : O_DIRECTORY);
+      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+      std::string relative = p.path.substr(outer->path.size() + 1);
+      target = static_cast<int>(syscall(SYS_openat2, outer->tree, relative.c_str(), &how, sizeof how));
+      if (target >= 0 && !sameInode(target, p.fd)) {
+        close(target);
+        target = -1;
+        errno = ESTALE; // something else stands at its name now
+      }
+    } else if (fresh && p.hidden) {
+      continue; // a fresh tmpfs holds no file to hide
+    } else if (fresh) {
+      makeDirs(p.path);
+      target = open(p.path.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    } else {
+      target = dup(p.fd);
+    }
+    if (target < 0) {
+      error = errno;
+      break;
+    }
+    int source = p.hidden ? open("/dev/null", O_PATH | O_CLOEXEC) : p.fd;
+    int tree = static_cast<int>(syscall(SYS_open_tree, source, "",
+                                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                            (p.hidden ? 0 : AT_RECURSIVE)));
+    if (p.hidden && source >= 0)
+      close(source);
+    mount_attr attr{};
+    (p.writable ? attr.attr_clr : attr.attr_set) = MOUNT_ATTR_RDONLY;
+    if (tree < 0 ||
+        syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0 ||
+        syscall(SYS_move_mount, tree, "", target, "",
+                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+      error = errno;
+    close(target);
+    if (tree >= 0 && !p.hidden)
+      done.push_back({p.path, tree});
+    else if (tree >= 0)
+      close(tree);
+  }
+  for (const Mounted &m : done)
+    close(m.tree);
+  return error;
+}
+
 } // namespace
 
-int setUpNamespaces(const AttemptRequest &spec, ShimStep &step) {
+int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, ShimStep &step) {
   if (spec.sandbox & proc::kSandboxHostname) {
     step = ShimStep::Hostname;
     if (sethostname("wfc-sandbox", 11) != 0)
@@ -148,33 +289,26 @@ int setUpNamespaces(const AttemptRequest &spec, ShimStep &step) {
   step = ShimStep::Mounts;
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     return errno;
-  // Handles on the places to bind, taken before anything is mounted over them.
-  std::vector<std::pair<std::string, bool>> binds;
-  binds.emplace_back(spec.workdir, true);
-  for (const auto &b : spec.binds)
-    binds.push_back(b);
-  std::vector<int> fds;
-  for (const auto &b : binds)
-    fds.push_back(open(b.first.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  // The places to bind, workdir first, each with the descriptor wfc checked.
+  std::vector<Place> places{{spec.workdir, reopen(handles.workdir), true}};
+  if (places[0].fd < 0)
+    return errno;
+  for (size_t i = 0; i < spec.binds.size(); ++i) {
+    places.push_back({spec.binds[i].first, reopen(handles.binds[i]), spec.binds[i].second});
+    if (places.back().fd < 0)
+      return errno;
+  }
+  // Hidden files last, so that each goes into whatever place holds it.
+  for (size_t i = 0; i < handles.hide.size(); ++i) {
+    places.push_back({spec.hide[i], reopen(handles.hide[i]), false, true});
+    if (places.back().fd < 0)
+      return errno;
+  }
   // Everything read-only and without set-user-ID, then the places back, in
-  // order. Only those under `dir` when one is given.
-  auto bindAll = [&](const char *dir) {
-    for (size_t i = 0; i < binds.size(); ++i) {
-      if (fds[i] < 0 || (dir && !under(binds[i].first, dir)))
-        continue;
-      if (dir)
-        makeDirs(binds[i].first);
-      if (int e = bind(fds[i], binds[i].first, binds[i].second))
-        return e;
-    }
-    return 0;
-  };
+  // order, each over the very directory its descriptor holds.
   if (int e = setAttr("/", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0))
     return e;
-  if (int e = bindAll(nullptr))
-    return e;
-  step = ShimStep::Hide;
-  if (int e = hide(spec))
+  if (int e = placeAll(places, nullptr))
     return e;
   if (spec.sandbox & proc::kSandboxMinimalDev) {
     step = ShimStep::Dev;
@@ -193,12 +327,11 @@ int setUpNamespaces(const AttemptRequest &spec, ShimStep &step) {
     if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
       return errno;
     // Places under it (a workdir in /tmp) come back on top.
-    if (int e = bindAll(dir))
+    if (int e = placeAll(places, dir))
       return e;
   }
-  for (int fd : fds)
-    if (fd >= 0)
-      close(fd);
+  for (const Place &p : places)
+    close(p.fd);
   if (spec.sandbox & proc::kSandboxMinimalDev) {
     step = ShimStep::Dev;
     if (int e = setAttr("/dev", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, 0))
@@ -209,6 +342,8 @@ int setUpNamespaces(const AttemptRequest &spec, ShimStep &step) {
     step = ShimStep::Proc;
     if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
       return errno;
+    if (int e = guardProc())
+      return e;
   }
   step = ShimStep::None;
   return 0;
@@ -235,6 +370,9 @@ int loadSeccomp(const AttemptRequest &request, ShimStep &step) {
   deny(SCMP_SYS(clone), EPERM, {SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER)});
   deny(SCMP_SYS(clone3), ENOSYS, {});
   deny(seccomp_syscall_resolve_name("openat2"), ENOSYS, {});
+  // io_uring does its work without system calls a filter could see.
+  for (const char *name : {"io_uring_setup", "io_uring_enter", "io_uring_register"})
+    deny(seccomp_syscall_resolve_name(name), EPERM, {});
   // No set-user-ID or set-group-ID file: inside, nosuid makes them useless,
   // but the workdir is a place on the host, where they would not be.
   for (scmp_datum_t bit : {scmp_datum_t(S_ISUID), scmp_datum_t(S_ISGID)}) {
@@ -243,10 +381,10 @@ int loadSeccomp(const AttemptRequest &request, ShimStep &step) {
     deny(SCMP_SYS(fchmodat), EPERM, {SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit)});
     deny(seccomp_syscall_resolve_name("fchmodat2"), EPERM, {SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit)});
     deny(SCMP_SYS(creat), EPERM, {SCMP_A1(SCMP_CMP_MASKED_EQ, bit, bit)});
-    deny(SCMP_SYS(open), EPERM,
-         {SCMP_A1(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT), SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit)});
-    deny(SCMP_SYS(openat), EPERM,
-         {SCMP_A2(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT), SCMP_A3(SCMP_CMP_MASKED_EQ, bit, bit)});
+    // Whatever the flags (O_CREAT, or O_TMPFILE and a link later): a mode
+    // only counts when the call makes a file, and C libraries pass 0 otherwise.
+    deny(SCMP_SYS(open), EPERM, {SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit)});
+    deny(SCMP_SYS(openat), EPERM, {SCMP_A3(SCMP_CMP_MASKED_EQ, bit, bit)});
   }
   // No network means no path to the host's unix sockets either (a socket
   // file on a read-only mount still answers).

@@ -10,7 +10,8 @@
 namespace wfc::sandbox {
 
 // Each returns 0 or an errno; `step` says which step failed.
-int setUpNamespaces(const proc::AttemptRequest &request, proc::ShimStep &step);
+int setUpNamespaces(const proc::AttemptRequest &request, const proc::Handles &handles,
+                    proc::ShimStep &step);
 int loadSeccomp(const proc::AttemptRequest &request, proc::ShimStep &step);
 
 // In the task's own process, between vfork and exec (system calls only):

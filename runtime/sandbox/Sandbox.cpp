@@ -5,6 +5,7 @@
 #include "runtime/sandbox/Isolate.h"
 #include "support/Units.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -106,8 +107,26 @@ std::optional<std::string> tryIt(const run::Isolation &iso, const std::string &s
   int pipe[2];
   if (pipe2(pipe, O_CLOEXEC) != 0)
     return std::string("cannot create a pipe: ") + strerror(errno);
+  proc::Handles handles;
+  handles.output = pipe[1];
+  handles.workdir = open(workdir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  for (const std::string &w : iso.writable)
+    handles.binds.push_back(open(w.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  handles.hide = iso.hideFds;
+  auto closeHandles = llvm::make_scope_exit([&] {
+    for (int fd : handles.binds)
+      if (fd >= 0)
+        close(fd);
+    if (handles.workdir >= 0)
+      close(handles.workdir);
+  });
+  if (handles.workdir < 0 || llvm::is_contained(handles.binds, -1)) {
+    close(pipe[0]);
+    close(pipe[1]);
+    return std::string("cannot open the workdir or a writable path: ") + strerror(errno);
+  }
   proc::ShimPool pool(shim);
-  llvm::Expected<size_t> started = pool.start(request, pipe[1]);
+  llvm::Expected<size_t> started = pool.start(request, handles);
   if (!started) {
     close(pipe[0]);
     return llvm::toString(started.takeError());
@@ -170,12 +189,23 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
   iso.hide = hide;
   if (env && (env->limitMask & bytecode::kLimitMemory))
     iso.tmpfsBytes = env->memoryBytes; // /tmp is memory too
+  for (const std::string &file : hide) {
+    int fd = open(file.c_str(), O_PATH | O_CLOEXEC);
+    if (fd >= 0)
+      iso.hideFds.push_back(fd);
+    else
+      iso.hide.erase(llvm::find(iso.hide, file));
+  }
   if (env)
     for (uint32_t w : m.writableOf(*env)) {
-      llvm::SmallString<256> path(m.str(w));
+      llvm::SmallString<256> path(m.str(w)), real;
       llvm::sys::fs::make_absolute(workdir, path);
-      llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/true);
-      iso.writable.push_back(std::string(path));
+      if (llvm::sys::fs::real_path(path, real)) {
+        why = "environment " + m.str(env->name).str() + "'s writable path " + std::string(path) +
+              " is not a directory here";
+        return std::nullopt;
+      }
+      iso.writable.push_back(std::string(real));
     }
   if (std::optional<std::string> problem = tryIt(iso, shim, workdir)) {
     why = *problem;
@@ -238,6 +268,8 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
 void release(const Plan &plan) {
   for (const std::string &dir : plan.cgroupDirs)
     rmdir(dir.c_str());
+  for (int fd : plan.isolation.hideFds)
+    close(fd);
 }
 
 } // namespace wfc::sandbox
