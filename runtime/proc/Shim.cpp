@@ -133,10 +133,9 @@ struct Exec {
                             int errorFd) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   setsid();
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig)
-    sigaction(sig, &dfl, nullptr);
+  // The shim set every disposition to the default when it started, but for
+  // SIGPIPE, which it ignores; and it installs no handler.
+  signal(SIGPIPE, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -376,6 +375,12 @@ int main(int argc, char **) {
   }
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   fcntl(wfc::proc::kShimSocketFd, F_SETFD, FD_CLOEXEC);
+  // Signals ignored by whoever started wfc (nohup's SIGHUP) would be ignored
+  // by every task too: back to the defaults once here, so that each task
+  // needs only SIGPIPE put back.
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal(sig, SIG_DFL);
   signal(SIGPIPE, SIG_IGN);
   sigset_t wanted = waitedSignals();
   sigprocmask(SIG_BLOCK, &wanted, nullptr);

@@ -171,15 +171,17 @@ bool sendFrame(int socket, const std::string &payload, const int *fds, int fdCou
     errno = EMFILE;
     return false;
   }
+  // Length and payload in one message; the descriptors ride on its first
+  // byte, which the receiver reads alone. A stream socket may take part of
+  // it: the rest follows as plain writes.
   uint32_t length = static_cast<uint32_t>(payload.size());
-  char first = 0;
-  memcpy(&first, &length, 1);
-  // The descriptors ride on the first byte; the rest is a plain stream.
-  iovec iov{&first, 1};
+  char header[4];
+  memcpy(header, &length, 4);
+  iovec iov[2] = {{header, 4}, {const_cast<char *>(payload.data()), payload.size()}};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)] = {};
   msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
+  msg.msg_iov = iov;
+  msg.msg_iovlen = 2;
   if (fdCount > 0) {
     msg.msg_control = control;
     msg.msg_controllen = CMSG_SPACE(sizeof(int) * fdCount);
@@ -193,17 +195,19 @@ bool sendFrame(int socket, const std::string &payload, const int *fds, int fdCou
   do
     sent = sendmsg(socket, &msg, MSG_NOSIGNAL);
   while (sent < 0 && errno == EINTR);
-  if (sent != 1)
+  if (sent <= 0)
     return false;
-  return writeAll(socket, reinterpret_cast<const char *>(&length) + 1, 3) &&
-         writeAll(socket, payload.data(), payload.size());
+  size_t done = static_cast<size_t>(sent);
+  if (done < 4 && !writeAll(socket, header + done, 4 - done))
+    return false;
+  size_t fromPayload = done > 4 ? done - 4 : 0;
+  return writeAll(socket, payload.data() + fromPayload, payload.size() - fromPayload);
 }
 
 bool receiveFrame(int socket, std::string &payload, std::vector<int> &fds) {
   fds.clear();
-  uint32_t length = 0;
-  char first = 0;
-  iovec iov{&first, 1};
+  char header[4];
+  iovec iov{header, sizeof header};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)] = {};
   msghdr msg{};
   msg.msg_iov = &iov;
@@ -214,7 +218,7 @@ bool receiveFrame(int socket, std::string &payload, std::vector<int> &fds) {
   do
     got = recvmsg(socket, &msg, MSG_CMSG_CLOEXEC);
   while (got < 0 && errno == EINTR);
-  if (got != 1)
+  if (got <= 0)
     return false;
   for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
@@ -222,8 +226,12 @@ bool receiveFrame(int socket, std::string &payload, std::vector<int> &fds) {
       const int *received = reinterpret_cast<const int *>(CMSG_DATA(c));
       fds.assign(received, received + n);
     }
-  memcpy(&length, &first, 1);
-  if (!readAll(socket, reinterpret_cast<char *>(&length) + 1, 3) || length > kMaxFrame)
+  size_t have = static_cast<size_t>(got);
+  uint32_t length = 0;
+  if (!readAll(socket, header + have, sizeof header - have))
+    return false;
+  memcpy(&length, header, sizeof length);
+  if (length > kMaxFrame)
     return false;
   payload.resize(length);
   return readAll(socket, payload.data(), length);

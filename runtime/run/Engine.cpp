@@ -64,7 +64,7 @@ Engine::Engine(const bytecode::Module &module, const RunOptions &options,
 Engine::~Engine() {
   pool_.reset(); // the shims exit as their sockets close
   restoreSignals();
-  for (int fd : {stateDirFd_, outputsFd_})
+  for (int fd : {stateDirFd_, outputsFd_, baseDirFd_})
     if (fd >= 0)
       close(fd);
 }
@@ -86,6 +86,9 @@ RunSummary Engine::run() {
     // redirect them.
     stateDirFd_ = open(o_.stateDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     outputsFd_ = open((o_.runDir + "/outputs").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    baseDirFd_ = open(o_.baseDir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (baseDirFd_ >= 0)
+      basePath_ = pathOf(baseDirFd_);
   }
 
   std::vector<uint8_t> excluded(m_.tasks.size(), 0);
@@ -127,6 +130,7 @@ RunSummary Engine::run() {
   summary.details = details_;
   pool_.reset(); // the shims exit as their sockets close
   reporter_.runEnded(summary);
+  reporter_.flush();
   restoreSignals();
   return summary;
 }
@@ -241,26 +245,36 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
     return false;
   }
 
-  llvm::SmallString<256> dir(o_.baseDir);
+  // Most tasks work in the pipeline's directory itself, opened once for the
+  // run; a task's own workdir is opened and resolved for each attempt.
+  std::string workdir;
   if (task.flags & bytecode::kTaskHasWorkdir) {
     std::optional<std::string> w = evaluateString(task.workdir, error);
     if (!w)
       return false;
+    llvm::SmallString<256> dir(o_.baseDir);
     if (llvm::sys::path::is_absolute(*w))
       dir = *w;
     else
       llvm::sys::path::append(dir, *w);
+    llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
+    // A task works inside the pipeline's directory: its workdir is writable
+    // even in the sandbox, so `workdir = "/etc"` or a link out must not be.
+    // Checked on a descriptor, which is what the sandbox then mounts.
+    slot.workdirFd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (slot.workdirFd < 0) {
+      error = "cannot enter its workdir " + std::string(dir) + ": " + strerror(errno);
+      return false;
+    }
+    workdir = pathOf(slot.workdirFd);
+  } else {
+    slot.workdirFd = baseDirFd_ >= 0 ? fcntl(baseDirFd_, F_DUPFD_CLOEXEC, 0) : -1;
+    if (slot.workdirFd < 0) {
+      error = "cannot enter the pipeline's directory " + o_.baseDir + ": " + strerror(errno);
+      return false;
+    }
+    workdir = basePath_;
   }
-  llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
-  // A task works inside the pipeline's directory: its workdir is writable
-  // even in the sandbox, so `workdir = "/etc"` or a link out must not be.
-  // Checked on a descriptor, which is what the sandbox then mounts.
-  slot.workdirFd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (slot.workdirFd < 0) {
-    error = "cannot enter its workdir " + std::string(dir) + ": " + strerror(errno);
-    return false;
-  }
-  std::string workdir = pathOf(slot.workdirFd);
   llvm::StringRef w(workdir), base(o_.baseDir);
   if (w != base && !(w.startswith(base) && (base.endswith("/") || w[base.size()] == '/'))) {
     error = "its workdir " + workdir + " is outside the pipeline's directory " + o_.baseDir;

@@ -112,6 +112,8 @@ private:
   int signalFd_ = -1;
   int stateDirFd_ = -1; // O_PATH: the state directory, opened once for the run
   int outputsFd_ = -1;  // O_PATH: the run's outputs directory
+  int baseDirFd_ = -1;  // O_PATH: the pipeline's directory, where tasks work by default
+  std::string basePath_; // what baseDirFd_ resolves to
   unsigned interrupts_ = 0;
   bool signalsSet_ = false;
   sigset_t oldMask_{};

@@ -191,6 +191,7 @@ void Engine::waitForProcesses(Millis until) {
     timeout.tv_nsec = (left % 1000) * 1'000'000;
     wait = &timeout;
   }
+  reporter_.flush();
   if (ppoll(fds.data(), fds.size(), wait, nullptr) <= 0)
     return;
   for (size_t k = 1; k < fds.size(); ++k) {

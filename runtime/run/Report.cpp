@@ -49,6 +49,10 @@ void Reporters::runEnded(const RunSummary &s) {
   for (auto &r : all_)
     r->runEnded(s);
 }
+void Reporters::flush() {
+  for (auto &r : all_)
+    r->flush();
+}
 
 const char *runEndName(RunEnd end) {
   switch (end) {
@@ -101,7 +105,6 @@ public:
     os_ << ")\n";
     if (verbose_ && !s.runDir.empty())
       os_ << "wfc: logs in " << s.runDir << '\n';
-    flush();
   }
 
   void attemptStarted(uint32_t task, uint32_t attempt, Millis at) override {
@@ -115,13 +118,11 @@ public:
         os_ << "  attempt " << attempt;
       os_ << '\n';
     }
-    flush();
   }
 
   void output(uint32_t task, llvm::StringRef line, Millis) override {
     clearStatus();
     os_ << llvm::left_justify(m_.str(m_.tasks[task].name), width_) << " | " << line << '\n';
-    flush();
   }
 
   void attemptEnded(uint32_t task, const AttemptEndInfo &info, Millis at) override {
@@ -139,7 +140,6 @@ public:
     if (retried)
       os_ << "; next attempt in " << humanDuration(*info.retryIn);
     os_ << '\n';
-    flush();
   }
 
   void taskFinished(uint32_t task, TaskState state, llvm::StringRef detail, Millis at) override {
@@ -167,14 +167,12 @@ public:
       os_ << name(task) << "  not run\n";
       break;
     }
-    flush();
   }
 
   void notice(llvm::StringRef message, Millis) override {
     clearStatus();
     mark("wfc", llvm::raw_ostream::MAGENTA);
     os_ << message << '\n';
-    flush();
   }
 
   void tick(Millis at) override {
@@ -189,7 +187,6 @@ public:
       line = line.substr(0, 107) + "...";
     os_ << line;
     statusShown_ = true;
-    os_.flush();
   }
 
   void runEnded(const RunSummary &s) override {
@@ -235,6 +232,8 @@ public:
     flush();
   }
 
+  void flush() override { os_.flush(); }
+
 private:
   std::string name(uint32_t task) const { return m_.str(m_.tasks[task].name).str(); }
 
@@ -253,9 +252,6 @@ private:
     statusShown_ = false;
   }
 
-  void flush() {
-    os_.flush();
-  }
 
   const bytecode::Module &m_;
   llvm::raw_ostream &os_;
@@ -332,10 +328,8 @@ public:
 
 private:
   llvm::json::Value name(uint32_t t) const { return m_.str(m_.tasks[t].name); }
-  void emit(llvm::json::Object o) {
-    os_ << llvm::json::Value(std::move(o)) << '\n';
-    os_.flush();
-  }
+  void emit(llvm::json::Object o) { os_ << llvm::json::Value(std::move(o)) << '\n'; }
+  void flush() override { os_.flush(); }
   const bytecode::Module &m_;
   llvm::raw_ostream &os_;
 };
@@ -363,6 +357,7 @@ public:
     os_ << '\n';
   }
   void notice(llvm::StringRef m, Millis at) override { stamp(at) << "--- " << m << '\n'; }
+  void flush() override { os_.flush(); }
   void runEnded(const RunSummary &s) override {
     stamp(s.duration) << "--- run " << runEndName(s.end) << '\n';
     os_.flush();

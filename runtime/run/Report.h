@@ -63,6 +63,9 @@ public:
   // Called about five times a second while tasks run, for a live display.
   virtual void tick(Millis at) {}
   virtual void runEnded(const RunSummary &summary) {}
+  // Events are buffered: written out here, which the engine calls before it
+  // waits, and at the end of the run.
+  virtual void flush() {}
 };
 
 // Several reporters as one.
@@ -77,6 +80,7 @@ public:
   void notice(llvm::StringRef m, Millis at) override;
   void tick(Millis at) override;
   void runEnded(const RunSummary &s) override;
+  void flush() override;
 
 private:
   std::vector<std::unique_ptr<Reporter>> all_;
