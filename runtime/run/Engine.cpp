@@ -281,17 +281,17 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
     return false;
   }
 
-  // Each attempt writes its outputs in a directory of its own, the one place
-  // of the run's directory its sandbox may write. Made and opened through
-  // the run's own descriptors, never by a path a task could redirect.
+  // Each attempt writes its outputs to a file of its own, made empty here
+  // through the run's own descriptor, never by a path a task could redirect;
+  // in a sandbox, the one place of the run's directory the task may write.
   slot.outputName = std::to_string(slot.task) + "-" + std::to_string(slot.attempt);
-  if (mkdirat(outputsFd_, slot.outputName.c_str(), 0700) != 0 ||
-      (slot.outputDirFd = openat(outputsFd_, slot.outputName.c_str(),
-                                 O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-    error = "cannot make its outputs directory: " + std::string(strerror(errno));
+  slot.outputFileFd = openat(outputsFd_, slot.outputName.c_str(),
+                             O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (slot.outputFileFd < 0) {
+    error = "cannot make its outputs file: " + std::string(strerror(errno));
     return false;
   }
-  slot.outputPath = o_.runDir + "/outputs/" + slot.outputName + "/values";
+  slot.outputPath = o_.runDir + "/outputs/" + slot.outputName;
 
   // The environment: policy first, then the task's own, then wfc's, which win.
   std::vector<std::pair<std::string, std::string>> env;
@@ -344,8 +344,8 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
   }
   spec.binds.emplace_back(o_.stateDir, false);
   handles.binds.push_back(stateDirFd_);
-  spec.binds.emplace_back(o_.runDir + "/outputs/" + slot.outputName, true);
-  handles.binds.push_back(slot.outputDirFd);
+  spec.binds.emplace_back(slot.outputPath, true);
+  handles.binds.push_back(slot.outputFileFd);
   spec.hide = o_.isolation.hide;
   handles.hide = o_.isolation.hideFds;
   handles.workdir = slot.workdirFd;
@@ -356,11 +356,11 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
   return true;
 }
 
-// Reads $WFC_OUTPUT: a regular file of this attempt's own directory, opened
-// without following links (a task could point it at a secrets file, or at
-// a pipe that never ends).
+// Reads $WFC_OUTPUT by its name, opened without following links: without a
+// sandbox, a task could have put a link there, to a secrets file or to a
+// pipe that never ends. (In one, the file is a mount point it cannot replace.)
 std::optional<std::string> Engine::readOutputs(Slot &slot, std::string &problem) {
-  int fd = openat(slot.outputDirFd, "values", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  int fd = openat(outputsFd_, slot.outputName.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     if (errno != ENOENT)
       problem = "$WFC_OUTPUT cannot be read: " + std::string(strerror(errno));
@@ -382,7 +382,7 @@ std::optional<std::string> Engine::readOutputs(Slot &slot, std::string &problem)
 }
 
 void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail) {
-  if (o_.simulate || slot.outputDirFd < 0)
+  if (o_.simulate || slot.outputFileFd < 0)
     return;
   auto failWith = [&](std::string why) {
     result = {AttemptEnd::Failed, -1, 0};
@@ -477,12 +477,11 @@ bool Engine::makeCgroups(Slot &slot, std::string &error) {
 
 // Closes what the attempt held and removes its outputs, read or not.
 void Engine::releaseFiles(Slot &slot) {
-  if (slot.outputDirFd >= 0) {
-    unlinkat(slot.outputDirFd, "values", 0);
-    close(slot.outputDirFd);
-    unlinkat(outputsFd_, slot.outputName.c_str(), AT_REMOVEDIR);
+  if (slot.outputFileFd >= 0) {
+    unlinkat(outputsFd_, slot.outputName.c_str(), 0);
+    close(slot.outputFileFd);
   }
-  slot.outputDirFd = -1;
+  slot.outputFileFd = -1;
   if (slot.workdirFd >= 0)
     close(slot.workdirFd);
   slot.workdirFd = -1;

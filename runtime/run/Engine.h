@@ -39,8 +39,8 @@ private:
     size_t shim = SIZE_MAX; // the shim running it
     int outputFd = -1;      // the read end of its output pipe, non-blocking
     std::unique_ptr<MaskedLines> lines;
-    std::string outputName, outputPath; // outputs/<outputName>/values under the run's directory
-    int outputDirFd = -1;                // O_PATH
+    std::string outputName, outputPath; // $WFC_OUTPUT: outputs/<outputName> under the run's directory
+    int outputFileFd = -1;
     int workdirFd = -1;                  // O_PATH, checked to be inside the pipeline's directory
     std::vector<int> fds;                // further descriptors it holds (writable places)
     std::vector<std::string> cgroups; // this attempt's cgroup directories, removed when it ends

@@ -217,6 +217,9 @@ int placeAll(const std::vector<Place> &places, const char *fresh) {
       break;
     if (p.fd < 0 || (fresh && !under(p.path, fresh)))
       continue;
+    // A place is a directory, or a file: an attempt's outputs, or one to hide.
+    struct stat st {};
+    bool directory = !p.hidden && fstat(p.fd, &st) == 0 && S_ISDIR(st.st_mode);
     const Mounted *outer = nullptr;
     for (const Mounted &m : done)
       if (p.path != m.path && under(p.path, m.path.c_str()) &&
@@ -225,7 +228,7 @@ int placeAll(const std::vector<Place> &places, const char *fresh) {
     int target = -1;
     if (outer) {
       open_how how{};
-      how.flags = O_PATH | O_CLOEXEC | (p.hidden ? 0 : O_DIRECTORY);
+      how.flags = O_PATH | O_CLOEXEC | (directory ? O_DIRECTORY : 0);
       how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
       std::string relative = p.path.substr(outer->path.size() + 1);
       target = static_cast<int>(syscall(SYS_openat2, outer->tree, relative.c_str(), &how, sizeof how));
@@ -236,9 +239,12 @@ int placeAll(const std::vector<Place> &places, const char *fresh) {
       }
     } else if (fresh && p.hidden) {
       continue; // a fresh tmpfs holds no file to hide
-    } else if (fresh) {
+    } else if (fresh && directory) {
       makeDirs(p.path);
       target = open(p.path.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    } else if (fresh) {
+      makeDirs(p.path.substr(0, p.path.rfind('/')));
+      target = open(p.path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     } else {
       target = dup(p.fd);
     }
@@ -260,7 +266,7 @@ int placeAll(const std::vector<Place> &places, const char *fresh) {
                 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
       error = errno;
     close(target);
-    if (tree >= 0 && !p.hidden)
+    if (tree >= 0 && directory)
       done.push_back({p.path, tree});
     else if (tree >= 0)
       close(tree);
