@@ -202,10 +202,8 @@ bool sameInode(int a, int b) {
 // itself, in order. A place inside one mounted before it (the state
 // directory in the workdir) goes into that mount, not beneath it where it
 // would not be seen; it is found there without following a link and must be
-// the very directory wfc checked. With `fresh`, places not inside another are
-// made at their names in a fresh tmpfs (nothing else can make links there);
-// only places under `fresh` count then.
-int placeAll(const std::vector<Place> &places, const char *fresh) {
+// the very directory (or file) wfc checked.
+int placeAll(const std::vector<Place> &places) {
   struct Mounted {
     std::string path;
     int tree;
@@ -215,7 +213,7 @@ int placeAll(const std::vector<Place> &places, const char *fresh) {
   for (const Place &p : places) {
     if (error)
       break;
-    if (p.fd < 0 || (fresh && !under(p.path, fresh)))
+    if (p.fd < 0)
       continue;
     // A place is a directory, or a file: an attempt's outputs, or one to hide.
     struct stat st {};
@@ -237,14 +235,6 @@ int placeAll(const std::vector<Place> &places, const char *fresh) {
         target = -1;
         errno = ESTALE; // something else stands at its name now
       }
-    } else if (fresh && p.hidden) {
-      continue; // a fresh tmpfs holds no file to hide
-    } else if (fresh && directory) {
-      makeDirs(p.path);
-      target = open(p.path.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    } else if (fresh) {
-      makeDirs(p.path.substr(0, p.path.rfind('/')));
-      target = open(p.path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     } else {
       target = dup(p.fd);
     }
@@ -273,6 +263,77 @@ int placeAll(const std::vector<Place> &places, const char *fresh) {
   }
   for (const Mounted &m : done)
     close(m.tree);
+  return error;
+}
+
+// Mounts a fresh tmpfs over `dir` (/tmp), and brings back on top of it the
+// places inside, as they are mounted now: each outermost one cloned with
+// every mount within it (a state directory in a workdir, its attempt's
+// outputs file, a hidden secrets file), each keeping its own read-only or
+// writable state. Each is found at its name without following a link and
+// must be the place wfc checked; inside the new tmpfs, which nothing else
+// can reach, it is attached at the same name.
+int freshTmpfs(const char *dir, const std::string &options, const std::vector<Place> &places) {
+  struct Carried {
+    std::string path;
+    int tree;
+    bool directory;
+  };
+  std::vector<Carried> carried;
+  int error = 0;
+  for (const Place &p : places) {
+    if (p.fd < 0 || p.hidden || !under(p.path, dir))
+      continue;
+    bool inner = false;
+    for (const Place &q : places)
+      inner |= q.fd >= 0 && !q.hidden && q.path != p.path && under(p.path, q.path.c_str()) &&
+               under(q.path, dir);
+    if (inner)
+      continue;
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    int at = static_cast<int>(syscall(SYS_openat2, AT_FDCWD, p.path.c_str(), &how, sizeof how));
+    if (at >= 0 && !sameInode(at, p.fd)) {
+      close(at);
+      at = -1;
+      errno = ESTALE;
+    }
+    int tree = at < 0 ? -1
+                      : static_cast<int>(syscall(SYS_open_tree, at, "",
+                                                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                                     AT_EMPTY_PATH | AT_RECURSIVE));
+    if (tree < 0) {
+      error = errno;
+      if (at >= 0)
+        close(at);
+      break;
+    }
+    struct stat st {};
+    carried.push_back({p.path, tree, fstat(at, &st) == 0 && S_ISDIR(st.st_mode)});
+    close(at);
+  }
+  if (!error && mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
+    error = errno;
+  for (const Carried &c : carried) {
+    if (error)
+      break;
+    int target;
+    if (c.directory) {
+      makeDirs(c.path);
+      target = open(c.path.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    } else {
+      makeDirs(c.path.substr(0, c.path.rfind('/')));
+      target = open(c.path.c_str(), O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
+    if (target < 0 || syscall(SYS_move_mount, c.tree, "", target, "",
+                              MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
+      error = errno;
+    if (target >= 0)
+      close(target);
+  }
+  for (const Carried &c : carried)
+    close(c.tree);
   return error;
 }
 
@@ -314,7 +375,7 @@ int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, Sh
   // order, each over the very directory its descriptor holds.
   if (int e = setAttr("/", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0))
     return e;
-  if (int e = placeAll(places, nullptr))
+  if (int e = placeAll(places))
     return e;
   if (spec.sandbox & proc::kSandboxMinimalDev) {
     step = ShimStep::Dev;
@@ -330,10 +391,7 @@ int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, Sh
     struct stat st {};
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
       continue;
-    if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0)
-      return errno;
-    // Places under it (a workdir in /tmp) come back on top.
-    if (int e = placeAll(places, dir))
+    if (int e = freshTmpfs(dir, options, places))
       return e;
   }
   for (const Place &p : places)
