@@ -10,6 +10,15 @@ config.suffixes = [".test"]
 config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.wfc_obj_root, "tests", "sandbox")
+# A sandbox gives each task a private tmpfs on /tmp and /dev/shm, carrying
+# over only its places (workdir, state directory, writable paths). The cases
+# look at what lies beside those on the host (a secrets file, a setuid copy,
+# the workdir's parent), so with the build tree under /tmp (a CI checkout)
+# their scratch goes to /var/tmp, which the sandbox shows read-only.
+if any(os.path.realpath(config.test_exec_root).startswith(d + "/") for d in ("/tmp", "/dev/shm")):
+    config.test_exec_root = os.path.join(
+        "/var/tmp", "wfc-sandbox-tests-%d" % os.getuid(),
+        os.path.realpath(config.wfc_obj_root).strip("/").replace("/", "_"))
 
 path = os.path.pathsep.join([config.wfc_bin_dir, config.llvm_tools_dir,
                              config.environment.get("PATH", os.environ["PATH"])])
