@@ -881,7 +881,6 @@ llvm::Expected<Module> Loader::run() {
   if (header()) {
     pos_ = kHeaderSize;
     int last = 0;
-    uint32_t seen = 0;
     while (pos_ < size_ && ok()) {
       end_ = size_;
       where_ = "section table";
@@ -895,7 +894,9 @@ llvm::Expected<Module> Loader::run() {
       }
       if (ok() && id <= last) {
         errorAt_ = at;
-        fail(fmt::format("section {} comes after section {}", id, last));
+        fail(id == last ? fmt::format("section {} appears twice", sectionName(SectionId(id)))
+                        : fmt::format("section {} comes after section {}",
+                                      sectionName(SectionId(id)), sectionName(SectionId(last))));
         break;
       }
       uint64_t length = uleb(32);
@@ -907,15 +908,14 @@ llvm::Expected<Module> Loader::run() {
       if (!ok())
         break;
       auto sid = static_cast<SectionId>(id);
-      // Sections are all needed before TASK, in order.
-      if (sid != SectionId::Debug && id != last + 1) {
+      // Every section is needed, in order; only DEBUG, the last, may be left out.
+      if (id != last + 1) {
         errorAt_ = at;
         fail(fmt::format("section {} is missing before section {}", sectionName(SectionId(last + 1)),
                          sectionName(sid)));
         break;
       }
       last = id;
-      seen |= 1u << id;
       where_ = std::string("section ") + sectionName(sid);
       end_ = pos_ + length;
       errorAt_ = 0;
@@ -959,7 +959,6 @@ llvm::Expected<Module> Loader::run() {
       fail(fmt::format("the file ends before section {}", sectionName(SectionId(last + 1))));
     if (ok() && bool(m_.flags & kFlagDebugInfo) != m_.hasDebug)
       fail("the debug-info flag does not match the DEBUG section");
-    (void)seen;
   }
   if (!ok())
     return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), error_);

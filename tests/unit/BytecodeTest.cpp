@@ -1370,7 +1370,7 @@ TEST(BytecodeMutationBase, SectionRepeated) {
   size_t second = sectionsOf(bytes)[2].payloadStart;
   size_t idByte = second - 1 - (sections[2].payload.size() >= 128 ? 2 : 1);
   EXPECT_EQ(loadError(bytes), "section table, byte " + std::to_string(idByte) +
-                                  ": section 2 comes after section 2");
+                                  ": section PIPELINE appears twice");
 }
 
 // Bytes left over at the end of a section are refused.

@@ -303,12 +303,31 @@ def main():
         replace(8, write_tasks(tasks))
         replace(9, write_edges(parse_edges(section(sections, 9)[1], len(tasks))))
     elif mode == "order":
-        # DEBUG (10) moved before EDGE (9).
+        # DEBUG (10) moved before EDGE (9): refused at DEBUG, as EDGE is not
+        # there yet; "duplicate" reaches the check that ids increase.
         edge, debug = section(sections, 9), section(sections, 10)
         sections.remove(debug)
         sections.insert(sections.index(edge), debug)
         out, _, where = assemble(header, sections)
-        defs["BYTE"] = where[9] - 1 - len(uleb(len(edge[1])))
+        defs["BYTE"] = where[10] - 1 - len(uleb(len(debug[1])))
+    elif mode == "duplicate":
+        # A second EDGE section after the first.
+        edge = section(sections, 9)
+        sections.insert(sections.index(edge) + 1, [9, edge[1]])
+        out, _, where = assemble(header, sections)
+        defs["BYTE"] = len(out) - len(section(sections, 10)[1]) - 1 - len(uleb(len(section(sections, 10)[1]))) - len(edge[1]) - 1 - len(uleb(len(edge[1])))
+    elif mode == "drop-edges":
+        # EDGE (9) left out, DEBUG kept: the tasks would lose their order.
+        sections.remove(section(sections, 9))
+        debug = section(sections, 10)
+        out, _, where = assemble(header, sections)
+        defs["BYTE"] = where[10] - 1 - len(uleb(len(debug[1])))
+    elif mode == "debug-only":
+        # Nothing but DEBUG.
+        debug = section(sections, 10)
+        sections[:] = [debug]
+        out, _, where = assemble(header, sections)
+        defs["BYTE"] = where[10] - 1 - len(uleb(len(debug[1])))
     elif mode == "unknown-id":
         debug = section(sections, 10)
         debug[0] = 11
