@@ -156,6 +156,15 @@ void checkFile(FileCheck &check, const CheckOptions &options) {
     checkUnit(check, unit, options);
 }
 
+// Where an input lives, for finding its .wfc.yaml and matching `exclude`:
+// standard input lives where --stdin-filename says (else in ".").
+llvm::StringRef placeOf(const SourceInput &input, const CheckOptions &options) {
+  if (input.path != "-")
+    return input.path;
+  return options.stdinFilename.empty() ? llvm::StringRef("./-")
+                                       : llvm::StringRef(options.stdinFilename);
+}
+
 // The configuration of each input: --config, or the nearest .wfc.yaml.
 class ConfigCache {
 public:
@@ -166,8 +175,9 @@ public:
   const Config *forInput(const SourceInput &input, bool &failed) {
     std::string path = options_.configPath;
     if (path.empty()) {
-      llvm::StringRef dir = input.path == "-" ? llvm::StringRef(".")
-                                              : llvm::sys::path::parent_path(input.path);
+      llvm::StringRef dir = llvm::sys::path::parent_path(placeOf(input, options_));
+      if (dir.empty())
+        dir = ".";
       auto dirIt = byDir_.find(dir.str());
       if (dirIt == byDir_.end())
         dirIt = byDir_.emplace(dir.str(), findConfig(dir)).first;
@@ -221,7 +231,8 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     const Config *config = configs.forInput(input, configFailed);
     if (configFailed)
       continue;
-    if (config && input.path != "-" && config->excludes(input.path)) {
+    if (config && (input.path != "-" || !options.stdinFilename.empty()) &&
+        config->excludes(placeOf(input, options))) {
       ++excluded;
       continue;
     }
