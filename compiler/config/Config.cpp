@@ -9,6 +9,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <map>
+
 namespace wfc {
 namespace {
 
@@ -45,6 +47,19 @@ public:
     return node.Scalar();
   }
 
+  // False, after an error, when a map repeats a key: YAML keeps both, and
+  // neither "first wins" nor "last wins" is what everyone expects.
+  bool firstTime(std::map<std::string, YAML::Mark> &seen, const std::string &key,
+                 const YAML::Mark &mark, const char *where) {
+    auto [it, inserted] = seen.emplace(key, mark);
+    if (inserted)
+      return true;
+    std::string first =
+        it->second.is_null() ? "" : " (first at line " + std::to_string(it->second.line + 1) + ")";
+    error(mark, "duplicate key '" + key + "' " + where + first);
+    return false;
+  }
+
   std::optional<bool> boolean(const YAML::Node &node, const char *what) {
     std::optional<std::string> text = scalar(node, what);
     if (!text)
@@ -62,10 +77,11 @@ public:
       error(node.Mark(), "'rules' must map rule ids to error, warning or off");
       return;
     }
+    std::map<std::string, YAML::Mark> seen;
     for (const auto &entry : node) {
       std::optional<std::string> id = scalar(entry.first, "a rule id");
       std::optional<std::string> level = scalar(entry.second, "a rule's severity");
-      if (!id || !level)
+      if (!id || !level || !firstTime(seen, *id, entry.first.Mark(), "in 'rules'"))
         continue;
       std::optional<DiagKind> kind = findDiagKind(*id);
       if (!kind) {
@@ -119,9 +135,10 @@ public:
       error(node.Mark(), "'policy' must be a map");
       return;
     }
+    std::map<std::string, YAML::Mark> seen;
     for (const auto &entry : node) {
       std::optional<std::string> key = scalar(entry.first, "a policy key");
-      if (!key)
+      if (!key || !firstTime(seen, *key, entry.first.Mark(), "in 'policy'"))
         continue;
       if (*key == "require_deadline" || *key == "require_retry_backoff") {
         std::optional<bool> on = boolean(entry.second, key->c_str());
@@ -214,9 +231,10 @@ std::optional<Config> loadConfig(llvm::StringRef path, llvm::SourceMgr &sm,
       reader.error(root.Mark(), ".wfc.yaml must be a map with rules, exclude and policy");
       return std::nullopt;
     }
+    std::map<std::string, YAML::Mark> seen;
     for (const auto &entry : root) {
       std::optional<std::string> key = reader.scalar(entry.first, "a key");
-      if (!key)
+      if (!key || !reader.firstTime(seen, *key, entry.first.Mark(), "at the top level"))
         continue;
       if (*key == "rules")
         reader.rules(entry.second, config);
