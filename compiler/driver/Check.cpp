@@ -280,7 +280,7 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
   sum.suppressed = suppressed;
   sum.excluded = excluded;
   writeReports(out, options.format, useColor(options.color, 1), reports, sum,
-               !options.quiet && options.dump == DumpKind::None);
+               !options.quiet && options.dump == DumpKind::None, options.stdlibDir);
   releaseAtExit(checks);
   if (inputError)
     return 2;

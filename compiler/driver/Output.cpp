@@ -67,13 +67,14 @@ void writeJson(llvm::raw_ostream &os, const std::vector<FileReport> &reports,
 } // namespace
 
 void writeReports(llvm::raw_ostream &os, OutputFormat format, bool color,
-                  const std::vector<FileReport> &reports, const ReportTotals &sum, bool summary) {
+                  const std::vector<FileReport> &reports, const ReportTotals &sum, bool summary,
+                  llvm::StringRef stdlibDir) {
   if (format == OutputFormat::Json) {
     writeJson(os, reports, sum);
     return;
   }
   if (format == OutputFormat::Sarif) {
-    writeSarif(os, reports, repositoryRoot());
+    writeSarif(os, reports, repositoryRoot(), stdlibDir);
     return;
   }
   for (const FileReport &report : reports) {

@@ -34,7 +34,9 @@ struct ReportTotals {
 ReportTotals totals(const std::vector<FileReport> &reports, unsigned files);
 
 // Writes every report in order. JSON is one document for the whole run.
+// SARIF names the stdlib's files relative to `stdlibDir`.
 void writeReports(llvm::raw_ostream &os, OutputFormat format, bool color,
-                  const std::vector<FileReport> &reports, const ReportTotals &sum, bool summary);
+                  const std::vector<FileReport> &reports, const ReportTotals &sum, bool summary,
+                  llvm::StringRef stdlibDir = {});
 
 } // namespace wfc::driver

@@ -22,6 +22,9 @@ namespace wfc::driver {
 namespace {
 
 const char kSrcRoot[] = "%SRCROOT%";
+// The standard library usually lives outside the repository (next to wfc);
+// its files are named relative to it so that no absolute URI is written.
+const char kStdlibRoot[] = "WFC_STDLIB";
 
 std::string percentEncode(llvm::StringRef path) {
   std::string out;
@@ -61,19 +64,39 @@ llvm::json::Object region(const llvm::SourceMgr &sm, llvm::SMRange range) {
                             {"endColumn", utf16Column(sm, end)}};
 }
 
+std::string absolutePath(llvm::StringRef path) {
+  llvm::SmallString<256> absolute(path);
+  llvm::sys::fs::make_absolute(absolute);
+  llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
+  return std::string(absolute);
+}
+
+// `path` relative to `dir`, if it is inside it.
+std::optional<llvm::StringRef> inside(llvm::StringRef path, llvm::StringRef dir) {
+  if (dir.empty() || !path.consume_front(dir) || !path.consume_front("/"))
+    return std::nullopt;
+  return path;
+}
+
 class SarifWriter {
 public:
-  explicit SarifWriter(std::string root) : root_(std::move(root)) {}
+  SarifWriter(std::string root, std::string stdlib)
+      : root_(std::move(root)), stdlib_(std::move(stdlib)) {}
 
+  // Files in the repository are relative to %SRCROOT%, stdlib files to
+  // WFC_STDLIB; anything else keeps its absolute file:// URI.
   llvm::json::Object artifact(const std::string &file) {
-    llvm::SmallString<256> absolute(file);
-    llvm::sys::fs::make_absolute(absolute);
-    llvm::sys::path::remove_dots(absolute, /*remove_dot_dot=*/true);
-    llvm::StringRef relative = absolute;
-    if (relative.consume_front(root_) && relative.consume_front("/"))
-      return llvm::json::Object{{"uri", percentEncode(relative)}, {"uriBaseId", kSrcRoot}};
+    std::string absolute = absolutePath(file);
+    if (std::optional<llvm::StringRef> relative = inside(absolute, root_))
+      return llvm::json::Object{{"uri", percentEncode(*relative)}, {"uriBaseId", kSrcRoot}};
+    if (std::optional<llvm::StringRef> relative = inside(absolute, stdlib_)) {
+      usedStdlib_ = true;
+      return llvm::json::Object{{"uri", percentEncode(*relative)}, {"uriBaseId", kStdlibRoot}};
+    }
     return llvm::json::Object{{"uri", "file://" + percentEncode(absolute)}};
   }
+
+  bool usedStdlib() const { return usedStdlib_; }
 
   llvm::json::Object location(const llvm::SourceMgr &sm, llvm::SMRange range,
                               const std::string &file) {
@@ -132,6 +155,8 @@ public:
 
 private:
   std::string root_;
+  std::string stdlib_;
+  bool usedStdlib_ = false;
   std::map<std::string, unsigned> occurrences_;
 };
 
@@ -139,6 +164,10 @@ llvm::json::Object rule(const DiagKindInfo &kind) {
   std::optional<RuleDoc> doc = findRuleDoc(kind.id);
   std::string summary = doc ? doc->summary.str() : kind.id.str();
   std::string text = doc ? doc->text.str() : summary;
+  // Why the rule exists, in a few sentences; `help` has the whole document.
+  std::string description = doc ? plainText(doc->explanation) : "";
+  if (description.empty())
+    description = summary;
   // The rule's name, as SARIF wants it: MissingTimeout.
   std::string name;
   for (llvm::StringRef part : llvm::split(kind.id, '-'))
@@ -148,7 +177,7 @@ llvm::json::Object rule(const DiagKindInfo &kind) {
       {"id", kind.id},
       {"name", name},
       {"shortDescription", llvm::json::Object{{"text", summary}}},
-      {"fullDescription", llvm::json::Object{{"text", summary}}},
+      {"fullDescription", llvm::json::Object{{"text", description}}},
       {"help", llvm::json::Object{{"text", text}, {"markdown", text}}},
       {"defaultConfiguration",
        llvm::json::Object{{"level", severityName(kind.severity)}}},
@@ -175,16 +204,24 @@ std::string repositoryRoot() {
 }
 
 void writeSarif(llvm::raw_ostream &os, const std::vector<FileReport> &reports,
-                const std::string &root) {
+                const std::string &root, llvm::StringRef stdlibDir) {
   llvm::json::Array rules;
   llvm::ArrayRef<DiagKindInfo> kinds = allDiagKinds();
   for (const DiagKindInfo &kind : kinds)
     rules.push_back(rule(kind));
-  SarifWriter writer(root);
+  // Imports resolve the stdlib's real path, so compare with that.
+  llvm::SmallString<256> stdlib;
+  if (!stdlibDir.empty() && llvm::sys::fs::real_path(stdlibDir, stdlib))
+    stdlib = absolutePath(stdlibDir);
+  SarifWriter writer(root, std::string(stdlib));
   llvm::json::Array results;
   for (const FileReport &report : reports)
     for (const Diagnostic &diag : report.diags)
       results.push_back(writer.result(*report.sm, diag, static_cast<size_t>(diag.kind)));
+  llvm::json::Object bases{
+      {kSrcRoot, llvm::json::Object{{"uri", "file://" + percentEncode(root) + "/"}}}};
+  if (writer.usedStdlib())
+    bases[kStdlibRoot] = llvm::json::Object{{"uri", "file://" + percentEncode(stdlib) + "/"}};
   llvm::json::Object run{
       {"tool",
        llvm::json::Object{{"driver",
@@ -192,8 +229,7 @@ void writeSarif(llvm::raw_ostream &os, const std::vector<FileReport> &reports,
                                               {"version", WFC_VERSION},
                                               {"semanticVersion", WFC_VERSION},
                                               {"rules", std::move(rules)}}}}},
-      {"originalUriBaseIds",
-       llvm::json::Object{{kSrcRoot, llvm::json::Object{{"uri", "file://" + percentEncode(root) + "/"}}}}},
+      {"originalUriBaseIds", std::move(bases)},
       {"columnKind", "utf16CodeUnits"},
       {"results", std::move(results)},
   };

@@ -3,6 +3,7 @@
 
 #include "compiler/driver/Output.h"
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -14,7 +15,9 @@ namespace wfc::driver {
 // current directory (the nearest parent with .git), else the current directory.
 std::string repositoryRoot();
 
+// `stdlibDir`: files under it that are not in `root` are named relative to
+// it (uriBaseId WFC_STDLIB).
 void writeSarif(llvm::raw_ostream &os, const std::vector<FileReport> &reports,
-                const std::string &root);
+                const std::string &root, llvm::StringRef stdlibDir);
 
 } // namespace wfc::driver

@@ -31,6 +31,16 @@ for r in rules:
         text = r[key]["text"]
         assert isinstance(text, str) and text.strip(), (r["id"], key)
     assert r["defaultConfiguration"]["level"] in ("error", "warning", "note"), r
+    assert r["help"]["markdown"].startswith("# " + r["id"]), r["id"]
+# fullDescription is the rule's explanation, not its summary again: plain
+# text (no Markdown code spans), longer than the one-line summary.
+different = [r["id"] for r in rules
+             if r["fullDescription"]["text"] != r["shortDescription"]["text"]]
+assert different, "every fullDescription repeats its shortDescription"
+by_id = {r["id"]: r for r in rules}
+full = by_id["dependency-cycle"]["fullDescription"]["text"]
+assert full != by_id["dependency-cycle"]["shortDescription"]["text"], full
+assert "`" not in full and "\n" not in full and full.startswith("after = [a] means"), full
 
 base = run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
 assert base.startswith("file:///") and base.endswith("/"), base
