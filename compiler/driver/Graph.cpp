@@ -156,21 +156,22 @@ std::string mermaidText(llvm::StringRef text) {
 void writeMermaid(llvm::raw_ostream &os, const ir::Program &p) {
   Critical critical = criticalOf(p);
   os << "flowchart LR\n";
-  bool anySecret = false;
+  // Classes are given by `class` lines after the nodes, one per class, so
+  // that a task can be in both: receive secrets and lie on the critical path.
+  std::vector<std::string> secretNodes;
+  std::vector<std::string> criticalNodes;
   for (size_t i = 0; i < p.tasks.size(); ++i) {
     const ir::Task &task = p.tasks[i];
     std::vector<std::string> secrets = secretsOf(p, task);
-    os << "  t" << i << "[\"" << mermaidText(task.name) << "<br/>" << detail(task);
+    std::string node = "t" + std::to_string(i);
+    os << "  " << node << "[\"" << mermaidText(task.name) << "<br/>" << detail(task);
     if (!secrets.empty())
       os << "<br/>secrets: " << mermaidText(fmt::format("{}", fmt::join(secrets, ", ")));
-    os << "\"]";
-    if (!secrets.empty()) {
-      os << ":::secret";
-      anySecret = true;
-    } else if (critical.task[i]) {
-      os << ":::critical";
-    }
-    os << '\n';
+    os << "\"]\n";
+    if (!secrets.empty())
+      secretNodes.push_back(node);
+    if (critical.task[i])
+      criticalNodes.push_back(node);
   }
   // Mermaid styles links by their order of appearance.
   size_t link = 0;
@@ -189,10 +190,15 @@ void writeMermaid(llvm::raw_ostream &os, const ir::Program &p) {
       ++link;
     }
   }
-  if (anySecret)
+  if (!secretNodes.empty()) {
     os << "  classDef secret stroke:#b03030,stroke-width:2px,color:#b03030\n";
+    os << "  class " << fmt::format("{}", fmt::join(secretNodes, ",")) << " secret\n";
+  }
   if (critical.totalMs) {
+    // Defined after `secret`, so its stroke width wins on a task in both.
     os << "  classDef critical stroke-width:4px\n";
+    if (!criticalNodes.empty())
+      os << "  class " << fmt::format("{}", fmt::join(criticalNodes, ",")) << " critical\n";
     if (!criticalLinks.empty())
       os << "  linkStyle " << fmt::format("{}", fmt::join(criticalLinks, ",")) << " stroke-width:4px\n";
     os << "  %% critical path: " << formatDuration(critical.totalMs) << " in the worst case\n";
