@@ -114,7 +114,10 @@ cl::opt<bool> kWerror("werror", cl::desc("Treat warnings as errors"), cl::sub(kC
 cl::opt<unsigned> kJobs("jobs", cl::value_desc("n"),
                         cl::desc("Check up to n files at once (default: one per core)"),
                         cl::init(0), cl::sub(kCheck), cl::cat(kInputCategory));
-cl::alias kJobsShort("j", cl::desc("Alias for --jobs"), cl::aliasopt(kJobs));
+// Prefix: -j4 as well as -j 4 and -j=4, as make and ninja take it. Aliases
+// are hidden from --help unless told otherwise.
+cl::alias kJobsShort("j", cl::desc("Alias for --jobs: -j n or -jn"), cl::aliasopt(kJobs),
+                     cl::Prefix, cl::NotHidden);
 
 cl::opt<bool> kStats("stats", cl::desc("Print how long each phase took, on stderr"),
                      cl::sub(kCheck), cl::cat(kOutputCategory));
@@ -250,7 +253,8 @@ cl::opt<wfc::driver::SandboxMode> kRunSandbox(
 cl::opt<bool> kRunVerbose("verbose", cl::desc("Show every attempt's start, the seed and the "
                                               "sandbox applied"),
                           cl::sub(kRun), cl::cat(kRunCategory));
-cl::alias kRunVerboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(kRunVerbose));
+cl::alias kRunVerboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(kRunVerbose),
+                           cl::NotHidden);
 
 const char *const kCommands[] = {"build", "check", "disasm", "explain", "graph", "run"};
 
