@@ -16,8 +16,20 @@ void checkDeadlines(CheckContext &ctx) {
   }
   if (!ctx.acyclic || p.tasks.empty())
     return;
+  // run::Engine stops a run the moment its deadline is reached, even one
+  // whose last task ends right then: a worst case equal to it does not fit.
+  int64_t deadline = *p.pipeline.deadlineMs;
   CriticalPath path = criticalPath(p, ctx.graph);
-  if (path.totalMs <= *p.pipeline.deadlineMs)
+  int64_t total = path.totalMs;
+  // With fewer slots than tasks, ready tasks may wait for one: the longest
+  // path fits, but the run as the runtime schedules it may not.
+  uint32_t slots = p.pipeline.maxParallel;
+  bool slotsBind = false;
+  if (total < deadline && slots < p.tasks.size()) {
+    total = scheduledWorstCaseMs(p, ctx.graph, slots);
+    slotsBind = true;
+  }
+  if (total < deadline)
     return;
   // Name the path; a long one by its ends.
   constexpr size_t kShownEnds = 3;
@@ -33,9 +45,15 @@ void checkDeadlines(CheckContext &ctx) {
     text += (i ? " -> " : "") + task.name + " (" +
             (worst ? formatDuration(*worst) : std::string("no timeout")) + ")";
   }
+  if (slotsBind)
+    text = fmt::format("with at most {} {} running at once (max_parallel = {}), ready tasks wait "
+                       "for a free slot; the longest path alone takes {}: {}",
+                       slots, slots == 1 ? "task" : "tasks", slots,
+                       formatDuration(path.totalMs), text);
+  if (total == deadline)
+    text += "; the run is stopped the moment it reaches its deadline, so it must end before";
   auto diag = ctx.diags.report(DiagKind::DeadlineUnreachable, p.pipeline.deadlineRange,
-                               formatDuration(path.totalMs),
-                               formatDuration(*p.pipeline.deadlineMs), text);
+                               formatDuration(total), formatDuration(deadline), text);
   constexpr size_t kMaxNotes = 8;
   for (size_t i = 0; i < path.tasks.size() && i < kMaxNotes; ++i) {
     const ir::Task &task = p.tasks[path.tasks[i]];

@@ -11,7 +11,7 @@ sizes = {"a": 4000, "b": 2000, "c": 1, "d": 500, "e": 1}
 for name, clean in sizes.items():
     lines = ["pipeline " + name + " { deadline = 1h }"]
     for i in range(clean):
-        lines.append("task t{0} {{ run = \"true\" timeout = 1m }}".format(i))
+        lines.append("task t{0} {{ run = \"true\" timeout = 1s }}".format(i))
     lines.append("task slow_" + name + " { run = \"true\" }")
     with open(os.path.join(out, name + ".wf"), "w") as f:
         f.write("\n".join(lines) + "\n")
