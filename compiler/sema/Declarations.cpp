@@ -212,9 +212,9 @@ void Sema::collect(const ast::File &file) {
     case ast::DeclKind::Pipeline: {
       auto *pipeline = llvm::cast<ast::PipelineDecl>(decl);
       if (pipelineDecl_) {
-        diags_.report(DiagKind::DuplicateDefinition, pipeline->name().range, "pipeline",
-                      pipeline->name().name, "")
-            .note(NoteKind::NoteFirstDefined, pipelineDecl_->name().range);
+        diags_.report(DiagKind::SecondPipeline, pipeline->name().range, pipeline->name().name)
+            .note(NoteKind::NoteFirstPipeline, pipelineDecl_->name().range,
+                  pipelineDecl_->name().name);
         break;
       }
       pipelineDecl_ = pipeline;
