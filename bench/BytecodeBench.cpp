@@ -54,12 +54,12 @@ int main(int argc, char **argv) {
     return 2;
   }
   std::string error;
-  std::optional<std::string> bytes = wfc::readFileBounded(path, 1ull << 30, error);
-  if (!bytes) {
-    std::cerr << "cannot read " << path << ": " << error << '\n';
+  std::optional<wfc::FileContents> contents = wfc::readFileBounded(path, 1ull << 30, error);
+  if (!contents || contents->tooLarge) {
+    std::cerr << "cannot read " << path << ": " << (contents ? "larger than 1 GiB" : error) << '\n';
     return 2;
   }
-  gBytes = std::move(*bytes);
+  gBytes = std::move(contents->bytes);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   return 0;

@@ -9,11 +9,21 @@
 
 namespace wfc {
 
-// Reads at most `limit` + 1 bytes of `path` ("-": standard input), so that
-// /dev/zero or an endless pipe ends in a result larger than `limit` instead
-// of exhausting memory. Nothing, with `error` set, when it cannot be read.
-std::optional<std::string> readFileBounded(llvm::StringRef path, uint64_t limit,
-                                           std::string &error);
+// What readFileBounded found in a file that could be read.
+struct FileContents {
+  std::string bytes;
+  bool tooLarge = false; // more than the limit: `bytes` is empty
+};
+
+// Reads `path` ("-": standard input) unless it holds more than `limit` bytes.
+// A regular file is judged by its size before anything is read; a stream is
+// read at most to `limit` + 1 bytes, so /dev/zero or an endless pipe ends in
+// `tooLarge` instead of exhausting memory. A path that names anything but a
+// regular file (a FIFO, a device, a socket, a directory) is refused without
+// being read: a FIFO with no writer would block forever. Nothing, with
+// `error` set, when it cannot be read.
+std::optional<FileContents> readFileBounded(llvm::StringRef path, uint64_t limit,
+                                            std::string &error);
 
 // Writes `bytes` to a temporary file next to `path` and renames it over
 // `path`: readers see the old file or the new one, never half of one.

@@ -115,17 +115,18 @@ int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
 
 int runDisasm(const std::string &input, llvm::raw_ostream &out, llvm::raw_ostream &err) {
   std::string error;
-  std::optional<std::string> data = readFileBounded(input, kMaxBytecodeBytes, error);
+  std::optional<FileContents> data = readFileBounded(input, kMaxBytecodeBytes, error);
   if (!data) {
     err << "wfc disasm: cannot read '" << input << "': " << error << '\n';
     return 2;
   }
-  if (data->size() > kMaxBytecodeBytes) {
+  if (data->tooLarge) {
     err << "wfc disasm: '" << input << "' is larger than " << (kMaxBytecodeBytes >> 20)
         << " MiB, the most wfc reads\n";
     return 2;
   }
-  llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(data->data()), data->size());
+  llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(data->bytes.data()),
+                                data->bytes.size());
   llvm::Expected<bytecode::Module> module = bytecode::load(bytes);
   if (!module) {
     err << "wfc disasm: " << input << ": invalid bytecode: " << llvm::toString(module.takeError())

@@ -126,12 +126,12 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
   std::vector<uint8_t> bytes;
   if (llvm::StringRef(options.input).endswith(".wfb")) {
     std::string error;
-    std::optional<std::string> data = readFileBounded(options.input, kMaxBytecodeBytes, error);
+    std::optional<FileContents> data = readFileBounded(options.input, kMaxBytecodeBytes, error);
     if (!data)
       return refuse("cannot read '" + options.input + "': " + error);
-    if (data->size() > kMaxBytecodeBytes)
+    if (data->tooLarge)
       return refuse("'" + options.input + "' is larger than 256 MiB, the most wfc reads");
-    bytes.assign(data->begin(), data->end());
+    bytes.assign(data->bytes.begin(), data->bytes.end());
   } else {
     BuildOptions build;
     build.input = options.input;

@@ -18,6 +18,21 @@
 namespace wfc {
 namespace {
 
+// Source that owns the bytes as read: a 64 MiB file is not copied once more.
+class OwnedSourceBuffer final : public llvm::MemoryBuffer {
+public:
+  OwnedSourceBuffer(std::string bytes, llvm::StringRef name)
+      : bytes_(std::move(bytes)), name_(name.str()) {
+    init(bytes_.data(), bytes_.data() + bytes_.size(), /*RequiresNullTerminator=*/true);
+  }
+  llvm::StringRef getBufferIdentifier() const override { return name_; }
+  BufferKind getBufferKind() const override { return MemoryBuffer_Malloc; }
+
+private:
+  std::string bytes_;
+  std::string name_;
+};
+
 bool isHidden(llvm::StringRef path) {
   llvm::StringRef name = llvm::sys::path::filename(path);
   return name.size() > 1 && name.startswith(".") && name != "..";
@@ -68,16 +83,18 @@ std::vector<SourceInput> expandInputs(llvm::ArrayRef<std::string> args,
 std::optional<unsigned> loadSource(const SourceInput &input, llvm::SourceMgr &sm,
                                    DiagnosticEngine &diags) {
   std::string error;
-  std::optional<std::string> data = readFileBounded(input.path, kMaxSourceBytes, error);
+  std::optional<FileContents> data = readFileBounded(input.path, kMaxSourceBytes, error);
   if (!data) {
     diags.reportFile(DiagKind::InputUnreadable, input.displayName, input.displayName, error);
     return std::nullopt;
   }
-  if (data->size() > kMaxSourceBytes) {
-    diags.reportFile(DiagKind::InputTooLarge, input.displayName, kMaxSourceBytes >> 20);
+  if (data->tooLarge) {
+    diags.reportFile(DiagKind::InputTooLarge, input.displayName,
+                     fmt::format("file is larger than {} MiB", kMaxSourceBytes >> 20));
     return std::nullopt;
   }
-  return addSource(llvm::MemoryBuffer::getMemBufferCopy(*data, input.displayName), sm, diags);
+  return addSource(std::make_unique<OwnedSourceBuffer>(std::move(data->bytes), input.displayName),
+                   sm, diags);
 }
 
 std::optional<unsigned> addSource(std::unique_ptr<llvm::MemoryBuffer> buffer,

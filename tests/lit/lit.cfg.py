@@ -18,6 +18,10 @@ config.environment["PATH"] = path
 for name in ["NO_COLOR", "TERM", "WFC_CONFIG"]:
     config.environment.pop(name, None)
 config.environment["LC_ALL"] = "C.UTF-8"
+# root reads files whatever their mode: tests of permissions are
+# `UNSUPPORTED: root`.
+if os.geteuid() == 0:
+    config.available_features.add("root")
 
 config.substitutions.append(("%wfc", os.path.join(config.wfc_bin_dir, "wfc")))
 config.substitutions.append(("%python", config.python_executable))

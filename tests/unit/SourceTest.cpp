@@ -59,12 +59,16 @@ TEST(SourceTest, ReportsMissingFiles) {
   EXPECT_EQ(diags.diagnostics()[0].file, "x.wf");
 }
 
-TEST(SourceTest, StopsReadingEndlessFiles) {
+// An endless device is not read at all (standard input, which may be one, is
+// read only up to the limit: tests/lit/input/too-large-stdin.test).
+TEST(SourceTest, RefusesEndlessDevicesUnread) {
   llvm::SourceMgr sm;
   DiagnosticEngine diags;
   EXPECT_FALSE(loadSource({"/dev/zero", "/dev/zero"}, sm, diags).has_value());
   ASSERT_EQ(diags.diagnostics().size(), 1u);
-  EXPECT_EQ(diags.diagnostics()[0].kind, DiagKind::InputTooLarge);
+  EXPECT_EQ(diags.diagnostics()[0].kind, DiagKind::InputUnreadable);
+  EXPECT_EQ(diags.diagnostics()[0].message,
+            "cannot read '/dev/zero': not a regular file (a character device)");
 }
 
 TEST(SourceTest, ExpandsDirectoriesSortedWithoutHiddenOnes) {
