@@ -75,8 +75,9 @@ cl::opt<DumpKind> kDump(
     cl::sub(kCheck), cl::cat(kOutputCategory));
 
 cl::opt<std::string> kStdlib("stdlib", cl::value_desc("dir"),
-                             cl::desc("Where `import \"std/…\"` finds the standard library "
-                                      "(default: next to wfc, or its source tree)"),
+                             cl::desc("Where `import \"std/…\"` finds the standard library: "
+                                      "the directory that holds std/ (default: "
+                                      "../share/wfc/stdlib from wfc's directory)"),
                              cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun),
                              cl::cat(kInputCategory));
 
@@ -150,7 +151,9 @@ cl::opt<wfc::driver::GraphFormat> kGraphFormat(
     cl::sub(kGraph), cl::cat(kOutputCategory));
 
 cl::opt<std::string> kGraphStdlib("stdlib", cl::value_desc("dir"),
-                                  cl::desc("Where `import \"std/…\"` finds the standard library"),
+                                  cl::desc("Where `import \"std/…\"` finds the standard library: "
+                                           "the directory that holds std/ (default: "
+                                           "../share/wfc/stdlib from wfc's directory)"),
                                   cl::sub(kGraph), cl::cat(kInputCategory));
 
 // --- wfc build -----------------------------------------------------------------
@@ -282,6 +285,20 @@ bool rejectUnknownCommand(int argc, char **argv) {
   return true;
 }
 
+// The standard library for `command`: --stdlib DIR once it is known to be
+// one, or the one beside wfc (empty if there is none: an import of std/...
+// then says so). Nothing after a bad --stdlib, which is a usage error.
+std::optional<std::string> stdlibFor(llvm::StringRef command, const std::string &given,
+                                     const char *argv0) {
+  if (given.empty())
+    return wfc::findStdlib(argv0);
+  if (std::optional<std::string> problem = wfc::checkStdlibDir(given)) {
+    llvm::errs() << "wfc " << command << ": --stdlib: " << *problem << '\n';
+    return std::nullopt;
+  }
+  return given;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -304,7 +321,10 @@ int main(int argc, char **argv) {
     wfc::driver::CheckOptions options;
     options.inputs.assign(kCheckInputs.begin(), kCheckInputs.end());
     options.stdinFilename = kStdinFilename;
-    options.stdlibDir = kStdlib.empty() ? wfc::findStdlib(argv[0]) : std::string(kStdlib);
+    std::optional<std::string> stdlib = stdlibFor("check", kStdlib, argv[0]);
+    if (!stdlib)
+      return 2;
+    options.stdlibDir = *stdlib;
     options.format = kFormat;
     options.color = kColor;
     options.dump = kDump;
@@ -328,7 +348,10 @@ int main(int argc, char **argv) {
     wfc::driver::BuildOptions options;
     options.input = kBuildInput;
     options.output = kBuildOutput;
-    options.stdlibDir = kStdlib.empty() ? wfc::findStdlib(argv[0]) : std::string(kStdlib);
+    std::optional<std::string> stdlib = stdlibFor("build", kStdlib, argv[0]);
+    if (!stdlib)
+      return 2;
+    options.stdlibDir = *stdlib;
     options.configPath = kConfig;
     options.format = kFormat;
     options.color = kColor;
@@ -341,7 +364,10 @@ int main(int argc, char **argv) {
   if (kRun) {
     wfc::driver::RunCommandOptions options;
     options.input = kRunInput;
-    options.stdlibDir = kStdlib.empty() ? wfc::findStdlib(argv[0]) : std::string(kStdlib);
+    std::optional<std::string> stdlib = stdlibFor("run", kStdlib, argv[0]);
+    if (!stdlib)
+      return 2;
+    options.stdlibDir = *stdlib;
     options.configPath = kConfig;
     options.environment = kRunEnv;
     options.approvals.assign(kRunApprove.begin(), kRunApprove.end());
@@ -374,7 +400,10 @@ int main(int argc, char **argv) {
     wfc::driver::GraphOptions options;
     options.input = kGraphInput;
     options.format = kGraphFormat;
-    options.stdlibDir = kGraphStdlib.empty() ? wfc::findStdlib(argv[0]) : std::string(kGraphStdlib);
+    std::optional<std::string> stdlib = stdlibFor("graph", kGraphStdlib, argv[0]);
+    if (!stdlib)
+      return 2;
+    options.stdlibDir = *stdlib;
     return wfc::driver::runGraph(options, llvm::outs(), llvm::errs());
   }
   if (kExplain) {

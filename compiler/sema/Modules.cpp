@@ -4,8 +4,6 @@
 #include "compiler/source/Source.h"
 #include "compiler/syntax/Parse.h"
 
-#include "wfc/Config.h"
-
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -13,18 +11,23 @@ namespace wfc {
 
 std::string findStdlib(const char *argv0) {
   std::string exe = llvm::sys::fs::getMainExecutable(argv0, reinterpret_cast<void *>(&findStdlib));
-  llvm::SmallString<256> installed(llvm::sys::path::parent_path(exe));
-  llvm::sys::path::append(installed, "..", "share", "wfc", "stdlib");
-  for (llvm::StringRef candidate : {llvm::StringRef(installed), llvm::StringRef(WFC_STDLIB_BUILD_DIR)}) {
-    llvm::SmallString<256> std(candidate);
-    llvm::sys::path::append(std, "std");
-    if (llvm::sys::fs::is_directory(std)) {
-      llvm::SmallString<256> clean(candidate);
-      llvm::sys::path::remove_dots(clean, /*remove_dot_dot=*/true);
-      return std::string(clean);
-    }
-  }
-  return "";
+  llvm::SmallString<256> dir(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(dir, "..", kStdlibBesideBinary);
+  llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
+  llvm::SmallString<256> std(dir);
+  llvm::sys::path::append(std, "std");
+  return llvm::sys::fs::is_directory(std) ? std::string(dir) : "";
+}
+
+std::optional<std::string> checkStdlibDir(llvm::StringRef dir) {
+  if (!llvm::sys::fs::is_directory(dir))
+    return llvm::sys::fs::exists(dir) ? "'" + dir.str() + "' is not a directory"
+                                      : "'" + dir.str() + "' does not exist";
+  llvm::SmallString<256> std(dir);
+  llvm::sys::path::append(std, "std");
+  if (!llvm::sys::fs::is_directory(std))
+    return "'" + dir.str() + "' has no std/ directory; give the directory that holds std/";
+  return std::nullopt;
 }
 
 namespace sema {
@@ -120,7 +123,8 @@ const Module *Sema::loadImport(const ast::ImportDecl &decl, const ast::File &imp
       llvm::sys::fs::is_directory(canonical)) {
     std::string hint = std::string(path);
     if (fromStdlib && options_.stdlibDir.empty())
-      hint = "the stdlib, which was not found; pass --stdlib DIR";
+      hint = std::string("the standard library, which is not in ") + kStdlibBesideBinary +
+             " beside wfc's directory; pass --stdlib DIR";
     else if (fromStdlib)
       hint += suggest(written, stdlibModules(options_.stdlibDir));
     diags_.report(DiagKind::ImportNotFound, decl.path()->range(), written, hint);

@@ -8,6 +8,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace wfc {
@@ -27,8 +28,16 @@ std::unique_ptr<ir::Program> analyze(const ast::File &file, llvm::SourceMgr &sm,
                                      const SemaOptions &options,
                                      std::vector<const ast::File *> *files = nullptr);
 
-// The stdlib directory for a wfc binary at `argv0`: next to an installed
-// binary (../share/wfc/stdlib), else the source tree it was built from.
+// Where the standard library lies relative to the directory above wfc's own:
+// bin/wfc and share/wfc/stdlib, installed and in the build tree alike.
+constexpr const char *kStdlibBesideBinary = "share/wfc/stdlib";
+
+// The stdlib directory for a wfc binary at `argv0` (../share/wfc/stdlib);
+// empty if there is none.
 std::string findStdlib(const char *argv0);
+
+// Why `dir`, given as --stdlib, cannot be the standard library; nothing if
+// it can (a directory that holds std/).
+std::optional<std::string> checkStdlibDir(llvm::StringRef dir);
 
 } // namespace wfc
