@@ -37,6 +37,11 @@ void runChecks(CheckContext &ctx);
 namespace checks {
 #define WFC_CHECK(Function) void Function(CheckContext &ctx);
 #include "compiler/checks/Checks.def"
+
+// Keeps what hardcoded-secret finds in `files` out of every report of
+// `diags`, without reporting it: for files whose errors stop the checks.
+void redactHardcodedSecrets(const llvm::SourceMgr &sm, llvm::ArrayRef<const ast::File *> files,
+                            DiagnosticEngine &diags);
 } // namespace checks
 
 } // namespace wfc

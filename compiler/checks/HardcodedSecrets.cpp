@@ -2,16 +2,22 @@
 //
 // Known formats are matched by their fixed prefixes and character classes
 // (AWS key ids, GitHub, Slack, Stripe and Google keys, private key blocks,
-// JSON web tokens, passwords in URLs). Other values count only when they are
-// assigned to a name that says "secret" (…_KEY, …_TOKEN, …_SECRET, PASSWORD)
-// and look random: at least 16 characters, no spaces, not ordinary, and a
-// Shannon entropy of at least 3.5 bits a character — the threshold gitleaks
-// uses for generic keys. Entropy alone cannot tell "npm-linux-x64-node20"
-// from a token, so ordinary values are set aside first: placeholders
-// ("REPLACE_ME", "<your-token>") and values made of words, numbers and
-// separators ("storefront-db-credentials", "~/.ssh/deploy_ed25519"); random
-// tokens mix cases and digits inside their pieces. No output shows more than
-// the first four characters of what was found.
+// JSON web tokens, passwords in URLs), unless what matched is a placeholder
+// (AWS's documented AKIAIOSFODNN7EXAMPLE). Other values count only when they
+// are assigned to a name that says "secret" (…_KEY, …_TOKEN, …_SECRET,
+// PASSWORD) and look random: at least 16 characters, no spaces, not ordinary,
+// and a Shannon entropy of at least 3.5 bits a character — the threshold
+// gitleaks uses for generic keys. Entropy alone cannot tell
+// "npm-linux-x64-node20" or a SHA-1 from a token, so ordinary values are set
+// aside first: placeholders ("REPLACE_ME", "<your-token>"), values made of
+// words, numbers and separators ("storefront-db-credentials",
+// "~/.ssh/deploy_ed25519"), timestamps, and digests and ids (hex of a
+// hash's length, "sha256:…", UUIDs) unless the name says outright that it
+// holds a secret (…SECRET…, …PASSWORD…, …API_KEY…): "key" and "token" alone
+// also name cache keys and fingerprints. Random tokens mix cases and digits
+// inside their pieces.
+// Whatever is found stays out of every report, reported or not: no output
+// shows more than its first four characters.
 #include "compiler/checks/Checks.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -87,25 +93,23 @@ std::optional<Finding> jsonWebTokenAt(llvm::StringRef text, size_t pos) {
   return Finding{"a JSON web token", pos, header + 1 + payload + 1 + signature};
 }
 
-std::optional<Finding> urlPassword(llvm::StringRef text) {
-  for (size_t pos = text.find("://"); pos != llvm::StringRef::npos; pos = text.find("://", pos + 3)) {
-    size_t start = pos + 3;
-    size_t end = text.find_first_of("/?# \t\n", start);
-    llvm::StringRef authority = text.slice(start, end);
-    size_t at = authority.rfind('@');
-    if (at == llvm::StringRef::npos)
-      continue;
-    llvm::StringRef userinfo = authority.take_front(at);
-    size_t colon = userinfo.find(':');
-    if (colon == llvm::StringRef::npos)
-      continue;
-    llvm::StringRef password = userinfo.substr(colon + 1);
-    // `$TOKEN` is read from the environment by the shell: not hardcoded.
-    if (password.empty() || password.startswith("$"))
-      continue;
-    return Finding{"a password in a URL", start + colon + 1, password.size()};
-  }
-  return std::nullopt;
+// A password in the user info of the URL whose "://" is at `pos`.
+std::optional<Finding> urlPasswordAt(llvm::StringRef text, size_t pos) {
+  size_t start = pos + 3;
+  size_t end = text.find_first_of("/?# \t\n", start);
+  llvm::StringRef authority = text.slice(start, end);
+  size_t at = authority.rfind('@');
+  if (at == llvm::StringRef::npos)
+    return std::nullopt;
+  llvm::StringRef userinfo = authority.take_front(at);
+  size_t colon = userinfo.find(':');
+  if (colon == llvm::StringRef::npos)
+    return std::nullopt;
+  llvm::StringRef password = userinfo.substr(colon + 1);
+  // `$TOKEN` is read from the environment by the shell: not hardcoded.
+  if (password.empty() || password.startswith("$"))
+    return std::nullopt;
+  return Finding{"a password in a URL", start + colon + 1, password.size()};
 }
 
 double entropy(llvm::StringRef text) {
@@ -131,6 +135,95 @@ bool secretName(llvm::StringRef name) {
   return name.equals_insensitive("APIKEY");
 }
 
+// Of those, the names that say so outright. "Key" and "token" alone also
+// name cache keys, object keys, key fingerprints and commit ids: digests.
+bool certainlySecretName(llvm::StringRef name) {
+  for (llvm::StringRef word : {"SECRET", "PASSW", "_PWD", "API_KEY", "APIKEY", "PRIVATE_KEY",
+                               "MASTER_KEY", "ENCRYPTION_KEY"})
+    if (name.contains_insensitive(word))
+      return true;
+  return false;
+}
+
+constexpr llvm::StringLiteral kSeparators = "-_./:~@ +";
+
+bool isSeparator(char c) { return kSeparators.contains(c); }
+
+// Whether `text` at `pos` has the shape `shape`: 'd' a digit, 'h' a hex
+// digit, anything else itself.
+bool hasShape(llvm::StringRef text, size_t pos, llvm::StringRef shape) {
+  if (pos > text.size() || text.size() - pos < shape.size())
+    return false;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    char c = text[pos + i];
+    bool ok = shape[i] == 'd'   ? llvm::isDigit(c)
+              : shape[i] == 'h' ? llvm::isHexDigit(c)
+                                : c == shape[i];
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+// Hex letters all of one case, as digests and ids are printed.
+bool oneCase(llvm::StringRef hex) {
+  return llvm::none_of(hex, [](char c) { return c >= 'a' && c <= 'f'; }) ||
+         llvm::none_of(hex, [](char c) { return c >= 'A' && c <= 'F'; });
+}
+
+// An ISO 8601 date or date and time at `pos` ("2024-05-01",
+// "2024-05-01T12:30:00.5+02:00", "20240501T123000Z"); its length, or 0.
+size_t timestampAt(llvm::StringRef text, size_t pos) {
+  size_t n;
+  if (hasShape(text, pos, "dddd-dd-dd") && !hasShape(text, pos + 10, "Td"))
+    return 10;
+  if (hasShape(text, pos, "dddd-dd-ddTdd:dd"))
+    n = 16 + (hasShape(text, pos + 16, ":dd") ? 3 : 0);
+  else if (hasShape(text, pos, "ddddddddTdddd"))
+    n = 13 + (hasShape(text, pos + 13, "dd") ? 2 : 0);
+  else
+    return 0;
+  if (hasShape(text, pos + n, ".d"))
+    n += 1 + run(text, pos + n + 1, llvm::isDigit);
+  if (hasShape(text, pos + n, "Z"))
+    return n + 1;
+  if (text.size() > pos + n && (text[pos + n] == '+' || text[pos + n] == '-')) {
+    if (hasShape(text, pos + n + 1, "dd:dd"))
+      return n + 6;
+    if (hasShape(text, pos + n + 1, "dddd"))
+      return n + 5;
+  }
+  return n;
+}
+
+// A digest or an id at `pos`: hex of the length of an MD5, SHA-1, SHA-2 or
+// SHA-3 hash (optionally 0x…), a UUID, or an algorithm's name and a digest
+// ("sha256:e3b0…", SSH's "SHA256:nThb…" in base64, "sha512-…" in SRI);
+// its length, or 0.
+size_t digestAt(llvm::StringRef text, size_t pos) {
+  size_t hexAt = text.substr(pos).startswith_insensitive("0x") ? pos + 2 : pos;
+  size_t hex = run(text, hexAt, llvm::isHexDigit);
+  constexpr size_t kHashLengths[] = {32, 40, 56, 64, 96, 128};
+  if (llvm::is_contained(kHashLengths, hex) && oneCase(text.substr(hexAt, hex)))
+    return hexAt - pos + hex;
+  if (hasShape(text, pos, "hhhhhhhh-hhhh-hhhh-hhhh-hhhhhhhhhhhh") && oneCase(text.substr(pos, 36)))
+    return 36;
+  for (llvm::StringRef algorithm : {"md5", "sha1", "sha224", "sha256", "sha384", "sha512"}) {
+    llvm::StringRef rest = text.substr(pos);
+    if (!rest.startswith_insensitive(algorithm) || rest.size() == algorithm.size() ||
+        (rest[algorithm.size()] != ':' && rest[algorithm.size()] != '-'))
+      continue;
+    size_t bodyAt = pos + algorithm.size() + 1;
+    // Base64 and hex, and MD5 fingerprints' "12:f8:7e:…".
+    size_t body = run(text, bodyAt, [](char c) {
+      return llvm::isAlnum(c) || llvm::StringRef("+/=_-:").contains(c);
+    });
+    if (body >= 16)
+      return bodyAt - pos + body;
+  }
+  return 0;
+}
+
 // A word optionally followed by digits ("node20", "x64", "ed25519",
 // "SHA256", "Debian12"), or a number. Random tokens fail here: their case
 // changes inside a piece, or digits come between letters.
@@ -147,40 +240,85 @@ bool isOrdinaryPiece(llvm::StringRef piece) {
          (upper(letters.front()) && llvm::all_of(rest, lower));
 }
 
-// Ordinary pieces between separators: ids, names, versions and paths
-// ("storefront/nightly/storefront-2.14.0.tar.gz").
-bool isOrdinaryWords(llvm::StringRef text) {
+// Where the ordinary piece at `pos` ends: a timestamp or (with `digests`) a
+// digest, which may span separators, or a word or a number up to the next
+// separator. npos when the piece is not ordinary.
+size_t ordinaryPieceEnd(llvm::StringRef text, size_t pos, bool digests) {
+  auto endsAtSeparator = [&](size_t n) {
+    return n && (pos + n == text.size() || isSeparator(text[pos + n]));
+  };
+  if (size_t n = timestampAt(text, pos); endsAtSeparator(n))
+    return pos + n;
+  if (size_t n = digests ? digestAt(text, pos) : 0; endsAtSeparator(n))
+    return pos + n;
+  size_t end = std::min(text.find_first_of(kSeparators, pos), text.size());
+  return isOrdinaryPiece(text.slice(pos, end)) ? end : llvm::StringRef::npos;
+}
+
+// Ordinary pieces between separators: ids, names, versions, paths and
+// timestamps ("storefront/nightly/storefront-2.14.0.tar.gz",
+// "2024-05-01T12:30:00Z-build-1234"), and with `digests`, digests and ids.
+bool isOrdinaryWords(llvm::StringRef text, bool digests) {
   for (size_t i = 0; i < text.size();) {
-    size_t end = text.find_first_of("-_./:~@ +", i);
+    size_t end = ordinaryPieceEnd(text, i, digests);
     if (end == llvm::StringRef::npos)
-      end = text.size();
-    if (!isOrdinaryPiece(text.slice(i, end)))
       return false;
     i = end + 1;
   }
   return true;
 }
 
-// What people write where a credential will go: a word that says so, or a
-// name in angle brackets ("<api-token>").
-bool isPlaceholder(llvm::StringRef text) {
-  std::string lower = text.lower();
-  for (llvm::StringRef word : {"replace", "placeholder", "changeme", "change_me", "change-me",
-                               "example", "dummy", "your", "xxx", "todo", "fixme", "sample"})
-    if (llvm::StringRef(lower).contains(word))
-      return true;
+// Words that people write where a credential will go.
+constexpr llvm::StringLiteral kPlaceholderWords[] = {
+    "replace", "placeholder", "changeme", "change_me", "change-me", "example",
+    "dummy",   "your",        "todo",     "fixme",     "sample"};
+
+// A name in angle brackets ("<api-token>"), not any '<' and '>' of a random
+// password.
+bool hasBracketedName(llvm::StringRef text) {
   size_t open = text.find('<');
   if (open == llvm::StringRef::npos)
     return false;
   size_t close = text.find('>', open);
   if (close == llvm::StringRef::npos)
     return false;
-  // Not any '<' and '>' of a random password: a name between them.
   llvm::StringRef inside = text.slice(open + 1, close);
-  return inside.size() >= 3 && isOrdinaryWords(inside);
+  return inside.size() >= 3 && isOrdinaryWords(inside, /*digests=*/false);
 }
 
-bool isOrdinary(llvm::StringRef text) { return isPlaceholder(text) || isOrdinaryWords(text); }
+// What people write where a credential will go: a word that says so, "xxx",
+// or a name in angle brackets ("<api-token>").
+bool isPlaceholder(llvm::StringRef text) {
+  std::string lower = text.lower();
+  for (llvm::StringRef word : kPlaceholderWords)
+    if (llvm::StringRef(lower).contains(word))
+      return true;
+  return llvm::StringRef(lower).contains("xxx") || hasBracketedName(text);
+}
+
+// A known format filled in with a placeholder: AWS's documented
+// AKIAIOSFODNN7EXAMPLE, "xoxb-YOUR-TOKEN", "ghp_xxxx…", "AKIA000000…". The
+// words count only as people write them (example, EXAMPLE, Example), and a
+// character only repeated six times: any letters in any case turn up inside
+// one random key in a few hundred; these, in one in millions.
+bool isPlaceholderCredential(llvm::StringRef credential) {
+  for (llvm::StringRef word : kPlaceholderWords) {
+    std::string capitalised = word.str();
+    capitalised[0] = llvm::toUpper(capitalised[0]);
+    if (credential.contains(word) || credential.contains(word.upper()) ||
+        credential.contains(capitalised))
+      return true;
+  }
+  if (hasBracketedName(credential))
+    return true;
+  for (size_t i = 0; i < credential.size();) {
+    size_t n = run(credential, i, [&](char c) { return c == credential[i]; });
+    if (n >= 6 && llvm::isAlnum(credential[i]))
+      return true;
+    i += n;
+  }
+  return false;
+}
 
 // A value that names another (`${NPM_TOKEN}`, `$API_KEY`) for whatever reads
 // it to expand. Only that: env values reach a task as they are, never through
@@ -191,81 +329,85 @@ bool isReference(llvm::StringRef text) {
   return text.startswith("$") && text.size() > 1 && llvm::all_of(text.drop_front(), isWordChar);
 }
 
-std::optional<Finding> highEntropy(llvm::StringRef text) {
+std::optional<Finding> highEntropy(llvm::StringRef text, llvm::StringRef name) {
   if (text.size() < kMinEntropyLength || text.find_first_of(" \t\n") != llvm::StringRef::npos)
     return std::nullopt;
-  if (text.contains("://") || isReference(text) || isOrdinary(text))
+  if (text.contains("://") || isReference(text) || isPlaceholder(text))
+    return std::nullopt;
+  if (isOrdinaryWords(text, /*digests=*/!certainlySecretName(name)))
     return std::nullopt;
   if (entropy(text) < kMinEntropyBits)
     return std::nullopt;
   return Finding{"a secret (a long random value)", 0, text.size()};
 }
 
-// One pass over the text: a pattern is tried only where its first character is.
-std::optional<Finding> findCredential(llvm::StringRef text, llvm::StringRef name) {
+// A known format at `pos`: a pattern is tried only where its first character is.
+std::optional<Finding> credentialAt(llvm::StringRef text, size_t pos) {
   auto isSlackChar = [](char c) { return alnum(c) || c == '-'; };
   auto isPatChar = [](char c) { return isWordChar(c); };
-  for (size_t pos = 0; pos < text.size(); ++pos) {
-    std::optional<Finding> f;
-    switch (text[pos]) {
-    case 'A':
-      for (const char *prefix : {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA"})
-        if ((f = prefixedAt(text, pos, prefix, "an AWS access key id", upperDigit, 16, 16)))
-          return f;
-      if ((f = prefixedAt(text, pos, "AIza", "a Google API key", base64url, 35, 35)))
+  std::optional<Finding> f;
+  switch (text[pos]) {
+  case 'A':
+    for (const char *prefix : {"AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA"})
+      if ((f = prefixedAt(text, pos, prefix, "an AWS access key id", upperDigit, 16, 16)))
         return f;
-      break;
-    case 'g':
-      for (const char *prefix : {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"})
-        if ((f = prefixedAt(text, pos, prefix, "a GitHub token", alnum, 36, 255)))
-          return f;
-      if ((f = prefixedAt(text, pos, "github_pat_", "a GitHub token", isPatChar, 22, 255)))
+    return prefixedAt(text, pos, "AIza", "a Google API key", base64url, 35, 35);
+  case 'g':
+    for (const char *prefix : {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"})
+      if ((f = prefixedAt(text, pos, prefix, "a GitHub token", alnum, 36, 255)))
         return f;
-      break;
-    case 'x':
-      for (const char *prefix : {"xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"})
-        if ((f = prefixedAt(text, pos, prefix, "a Slack token", isSlackChar, 10, 255)))
-          return f;
-      break;
-    case 's':
-    case 'r':
-      for (const char *prefix : {"sk_live_", "rk_live_"})
-        if ((f = prefixedAt(text, pos, prefix, "a Stripe live key", alnum, 16, 255)))
-          return f;
-      break;
-    case '-':
-      if (text.substr(pos).startswith("-----BEGIN ")) {
-        size_t end = text.find("-----", pos + 11);
-        if (end != llvm::StringRef::npos && text.slice(pos, end).endswith("PRIVATE KEY"))
-          return Finding{"a private key", pos, end + 5 - pos};
-      }
-      break;
-    case 'e':
-      if ((f = jsonWebTokenAt(text, pos)))
+    return prefixedAt(text, pos, "github_pat_", "a GitHub token", isPatChar, 22, 255);
+  case 'x':
+    for (const char *prefix : {"xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-"})
+      if ((f = prefixedAt(text, pos, prefix, "a Slack token", isSlackChar, 10, 255)))
         return f;
-      break;
-    case ':':
-      if (text.substr(pos).startswith("://"))
-        if ((f = urlPassword(text)))
-          return f;
-      break;
-    default:
-      break;
+    return std::nullopt;
+  case 's':
+  case 'r':
+    for (const char *prefix : {"sk_live_", "rk_live_"})
+      if ((f = prefixedAt(text, pos, prefix, "a Stripe live key", alnum, 16, 255)))
+        return f;
+    return std::nullopt;
+  case '-':
+    if (text.substr(pos).startswith("-----BEGIN ")) {
+      size_t end = text.find("-----", pos + 11);
+      if (end != llvm::StringRef::npos && text.slice(pos, end).endswith("PRIVATE KEY"))
+        return Finding{"a private key", pos, end + 5 - pos};
     }
+    return std::nullopt;
+  case 'e':
+    return jsonWebTokenAt(text, pos);
+  case ':':
+    if (text.substr(pos).startswith("://"))
+      return urlPasswordAt(text, pos);
+    return std::nullopt;
+  default:
+    return std::nullopt;
   }
+}
+
+std::optional<Finding> findCredential(llvm::StringRef text, llvm::StringRef name) {
+  for (size_t pos = 0; pos < text.size(); ++pos)
+    if (std::optional<Finding> f = credentialAt(text, pos))
+      if (!isPlaceholderCredential(text.substr(f->offset, f->length)))
+        return f;
   if (!name.empty() && secretName(name))
-    return highEntropy(text);
+    return highEntropy(text, name);
   return std::nullopt;
 }
 
+// Every string literal in the source, with the name it is the value of.
 class Scanner {
 public:
-  explicit Scanner(CheckContext &ctx) : ctx_(ctx) {}
+  // With `report`, reports what it finds; either way keeps it out of reports.
+  Scanner(const llvm::SourceMgr &sm, DiagnosticEngine &diags, bool report)
+      : sm_(sm), diags_(diags), report_(report) {}
 
   void decl(const ast::Decl *decl) {
     switch (decl->kind()) {
     case ast::DeclKind::Param: {
       auto *param = llvm::cast<ast::ParamDecl>(decl);
+      type(param->type());
       expr(param->defaultValue(), param->name().name);
       return;
     }
@@ -277,6 +419,7 @@ public:
       return;
     case ast::DeclKind::Task: {
       auto *task = llvm::cast<ast::TaskDecl>(decl);
+      expr(task->nameString(), {});
       if (task->instance())
         for (const ast::Arg &arg : task->instance()->args)
           expr(arg.value, arg.name.name);
@@ -285,8 +428,10 @@ public:
     }
     case ast::DeclKind::Template: {
       auto *tmpl = llvm::cast<ast::TemplateDecl>(decl);
-      for (const ast::TemplateParam &param : tmpl->params())
+      for (const ast::TemplateParam &param : tmpl->params()) {
+        type(param.type);
         expr(param.defaultValue, param.name.name);
+      }
       block(tmpl->body());
       return;
     }
@@ -297,8 +442,10 @@ public:
         this->decl(inner);
       return;
     }
-    case ast::DeclKind::Secret:
     case ast::DeclKind::Import:
+      expr(llvm::cast<ast::ImportDecl>(decl)->path(), {});
+      return;
+    case ast::DeclKind::Secret:
       return;
     }
   }
@@ -315,6 +462,17 @@ private:
     }
   }
 
+  // `enum("a", "b")`.
+  void type(const ast::TypeExpr *t) {
+    if (!t)
+      return;
+    for (const ast::TypeArg &arg : t->args) {
+      type(arg.type);
+      expr(arg.string, {});
+    }
+  }
+
+  // Every kind is listed: a new kind that holds strings must be scanned too.
   void expr(const ast::Expr *e, llvm::StringRef name) {
     if (!e)
       return;
@@ -336,8 +494,20 @@ private:
         expr(entry.value, entry.key.name);
       return;
     case ast::ExprKind::Call:
+      expr(llvm::cast<ast::CallExpr>(e)->callee(), {});
       for (const ast::Arg &arg : llvm::cast<ast::CallExpr>(e)->args())
         expr(arg.value, arg.name.name);
+      return;
+    case ast::ExprKind::Index:
+      // `["ghp_…"][0]` is the value of the field; the index is not.
+      expr(llvm::cast<ast::IndexExpr>(e)->base(), name);
+      expr(llvm::cast<ast::IndexExpr>(e)->index(), {});
+      return;
+    case ast::ExprKind::Member:
+      expr(llvm::cast<ast::MemberExpr>(e)->base(), {});
+      return;
+    case ast::ExprKind::Unary:
+      expr(llvm::cast<ast::UnaryExpr>(e)->operand(), name);
       return;
     case ast::ExprKind::Binary:
       expr(llvm::cast<ast::BinaryExpr>(e)->lhs(), name);
@@ -345,11 +515,18 @@ private:
       return;
     case ast::ExprKind::Conditional: {
       auto *c = llvm::cast<ast::ConditionalExpr>(e);
+      expr(c->cond(), {});
       expr(c->then(), name);
       expr(c->otherwise(), name);
       return;
     }
-    default:
+    case ast::ExprKind::Int:
+    case ast::ExprKind::Float:
+    case ast::ExprKind::Bool:
+    case ast::ExprKind::Duration:
+    case ast::ExprKind::Size:
+    case ast::ExprKind::Name:
+    case ast::ExprKind::Error:
       return;
     }
   }
@@ -360,7 +537,6 @@ private:
       return;
     llvm::StringRef credential = part.text.substr(found->offset, found->length);
     llvm::StringRef shown = preview(credential);
-    std::string what = name.empty() ? "this string" : "the value of '" + name.str() + "'";
     // Point at the credential itself when the source spells the text as is;
     // otherwise (escapes) at the whole string, all of it hidden.
     llvm::SMRange at = part.range;
@@ -373,18 +549,34 @@ private:
             llvm::SMLoc::getFromPointer(start + credential.size())};
       hidden = {llvm::SMLoc::getFromPointer(start + shown.size()), at.End};
     }
-    // The text report prints the source line: there, too, only the preview.
-    ctx_.diags.report(DiagKind::HardcodedSecret, at, what, found->kind, shown).redact(hidden);
+    // Before reporting, and whether or not the finding is reported (the rule
+    // may be off, or the finding suppressed): other diagnostics on the line
+    // print it too, and messages may quote it.
+    diags_.redact(sm_, hidden, credential, shown);
+    if (!report_)
+      return;
+    std::string what = name.empty() ? "this string" : "the value of '" + name.str() + "'";
+    diags_.report(DiagKind::HardcodedSecret, at, what, found->kind, shown);
   }
 
-  CheckContext &ctx_;
+  const llvm::SourceMgr &sm_;
+  DiagnosticEngine &diags_;
+  bool report_;
 };
 
 } // namespace
 
 void checkHardcodedSecrets(CheckContext &ctx) {
-  Scanner scanner(ctx);
+  Scanner scanner(ctx.sm, ctx.diags, /*report=*/true);
   for (const ast::File *file : ctx.files)
+    for (const ast::Decl *decl : file->decls)
+      scanner.decl(decl);
+}
+
+void redactHardcodedSecrets(const llvm::SourceMgr &sm, llvm::ArrayRef<const ast::File *> files,
+                            DiagnosticEngine &diags) {
+  Scanner scanner(sm, diags, /*report=*/false);
+  for (const ast::File *file : files)
     for (const ast::Decl *decl : file->decls)
       scanner.decl(decl);
 }

@@ -56,9 +56,9 @@ struct Diagnostic {
   llvm::SMRange range;
   std::string message;
   llvm::SmallVector<DiagNote, 1> notes;
-  // Source text that no report may show (a hardcoded credential): the text
-  // report masks it in every source line it prints. Empty for most kinds.
-  llvm::SMRange redacted;
+  // Source text that no report may show (hardcoded credentials on the lines
+  // this diagnostic prints): the text report masks it. Empty for most.
+  llvm::SmallVector<llvm::SMRange, 1> redacted;
 
   llvm::StringRef ruleId() const { return info(kind).id; }
 };

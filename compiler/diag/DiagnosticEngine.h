@@ -4,6 +4,7 @@
 #include "compiler/diag/Diagnostic.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <fmt/format.h>
 
@@ -27,21 +28,17 @@ public:
   public:
     template <typename... Args>
     Builder &note(NoteKind kind, llvm::SMRange range, const Args &...args) {
-      if (diag_)
-        diag_->notes.push_back({range, fmt::format(fmt::runtime(noteFormat(kind)), args...)});
-      return *this;
-    }
-
-    // Keeps `range` of the source out of every report that shows source.
-    Builder &redact(llvm::SMRange range) {
-      if (diag_)
-        diag_->redacted = range;
+      if (!diag_)
+        return *this;
+      diag_->notes.push_back({range, fmt::format(fmt::runtime(noteFormat(kind)), args...)});
+      engine_->redactIn(*diag_);
       return *this;
     }
 
   private:
     friend class DiagnosticEngine;
-    explicit Builder(Diagnostic *diag) : diag_(diag) {}
+    Builder(const DiagnosticEngine *engine, Diagnostic *diag) : engine_(engine), diag_(diag) {}
+    const DiagnosticEngine *engine_;
     Diagnostic *diag_;
   };
 
@@ -63,6 +60,18 @@ public:
     return add(kind, {}, file, fmt::format(fmt::runtime(info(kind).format), args...));
   }
 
+  // Keeps `hidden`, a credential written into the source, out of every report:
+  // masked in the source lines of diagnostics reported before and after, and
+  // its value `text` shown as `shown…` in their messages. Independent of any
+  // report about it, which may be turned off or suppressed.
+  void redact(const llvm::SourceMgr &sm, llvm::SMRange hidden, llvm::StringRef text,
+              llvm::StringRef shown);
+  // The same for diagnostics that another engine collected.
+  void applyRedactions(llvm::MutableArrayRef<Diagnostic> found) const {
+    for (Diagnostic &diag : found)
+      redactIn(diag);
+  }
+
   llvm::ArrayRef<Diagnostic> diagnostics() const { return diags_; }
   std::vector<Diagnostic> takeDiagnostics() { return std::move(diags_); }
   unsigned errorCount() const { return errors_; }
@@ -73,9 +82,21 @@ public:
   bool limitReached() const { return limitReached_; }
 
 private:
+  struct Redaction {
+    llvm::SMRange hidden;
+    // The whole source lines `hidden` is on: a diagnostic pointing there shows it.
+    const char *linesBegin;
+    const char *linesEnd;
+    std::string text;
+    std::string masked;
+  };
+
+  void redactIn(Diagnostic &diag) const;
+  static void applyRedaction(const Redaction &redaction, Diagnostic &diag);
   Builder add(DiagKind kind, llvm::SMRange range, llvm::StringRef file, std::string message);
 
   std::vector<Diagnostic> diags_;
+  std::vector<Redaction> redactions_;
   std::set<std::tuple<DiagKind, const char *, const char *, std::string>> seen_;
   unsigned errors_ = 0;
   unsigned warnings_ = 0;

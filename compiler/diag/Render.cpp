@@ -4,6 +4,8 @@
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Format.h"
 
+#include <functional>
+
 namespace wfc {
 namespace {
 
@@ -266,12 +268,24 @@ std::string printable(llvm::StringRef text) {
 void renderText(llvm::raw_ostream &os, const llvm::SourceMgr &sm,
                 llvm::ArrayRef<Diagnostic> diags, bool color) {
   Painter paint(os, color);
-  // Masked in every snippet, not only the finding's own: another diagnostic
-  // on the same line would print it too.
-  llvm::SmallVector<llvm::SMRange, 4> redacted;
+  // Masked in every snippet, not only in those of the diagnostics that carry
+  // them. Each diagnostic on a credential's line carries it: once is enough.
+  std::vector<llvm::SMRange> redacted;
   for (const Diagnostic &diag : diags)
-    if (diag.redacted.Start.isValid() && diag.redacted.End.isValid())
-      redacted.push_back(diag.redacted);
+    for (llvm::SMRange range : diag.redacted)
+      if (range.Start.isValid() && range.End.isValid())
+        redacted.push_back(range);
+  llvm::sort(redacted, [](llvm::SMRange a, llvm::SMRange b) {
+    std::less<const char *> less; // the ranges may be in different buffers
+    if (a.Start != b.Start)
+      return less(a.Start.getPointer(), b.Start.getPointer());
+    return less(a.End.getPointer(), b.End.getPointer());
+  });
+  redacted.erase(std::unique(redacted.begin(), redacted.end(),
+                             [](llvm::SMRange a, llvm::SMRange b) {
+                               return a.Start == b.Start && a.End == b.End;
+                             }),
+                 redacted.end());
   for (const Diagnostic &diag : diags) {
     renderHeader(os, locate(sm, diag), diag.severity, diag.message, diag.ruleId(), paint);
     renderSnippet(os, sm, diag.range, redacted, paint);

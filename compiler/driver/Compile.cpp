@@ -29,8 +29,11 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
   result.file = parse(sm, bufferId, ast, diags);
   result.files.push_back(result.file);
   lap("parse");
-  if (diags.hasErrors() || options.parseOnly)
+  if (diags.hasErrors() || options.parseOnly) {
+    // Credentials stay out of the report of a file the checks never see.
+    checks::redactHardcodedSecrets(sm, result.files, diags);
     return result;
+  }
 
   SemaOptions semaOptions;
   semaOptions.stdlibDir = options.stdlibDir;
@@ -39,8 +42,10 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
   lap("sema");
   if (afterSema)
     afterSema(*result.program);
-  if (diags.hasErrorsIn(DiagGroup::Semantic) || diags.hasErrorsIn(DiagGroup::Input))
+  if (diags.hasErrorsIn(DiagGroup::Semantic) || diags.hasErrorsIn(DiagGroup::Input)) {
+    checks::redactHardcodedSecrets(sm, result.files, diags);
     return result;
+  }
 
   CheckPolicy policy = options.config ? options.config->policy : CheckPolicy();
   ir::TaskGraph graph(*result.program);

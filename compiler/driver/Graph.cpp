@@ -5,6 +5,7 @@
 // not all_success carries the rule's name.
 #include "compiler/driver/Graph.h"
 
+#include "compiler/checks/Checks.h"
 #include "compiler/checks/CriticalPath.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/diag/Render.h"
@@ -220,6 +221,8 @@ int runGraph(const GraphOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
       semaOptions.stdlibDir = options.stdlibDir;
       program = analyze(*file, sm, ctx, diags, semaOptions);
     }
+    // Credentials stay out of the errors printed below.
+    checks::redactHardcodedSecrets(sm, {file}, diags);
   }
   if (diags.hasErrors()) {
     bool inputError = diags.hasErrorsIn(DiagGroup::Input);

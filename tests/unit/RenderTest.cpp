@@ -67,7 +67,7 @@ std::string renderRedacted(const std::string &source, size_t begin, size_t end, 
   auto at = [&](size_t offset) { return llvm::SMLoc::getFromPointer(base + offset); };
   std::vector<Diagnostic> diags = {
       {DiagKind::HardcodedSecret, Severity::Error, "", {at(begin), at(end)}, "secret", {},
-       {at(hideFrom), at(hideTo)}},
+       {{at(hideFrom), at(hideTo)}}},
       {DiagKind::ShellInjection, Severity::Warning, "", {at(otherBegin), at(otherBegin + 1)},
        "other", {}, {}}};
   std::string out;
