@@ -9,6 +9,7 @@
 #include "compiler/checks/Checks.h"
 #include "compiler/checks/ExprWalk.h"
 
+#include <cassert>
 #include <set>
 
 namespace wfc::checks {
@@ -20,16 +21,15 @@ void addSteps(DiagnosticEngine::Builder &diag, const ir::Program &p, ir::ExprId 
               llvm::ArrayRef<ir::ExprId> vias) {
   const ir::Secret &secret = p.secrets[p.expr(leaf).a];
   diag.note(NoteKind::NoteSecretDeclared, secret.nameRange, secret.name);
-  // From the secret outwards: the innermost Via is the first step.
+  // From the secret outwards: the innermost Via is the first step. Only
+  // template parameters are steps: a loop variable is a constant, since a
+  // loop over anything known only at run time (secrets too) is not-constant.
   for (auto it = vias.rbegin(); it != vias.rend(); ++it) {
     const ir::Expr &use = p.expr(*it);
     const ir::Via &via = p.vias[use.b];
-    if (via.kind == ir::Via::Kind::TemplateParam) {
-      diag.note(NoteKind::NotePassedToParam, via.argRange, via.name, via.owner);
-      diag.note(NoteKind::NoteParamUsed, use.range, via.name);
-    } else {
-      diag.note(NoteKind::NoteLoopValue, via.argRange, via.name);
-    }
+    assert(via.kind == ir::Via::Kind::TemplateParam && "a loop variable never holds a secret");
+    diag.note(NoteKind::NotePassedToParam, via.argRange, via.name, via.owner);
+    diag.note(NoteKind::NoteParamUsed, use.range, via.name);
   }
 }
 
