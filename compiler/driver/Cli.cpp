@@ -13,6 +13,7 @@
 #include "support/Units.h"
 #include "wfc/Config.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
@@ -321,6 +322,24 @@ int main(int argc, char **argv) {
     wfc::driver::CheckOptions options;
     options.inputs.assign(kCheckInputs.begin(), kCheckInputs.end());
     options.stdinFilename = kStdinFilename;
+    // Standard input can be read once; a name for it needs it among the
+    // inputs; a dump is text, which a JSON or SARIF document cannot hold.
+    size_t stdins = llvm::count(options.inputs, "-");
+    if (stdins > 1) {
+      llvm::errs() << "wfc check: standard input ('-') is given " << stdins
+                   << " times; it can be read once\n";
+      return 2;
+    }
+    if (!options.stdinFilename.empty() && stdins == 0) {
+      llvm::errs() << "wfc check: --stdin-filename names standard input, but '-' is not "
+                      "among the inputs\n";
+      return 2;
+    }
+    if (kDump != DumpKind::None &&
+        (kFormat == OutputFormat::Json || kFormat == OutputFormat::Sarif)) {
+      llvm::errs() << "wfc check: --dump prints text; use it with --format text or gcc\n";
+      return 2;
+    }
     std::optional<std::string> stdlib = stdlibFor("check", kStdlib, argv[0]);
     if (!stdlib)
       return 2;
