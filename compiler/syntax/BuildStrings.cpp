@@ -15,7 +15,7 @@ namespace wfc::syntax {
 class InterpolationParser {
 public:
   explicit InterpolationParser(const FileSyntax &file)
-      : file_(file), stream_(lexed_.tokens), parser_(&stream_),
+      : file_(file), stream_(lexed_.tokens), parser_(&stream_, file.diags),
         strategy_(std::make_shared<WfErrorStrategy>(file, /*inInterpolation=*/true)) {
     parser_.removeErrorListeners();
     parser_.setErrorHandler(strategy_);
@@ -29,15 +29,20 @@ public:
     lexed_.comments.clear();
     lexed_.problems.clear();
     lex(llvm::StringRef(file_.base, end), begin, end, lexed_);
+    if (lexed_.stoppedAt != UINT32_MAX) {
+      file_.diags.report(DiagKind::InputTooLarge, file_.range(lexed_.stoppedAt, lexed_.stoppedAt),
+                         fmt::format("file has more than {} tokens", withThousands(kMaxTokens)));
+      return nullptr;
+    }
     reportLexProblems(file_, lexed_);
     parser_.reset();
     stream_.seek(0);
     parser_.armGuard();
     try {
       return parser_.exprEOF();
-    } catch (const NestingTooDeep &e) {
-      file_.diags.report(DiagKind::SyntaxNestingTooDeep, file_.range(stream_.get(e.tokenIndex)),
-                         "brackets and blocks", "the parser's stack budget");
+    } catch (const ParseStopped &stop) {
+      reportStopped(file_, stop, file_.range(stream_.get(stop.tokenIndex)),
+                    file_.range(begin, end));
       return nullptr;
     }
   }

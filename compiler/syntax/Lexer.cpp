@@ -5,6 +5,7 @@
 
 #include "llvm/Support/ConvertUTF.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace wfc::syntax {
@@ -358,14 +359,16 @@ uint32_t scanInterpolation(llvm::StringRef source, uint32_t pos, uint32_t end) {
   return Scanner(source, end).interpolation(pos, 0);
 }
 
-void lex(llvm::StringRef source, uint32_t begin, uint32_t end, LexedTokens &out) {
+void lex(llvm::StringRef source, uint32_t begin, uint32_t end, LexedTokens &out, size_t limit) {
   Scanner sc(source, end);
   const char *base = source.data();
   auto push = [&](uint32_t type, uint32_t b, uint32_t e) {
     out.tokens.emplace_back(base, type, b, e, static_cast<uint32_t>(out.tokens.size()));
   };
   // Most tokens are 5 to 8 bytes apart in real pipelines.
-  out.tokens.reserve(out.tokens.size() + (end - begin) / 5 + 1);
+  size_t items = out.tokens.size() + out.comments.size() + out.problems.size();
+  out.tokens.reserve(out.tokens.size() + std::min<size_t>((end - begin) / 5, limit) + 1);
+  out.stoppedAt = UINT32_MAX;
 
   uint32_t p = begin;
   while (p < end) {
@@ -373,6 +376,11 @@ void lex(llvm::StringRef source, uint32_t begin, uint32_t end, LexedTokens &out)
     if (unsigned ws = whitespace(sc, p)) {
       p += ws;
       continue;
+    }
+    // Every branch below adds one item.
+    if (items++ == limit) {
+      out.stoppedAt = p;
+      break;
     }
     if (isIdentStart(c)) {
       uint32_t e = sc.identTail(p + 1);

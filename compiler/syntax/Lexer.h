@@ -26,10 +26,21 @@ struct LexedTokens {
   std::vector<TokenSpan> comments;
   // BAD_CHAR and UNTERMINATED_COMMENT: never shown to the parser.
   std::vector<TokenSpan> problems;
+  // Where lexing stopped at the limit (at the first item too many), or
+  // UINT32_MAX when it read everything.
+  uint32_t stoppedAt = UINT32_MAX;
 };
 
+// The most tokens, comments and bad characters together that wfc reads from
+// one file: 32 bytes each, and about 100 more in the phases after the lexer.
+// The 100,000-task benchmark (bench/gen_pipeline.py) has 2.8 million.
+constexpr size_t kMaxTokens = 4'000'000;
+
 // Lexes source[begin, end); token offsets are absolute within `source`.
-void lex(llvm::StringRef source, uint32_t begin, uint32_t end, LexedTokens &out);
+// Stops after `limit` tokens, comments and bad characters together, setting
+// `out.stoppedAt`; the tokens still end with EOF.
+void lex(llvm::StringRef source, uint32_t begin, uint32_t end, LexedTokens &out,
+         size_t limit = kMaxTokens);
 
 // Where the "${…}" starting at `pos` (at the '$') ends, one past its '}';
 // 0 when it does not close on its line. Shared with the string builder.

@@ -16,6 +16,10 @@
 #include "atn/ParserATNSimulator.h"
 #include "atn/PredictionMode.h"
 
+#include "llvm/Support/thread.h"
+
+#include <pthread.h>
+
 namespace wfc {
 
 namespace syntax {
@@ -130,24 +134,111 @@ void setStage(GuardedParser &parser, const std::shared_ptr<antlr4::ANTLRErrorStr
   parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(mode);
 }
 
-} // namespace
-} // namespace syntax
+// Parses the declaration at the stream's position: with SLL and bail-out
+// first, and only if that fails once more with LL and error recovery.
+WfParser::DeclContext *parseDeclaration(GuardedParser &parser, WfTokenStream &stream,
+                                        const std::shared_ptr<antlr4::ANTLRErrorStrategy> &bail,
+                                        const std::shared_ptr<antlr4::ANTLRErrorStrategy> &recover) {
+  size_t start = stream.index();
+  try {
+    setStage(parser, bail, antlr4::atn::PredictionMode::SLL);
+    parser.armGuard();
+    return parser.decl();
+  } catch (const antlr4::ParseCancellationException &) {
+  }
+  parser.reset();
+  stream.seek(start);
+  setStage(parser, recover, antlr4::atn::PredictionMode::LL);
+  parser.armGuard();
+  return parser.decl();
+}
 
-const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Context &ctx,
-                       DiagnosticEngine &diags) {
-  using namespace syntax;
-  const llvm::MemoryBuffer *buffer = sm.getMemoryBuffer(bufferId);
-  llvm::StringRef source = buffer->getBuffer();
+const ast::File *makeFile(ast::Context &ctx, const FileSyntax &file, const LexedTokens &lexed,
+                          llvm::ArrayRef<const ast::Decl *> decls) {
+  std::vector<ast::Comment> comments;
+  comments.reserve(lexed.comments.size());
+  for (const TokenSpan &comment : lexed.comments)
+    comments.push_back({llvm::StringRef(file.base + comment.begin, comment.end - comment.begin),
+                        file.range(comment.begin, comment.end)});
+  const llvm::MemoryBuffer *buffer = file.sm.getMemoryBuffer(file.bufferId);
+  auto *result = ctx.make<ast::File>();
+  result->bufferId = file.bufferId;
+  result->path = ctx.save(buffer->getBufferIdentifier());
+  result->decls = ctx.copy(decls);
+  result->comments = ctx.copy(llvm::ArrayRef(comments));
+  return result;
+}
+
+} // namespace
+
+std::string withThousands(size_t n) {
+  std::string digits = std::to_string(n);
+  for (size_t at = digits.size(); at > 3; at -= 3)
+    digits.insert(at - 3, ",");
+  return digits;
+}
+
+void reportStopped(const FileSyntax &file, const ParseStopped &stop, llvm::SMRange at,
+                   llvm::SMRange whole) {
+  switch (stop.reason) {
+  case ParseStopped::TooDeep:
+    file.diags.report(DiagKind::SyntaxNestingTooDeep, at, "brackets and blocks",
+                      fmt::format("{} levels", kMaxNesting));
+    return;
+  case ParseStopped::OutOfStack:
+    // Only a chain far longer than the AST builder's limit gets this far.
+    file.diags.report(DiagKind::SyntaxNestingTooDeep, at, "expressions", kMaxExprDepthText);
+    return;
+  case ParseStopped::TooLong:
+    file.diags.report(DiagKind::InputTooLarge, whole,
+                      fmt::format("declaration has more than {} tokens",
+                                  withThousands(kMaxDeclarationTokens)));
+    return;
+  case ParseStopped::ErrorLimit:
+    return; // nothing more is reported
+  }
+}
+
+namespace {
+
+// The bytes of stack the calling thread has left below this frame; 0 when
+// that cannot be known.
+size_t stackLeft() {
+  // Asking reads /proc/self/maps for the main thread: once a thread is enough.
+  thread_local uintptr_t lowest = [] {
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0)
+      return uintptr_t(0);
+    void *low = nullptr;
+    size_t size = 0;
+    int failed = pthread_attr_getstack(&attr, &low, &size);
+    pthread_attr_destroy(&attr);
+    return failed ? uintptr_t(0) : reinterpret_cast<uintptr_t>(low);
+  }();
+  auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  return lowest != 0 && here > lowest ? here - lowest : 0;
+}
+
+const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
+                                   ast::Context &ctx, DiagnosticEngine &diags) {
+  llvm::StringRef source = sm.getMemoryBuffer(bufferId)->getBuffer();
   FileSyntax file{sm, bufferId, source.data(), diags};
 
   LexedTokens lexed;
   lex(source, 0, static_cast<uint32_t>(source.size()), lexed);
+  if (lexed.stoppedAt != UINT32_MAX) {
+    // Not parsed at all: the file is refused, like one of more than 64 MiB.
+    diags.report(DiagKind::InputTooLarge, file.range(lexed.stoppedAt, lexed.stoppedAt),
+                 fmt::format("file has more than {} tokens", withThousands(kMaxTokens)));
+    lexed.comments.clear();
+    return makeFile(ctx, file, lexed, {});
+  }
   mergeUnclosedInterpolations(file, lexed);
   LexProblems problems(file, lexed);
   file.lexProblems = &problems;
 
   WfTokenStream stream(lexed.tokens);
-  GuardedParser parser(&stream);
+  GuardedParser parser(&stream, diags);
   parser.removeErrorListeners();
   auto bail = std::make_shared<antlr4::BailErrorStrategy>();
   auto recover = std::make_shared<WfErrorStrategy>(file, /*inInterpolation=*/false);
@@ -185,25 +276,12 @@ const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Contex
     size_t start = stream.index();
     WfParser::DeclContext *tree = nullptr;
     try {
-      setStage(parser, bail, antlr4::atn::PredictionMode::SLL);
-      parser.armGuard();
-      tree = parser.decl();
-    } catch (const antlr4::ParseCancellationException &) {
-      parser.reset();
-      stream.seek(start);
-      setStage(parser, recover, antlr4::atn::PredictionMode::LL);
-      try {
-        parser.armGuard();
-        tree = parser.decl();
-      } catch (const NestingTooDeep &e) {
-        diags.report(DiagKind::SyntaxNestingTooDeep, file.range(stream.get(e.tokenIndex)),
-                     "brackets and blocks", "the parser's stack budget");
-        tree = nullptr;
-      }
-    } catch (const NestingTooDeep &e) {
-      diags.report(DiagKind::SyntaxNestingTooDeep, file.range(stream.get(e.tokenIndex)),
-                   "brackets and blocks", "the parser's stack budget");
-      tree = nullptr;
+      tree = parseDeclaration(parser, stream, bail, recover);
+    } catch (const ParseStopped &stop) {
+      if (stop.reason == ParseStopped::ErrorLimit)
+        break;
+      reportStopped(file, stop, file.range(stream.get(stop.tokenIndex)),
+                    file.range(stream.get(start)));
     }
     if (tree) {
       if (const ast::Decl *decl = builder.buildDecl(tree))
@@ -231,19 +309,24 @@ const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Contex
 
   problems.flushAll();
   file.lexProblems = nullptr;
+  return makeFile(ctx, file, lexed, decls);
+}
 
-  std::vector<ast::Comment> comments;
-  comments.reserve(lexed.comments.size());
-  for (const TokenSpan &comment : lexed.comments)
-    comments.push_back({llvm::StringRef(source.data() + comment.begin, comment.end - comment.begin),
-                        file.range(comment.begin, comment.end)});
+} // namespace
+} // namespace syntax
 
-  auto *result = ctx.make<ast::File>();
-  result->bufferId = bufferId;
-  result->path = ctx.save(buffer->getBufferIdentifier());
-  result->decls = ctx.copy(llvm::ArrayRef(decls));
-  result->comments = ctx.copy(llvm::ArrayRef(comments));
-  return result;
+const ast::File *parse(const llvm::SourceMgr &sm, unsigned bufferId, ast::Context &ctx,
+                       DiagnosticEngine &diags) {
+  // Not always on a thread of its own: memory allocated on another thread
+  // comes from another malloc arena, which made parsing a fifth slower.
+  if (syntax::stackLeft() >= syntax::kParseStackBytes)
+    return syntax::parseOnThisThread(sm, bufferId, ctx, diags);
+  const ast::File *file = nullptr;
+  llvm::thread parser(llvm::Optional<unsigned>(syntax::kParseStackBytes), [&] {
+    file = syntax::parseOnThisThread(sm, bufferId, ctx, diags);
+  });
+  parser.join();
+  return file;
 }
 
 } // namespace wfc

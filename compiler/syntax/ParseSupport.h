@@ -51,30 +51,98 @@ struct FileSyntax {
   llvm::StringRef text(const antlr4::Token *token) const;
 };
 
-// Thrown when the parser's recursion would use more stack than allowed: deep
-// nesting in a file must be an error, never a crash.
-struct NestingTooDeep {
+// AddressSanitizer makes stack frames several times larger.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitizedBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitizedBuild = true;
+#else
+constexpr bool kSanitizedBuild = false;
+#endif
+#else
+constexpr bool kSanitizedBuild = false;
+#endif
+
+// Brackets, braces and parentheses (blocks included) open at once at most:
+// the parser recurses into each, and its stack must not overflow.
+constexpr unsigned kMaxNesting = 256;
+// How much stack the parser may use, from where it starts, before it stops
+// with an error: a backstop (see GuardedParser). A level of brackets takes
+// at most 0.7 KiB of stack (10 KiB under AddressSanitizer), a prefix
+// operator 0.3 KiB (7.3 KiB): kMaxNesting levels of brackets and
+// kMaxExprDepth operators take 0.3 MiB (4.4 MiB), so a chain that exhausts
+// the budget is far deeper than kMaxExprDepth, whatever the build.
+constexpr size_t kParseStackBudget = kSanitizedBuild ? 8u << 20 : 1u << 20;
+// The stack that parsing needs: the budget twice (an interpolation is parsed
+// while the AST builder is deep in a declaration), with room to spare. When
+// the caller's stack has less left (a small `ulimit -s`, a worker thread),
+// the parse runs on a thread with a stack of this size.
+constexpr size_t kParseStackBytes = 4 * kParseStackBudget;
+// Tokens in one declaration at most: ANTLR's parse tree of a declaration takes
+// about 500 bytes a token until the declaration is turned into AST.
+constexpr size_t kMaxDeclarationTokens = 500'000;
+
+// Thrown by the guarded parser to stop in the middle of a declaration: deep
+// nesting or a huge declaration must be an error, never a crash or gigabytes
+// of parse tree, and after the error limit nothing more is reported anyway.
+struct ParseStopped {
+  enum Reason {
+    TooDeep,    // more than kMaxNesting brackets open
+    OutOfStack, // recursion without brackets (`- - - … 1`) used the stack budget
+    TooLong,    // more than kMaxDeclarationTokens tokens
+    ErrorLimit, // the error limit was reached
+  };
+  Reason reason;
   size_t tokenIndex;
 };
 
 class GuardedParser final : public WfParser {
 public:
-  explicit GuardedParser(antlr4::TokenStream *input) : WfParser(input) {}
+  GuardedParser(antlr4::TokenStream *input, const DiagnosticEngine &diags)
+      : WfParser(input), diags_(diags) {}
 
-  // Measures stack use from the caller's frame.
-  void armGuard() { stackBase_ = reinterpret_cast<uintptr_t>(__builtin_frame_address(0)); }
+  // Starts counting for one declaration (or interpolation), and measures
+  // stack use from the caller's frame.
+  void armGuard() {
+    stackBase_ = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    open_ = 0;
+    consumed_ = 0;
+  }
+
+  antlr4::Token *consume() override {
+    size_t index = getCurrentToken()->getTokenIndex();
+    switch (getCurrentToken()->getType()) {
+    case LBRACE:
+    case LBRACKET:
+    case LPAREN:
+      if (++open_ > kMaxNesting)
+        throw ParseStopped{ParseStopped::TooDeep, index};
+      break;
+    case RBRACE:
+    case RBRACKET:
+    case RPAREN:
+      open_ -= open_ > 0;
+      break;
+    }
+    if (++consumed_ > kMaxDeclarationTokens)
+      throw ParseStopped{ParseStopped::TooLong, index};
+    if (diags_.limitReached())
+      throw ParseStopped{ParseStopped::ErrorLimit, index};
+    return WfParser::consume();
+  }
 
   void enterRule(antlr4::ParserRuleContext *ctx, size_t state, size_t rule) override {
-    check();
+    checkStack();
     WfParser::enterRule(ctx, state, rule);
   }
   void enterRecursionRule(antlr4::ParserRuleContext *ctx, size_t rule) override {
-    check();
+    checkStack();
     WfParser::enterRecursionRule(ctx, rule);
   }
   void enterRecursionRule(antlr4::ParserRuleContext *ctx, size_t state, size_t rule,
                           int precedence) override {
-    check();
+    checkStack();
     WfParser::enterRecursionRule(ctx, state, rule, precedence);
   }
 
@@ -95,17 +163,19 @@ public:
   }
 
 private:
-  // Generous for any real pipeline (hundreds of nesting levels), small
-  // against the 8 MiB stacks of the main and worker threads.
-  static constexpr uintptr_t kMaxStack = 512 * 1024;
-
-  void check() {
+  // A backstop: the nesting limit bounds the recursion into brackets, but
+  // not chains of prefix operators or conditionals (`- - - … 1`), which the
+  // AST builder limits to kMaxExprDepth levels only after parsing.
+  void checkStack() {
     auto here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-    if (stackBase_ > here && stackBase_ - here > kMaxStack)
-      throw NestingTooDeep{getCurrentToken()->getTokenIndex()};
+    if (stackBase_ > here && stackBase_ - here > kParseStackBudget)
+      throw ParseStopped{ParseStopped::OutOfStack, getCurrentToken()->getTokenIndex()};
   }
 
+  const DiagnosticEngine &diags_;
   uintptr_t stackBase_ = 0;
+  unsigned open_ = 0;
+  size_t consumed_ = 0;
 };
 
 // Turns ANTLR's syntax errors into wfc diagnostics written for people, and
@@ -135,6 +205,14 @@ private:
   const antlr4::Token *lastFound_ = nullptr;
   const antlr4::ParserRuleContext *lastContext_ = nullptr;
 };
+
+// Reports why the parser stopped, `at` the token where it did; a declaration
+// too long is reported at its start, `whole`. Nothing after the error limit.
+void reportStopped(const FileSyntax &file, const ParseStopped &stop, llvm::SMRange at,
+                   llvm::SMRange whole);
+
+// "4,000,000": a limit as messages show it.
+std::string withThousands(size_t n);
 
 // True for the keywords that start a top-level declaration.
 bool startsDeclaration(size_t tokenType);
