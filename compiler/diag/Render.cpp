@@ -3,6 +3,7 @@
 
 #include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Unicode.h"
 
 #include <functional>
 
@@ -47,20 +48,14 @@ private:
   bool color_;
 };
 
-// One source line prepared for display: every byte offset maps to a column.
-struct ShownLine {
-  std::string text;
-  std::vector<unsigned> columnOfByte; // size = line length + 1
-};
-
-// Bytes in the UTF-8 character at `i`; 0 when it is not valid UTF-8.
-size_t characterLength(llvm::StringRef line, size_t i) {
-  unsigned char c = line[i];
+// Bytes in the UTF-8 character at `at`; 0 when it is not valid UTF-8.
+size_t characterLength(const char *at, const char *end) {
+  auto c = static_cast<unsigned char>(*at);
   if (c < 0x80)
     return 1;
   size_t length = llvm::getNumBytesForUTF8(c);
-  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(line.data() + i);
-  if (i + length > line.size() || !llvm::isLegalUTF8Sequence(begin, begin + length))
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(at);
+  if (length > size_t(end - at) || !llvm::isLegalUTF8Sequence(begin, begin + length))
     return 0;
   return length;
 }
@@ -71,70 +66,162 @@ bool isRedacted(llvm::ArrayRef<llvm::SMRange> redacted, const char *at) {
   });
 }
 
-// `line` starts in the source buffer: `redacted` ranges are found by address.
-ShownLine showLine(llvm::StringRef line, llvm::ArrayRef<llvm::SMRange> redacted) {
-  ShownLine shown;
-  shown.columnOfByte.reserve(line.size() + 1);
-  unsigned column = 0;
-  size_t i = 0;
-  while (i < line.size()) {
-    unsigned char c = line[i];
-    size_t length = characterLength(line, i);
-    // A byte order mark takes no room on screen.
-    if (line.substr(i).startswith("\xEF\xBB\xBF")) {
-      for (int k = 0; k < 3; ++k)
-        shown.columnOfByte.push_back(column);
-      i += 3;
-      continue;
-    }
-    if (isRedacted(redacted, line.data() + i)) {
-      // One '*' a character: what follows, and the caret, keep their columns.
-      shown.text += '*';
-      for (size_t k = 0; k < std::max<size_t>(length, 1); ++k)
-        shown.columnOfByte.push_back(column);
-      ++column;
-      i += std::max<size_t>(length, 1);
-      continue;
-    }
-    if (c == '\t') {
-      unsigned width = kTabStop - column % kTabStop;
-      shown.text.append(width, ' ');
-      shown.columnOfByte.push_back(column);
-      column += width;
-      ++i;
-      continue;
-    }
-    if (length == 0 || c < 0x20 || c == 0x7f) {
-      // Shown as one '?': never let file content drive the terminal.
-      shown.text += '?';
-      shown.columnOfByte.push_back(column++);
-      ++i;
-      continue;
-    }
-    shown.text.append(line.data() + i, length);
-    for (size_t k = 0; k < length; ++k)
-      shown.columnOfByte.push_back(column);
-    ++column;
-    i += length;
+// One character of a source line as the snippet shows it.
+struct ShownCharacter {
+  enum Kind {
+    Itself,
+    Nothing,  // a byte order mark
+    Tab,      // spaces to the next tab stop
+    Masked,   // '*': redacted
+    Replaced, // '?': a control character, invalid UTF-8, or unprintable
+  };
+  size_t bytes;   // of source it stands for, at least 1
+  unsigned width; // display columns (a tab's depends on where it starts)
+  Kind kind;
+};
+
+ShownCharacter showCharacter(const char *at, const char *end,
+                             llvm::ArrayRef<llvm::SMRange> redacted) {
+  // A byte order mark takes no room on screen.
+  if (llvm::StringRef(at, end - at).startswith("\xEF\xBB\xBF"))
+    return {3, 0, ShownCharacter::Nothing};
+  size_t length = characterLength(at, end);
+  // One '*' a character: what follows, and the caret, keep their columns.
+  if (isRedacted(redacted, at))
+    return {std::max<size_t>(length, 1), 1, ShownCharacter::Masked};
+  if (*at == '\t')
+    return {1, kTabStop, ShownCharacter::Tab};
+  if (length == 0)
+    return {1, 1, ShownCharacter::Replaced};
+  // Wide characters (日本語) take two columns, combining marks none.
+  int width = llvm::sys::unicode::columnWidthUTF8(llvm::StringRef(at, length));
+  // Never let file content drive the terminal: controls are shown as '?'.
+  if (width < 0 || static_cast<unsigned char>(*at) < 0x20 || *at == 0x7f)
+    return {length, 1, ShownCharacter::Replaced};
+  return {length, static_cast<unsigned>(width), ShownCharacter::Itself};
+}
+
+// At most this many bytes of a line are looked at on either side of the
+// caret: a line of zero-width characters has no end in columns.
+constexpr size_t kMaxWindowBytes = 16 * kMaxShownColumns;
+
+// Where a line ends: at '\n', not showing a '\r' just before it.
+bool endsLine(const char *at, const char *bufEnd) {
+  return at == bufEnd || *at == '\n' || (*at == '\r' && (at + 1 == bufEnd || at[1] == '\n'));
+}
+
+// The display columns from `caret` to the end of its line, counted up to `most`.
+unsigned columnsAhead(const char *caret, const char *bufEnd, unsigned most,
+                      llvm::ArrayRef<llvm::SMRange> redacted) {
+  unsigned columns = 0;
+  const char *limit = caret + std::min<size_t>(kMaxWindowBytes, bufEnd - caret);
+  for (const char *p = caret; p < limit && !endsLine(p, bufEnd) && columns < most;) {
+    ShownCharacter c = showCharacter(p, bufEnd, redacted);
+    columns += c.width;
+    p += c.bytes;
   }
-  shown.columnOfByte.push_back(column);
+  return columns;
+}
+
+// Where a window that shows up to `columns` display columns before `caret`
+// starts, not before `lineStart`.
+const char *windowStart(const char *lineStart, const char *caret, const char *bufEnd,
+                        unsigned columns, llvm::ArrayRef<llvm::SMRange> redacted) {
+  const char *from = caret;
+  const char *limit = caret - std::min<size_t>(kMaxWindowBytes, caret - lineStart);
+  unsigned used = 0;
+  while (from > limit) {
+    const char *previous = from - 1;
+    // Back over UTF-8 continuation bytes to the start of the character.
+    while (previous > limit && from - previous < 4 &&
+           (static_cast<unsigned char>(*previous) & 0xC0) == 0x80)
+      --previous;
+    ShownCharacter c = showCharacter(previous, bufEnd, redacted);
+    if (previous + c.bytes != from) // not one character: take the last byte alone
+      previous = from - 1, c = {1, 1, ShownCharacter::Replaced};
+    if (used + c.width > columns)
+      break;
+    used += c.width;
+    from = previous;
+  }
+  return from;
+}
+
+// A window of one source line as the snippet shows it, with the display
+// columns (from the window's start) of the caret and of the range's end.
+struct ShownWindow {
+  std::string text;
+  unsigned caretColumn = 0;
+  unsigned endColumn = 0;
+  bool cutBefore = false; // the line goes on before the window
+  bool cutAfter = false;  // and after it
+};
+
+// Lays out up to kMaxShownColumns display columns of the line that holds
+// `caret`, around it: only the window is looked at, never the whole line, so
+// that a diagnostic on a line of many megabytes costs no more than another.
+ShownWindow showWindow(const char *lineStart, const char *caret, const char *end,
+                       const char *bufEnd, llvm::ArrayRef<llvm::SMRange> redacted) {
+  // Half the window before the caret, more when the line ends sooner.
+  unsigned ahead = columnsAhead(caret, bufEnd, kMaxShownColumns, redacted);
+  unsigned before = kMaxShownColumns - std::min(ahead, kMaxShownColumns / 2);
+  const char *from = windowStart(lineStart, caret, bufEnd, before, redacted);
+
+  ShownWindow shown;
+  shown.cutBefore = from > lineStart;
+  bool caretSeen = false;
+  bool endSeen = false;
+  unsigned column = 0;
+  const char *p = from;
+  const char *limit = from + std::min<size_t>(2 * kMaxWindowBytes, bufEnd - from);
+  while (!endsLine(p, bufEnd)) {
+    if (p >= caret && (column >= kMaxShownColumns || p >= limit)) {
+      shown.cutAfter = true;
+      break;
+    }
+    ShownCharacter c = showCharacter(p, bufEnd, redacted);
+    if (!endSeen && end <= p)
+      endSeen = true, shown.endColumn = column;
+    if (!caretSeen && caret < p + c.bytes)
+      caretSeen = true, shown.caretColumn = column;
+    switch (c.kind) {
+    case ShownCharacter::Itself:
+      shown.text.append(p, c.bytes);
+      break;
+    case ShownCharacter::Nothing:
+      break;
+    case ShownCharacter::Tab:
+      c.width = kTabStop - column % kTabStop;
+      shown.text.append(c.width, ' ');
+      break;
+    case ShownCharacter::Masked:
+      shown.text += '*';
+      break;
+    case ShownCharacter::Replaced:
+      shown.text += '?';
+      break;
+    }
+    column += c.width;
+    p += c.bytes;
+  }
+  if (!caretSeen)
+    shown.caretColumn = column;
+  if (!endSeen)
+    shown.endColumn = column;
+  shown.endColumn = std::max(shown.endColumn, shown.caretColumn + 1);
   return shown;
 }
 
-// The part of `text` between display columns [from, to), counting code points.
-std::string sliceColumns(llvm::StringRef text, unsigned from, unsigned to) {
-  std::string out;
-  unsigned column = 0;
-  for (size_t i = 0; i < text.size();) {
-    size_t length = static_cast<unsigned char>(text[i]) >= 0x80
-                        ? llvm::getNumBytesForUTF8(static_cast<unsigned char>(text[i]))
-                        : 1;
-    if (column >= from && column < to)
-      out.append(text.data() + i, std::min(length, text.size() - i));
-    ++column;
-    i += length;
-  }
-  return out;
+// The 1-based line and byte column of `at`. Lines end at '\n'. The line
+// table that SourceMgr builds once a buffer answers both without a scan:
+// SourceMgr::getLineAndColumn() would search back through the line for each
+// position, quadratic in a long line with many diagnostics on it.
+std::pair<unsigned, unsigned> lineAndColumn(const llvm::SourceMgr &sm, unsigned buffer,
+                                            const char *at) {
+  const auto &lines = sm.getBufferInfo(buffer);
+  unsigned line = lines.getLineNumber(at);
+  const char *start = lines.getPointerForLineNumber(line);
+  return {line, static_cast<unsigned>(at - start) + 1};
 }
 
 void renderSnippet(llvm::raw_ostream &os, const llvm::SourceMgr &sm, llvm::SMRange range,
@@ -144,42 +231,22 @@ void renderSnippet(llvm::raw_ostream &os, const llvm::SourceMgr &sm, llvm::SMRan
   unsigned buffer = sm.FindBufferContainingLoc(range.Start);
   if (buffer == 0)
     return;
-  const llvm::MemoryBuffer *mb = sm.getMemoryBuffer(buffer);
-  const char *bufStart = mb->getBufferStart();
-  const char *bufEnd = mb->getBufferEnd();
+  const char *bufEnd = sm.getMemoryBuffer(buffer)->getBufferEnd();
   const char *caret = range.Start.getPointer();
-  const char *lineStart = caret;
-  while (lineStart > bufStart && lineStart[-1] != '\n' && lineStart[-1] != '\r')
-    --lineStart;
-  const char *lineEnd = caret;
-  while (lineEnd < bufEnd && *lineEnd != '\n' && *lineEnd != '\r')
-    ++lineEnd;
-  unsigned lineNo = sm.getLineAndColumn(range.Start, buffer).first;
-
-  ShownLine shown = showLine(llvm::StringRef(lineStart, lineEnd - lineStart), redacted);
-  unsigned caretColumn = shown.columnOfByte[caret - lineStart];
-  unsigned endColumn = caretColumn + 1;
-  if (range.End.isValid() && range.End.getPointer() > caret) {
-    const char *end = std::min(range.End.getPointer(), lineEnd);
-    endColumn = std::max(endColumn, shown.columnOfByte[end - lineStart]);
-  }
-
-  unsigned total = shown.columnOfByte.back();
-  unsigned from = 0;
-  if (total > kMaxShownColumns && caretColumn > kMaxShownColumns / 2)
-    from = std::min(caretColumn - kMaxShownColumns / 2, total - kMaxShownColumns);
-  unsigned to = std::min(total, from + kMaxShownColumns);
-  std::string text = sliceColumns(shown.text, from, to);
-  endColumn = std::min(endColumn, std::max(to, caretColumn + 1));
+  auto [lineNo, column] = lineAndColumn(sm, buffer, caret);
+  const char *end = range.End.isValid() && range.End.getPointer() > caret
+                        ? range.End.getPointer()
+                        : caret + 1;
+  ShownWindow shown = showWindow(caret - (column - 1), caret, end, bufEnd, redacted);
 
   std::string gutter = std::to_string(lineNo);
-  os << llvm::format("%5s | ", gutter.c_str()) << (from > 0 ? "…" : "") << text
-     << (to < total ? "…" : "") << '\n';
-  os << "      | " << (from > 0 ? " " : "");
-  os.indent(caretColumn - from);
+  os << llvm::format("%5s | ", gutter.c_str()) << (shown.cutBefore ? "…" : "") << shown.text
+     << (shown.cutAfter ? "…" : "") << '\n';
+  os << "      | " << (shown.cutBefore ? " " : "");
+  os.indent(shown.caretColumn);
   paint.set(llvm::raw_ostream::GREEN, true);
   os << '^';
-  for (unsigned c = caretColumn + 1; c < endColumn; ++c)
+  for (unsigned c = shown.caretColumn + 1; c < shown.endColumn; ++c)
     os << '~';
   paint.reset();
   os << '\n';
@@ -223,9 +290,9 @@ Location locate(const llvm::SourceMgr &sm, llvm::SMRange range) {
   if (buffer == 0)
     return where;
   where.file = sm.getMemoryBuffer(buffer)->getBufferIdentifier().str();
-  std::tie(where.line, where.column) = sm.getLineAndColumn(range.Start, buffer);
+  std::tie(where.line, where.column) = lineAndColumn(sm, buffer, range.Start.getPointer());
   if (range.End.isValid() && range.End.getPointer() >= range.Start.getPointer())
-    std::tie(where.endLine, where.endColumn) = sm.getLineAndColumn(range.End, buffer);
+    std::tie(where.endLine, where.endColumn) = lineAndColumn(sm, buffer, range.End.getPointer());
   else
     std::tie(where.endLine, where.endColumn) = std::make_pair(where.line, where.column + 1);
   return where;
