@@ -79,8 +79,21 @@ const ast::TaskDecl *AstBuilder::buildTaskDecl(WfParser::TaskDeclContext *ctx) {
                (nameString || (ctx->name->id && !name.name.empty()));
   if (!body && !instance && named && !ctx->exception) {
     std::string shown(file_.text(ctx->name->getStart()));
-    file_.diags.report(DiagKind::SyntaxTaskWithoutBody, file_.range(ctx),
-                       nameString ? shown : "'" + shown + "'");
+    // `task a b { … }`: on the task's line, the body may follow what does
+    // not belong there.
+    const antlr4::Token *next = file_.tokenAfter(ctx);
+    size_t nextType = next ? next->getType() : antlr4::Token::EOF;
+    const char *taskEnd = file_.range(ctx).End.getPointer();
+    bool sameLine =
+        next && !llvm::StringRef(taskEnd, file_.range(next).Start.getPointer() - taskEnd)
+                     .contains('\n');
+    if (sameLine && nextType != antlr4::Token::EOF && nextType != WfParser::RBRACE &&
+        !startsDeclaration(nextType))
+      file_.diags.report(DiagKind::SyntaxExpectedToken, file_.range(next), "'{' or ':'",
+                         "after '" + shown + "'", describeToken(file_, next));
+    else
+      file_.diags.report(DiagKind::SyntaxTaskWithoutBody, file_.range(ctx),
+                         nameString ? shown : "'" + shown + "'");
   }
   return ctx_.make<ast::TaskDecl>(file_.range(ctx), name, nameString, instance, body);
 }

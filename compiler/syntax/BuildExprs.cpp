@@ -69,6 +69,27 @@ std::optional<uint64_t> parseUnsigned(llvm::StringRef digits) {
   return value;
 }
 
+// `1GiB512MiB`: a size written in several units, as durations are. Its bytes,
+// or nothing when `text` is not that (or the total does not fit).
+std::optional<uint64_t> sizeInSeveralUnits(llvm::StringRef text) {
+  uint64_t total = 0;
+  int parts = 0;
+  for (; !text.empty(); ++parts) {
+    auto [digits, rest] = splitNumber(text);
+    llvm::StringRef unit = rest.take_while([](char c) { return llvm::isAlpha(c); });
+    std::optional<uint64_t> count = parseUnsigned(digits);
+    std::optional<uint64_t> bytes = sizeUnitBytes(std::string_view(unit.data(), unit.size()));
+    uint64_t part = 0;
+    if (digits.empty() || !count || !bytes || __builtin_mul_overflow(*count, *bytes, &part) ||
+        __builtin_add_overflow(total, part, &total))
+      return std::nullopt;
+    text = rest.drop_front(unit.size());
+  }
+  if (parts < 2 || total > uint64_t(INT64_MAX))
+    return std::nullopt;
+  return total;
+}
+
 // True when a duration's units strictly descend: 1h30m yes, 30s1h and 1h1h no.
 bool unitsDescend(llvm::StringRef text) {
   int last = 5;
@@ -247,6 +268,12 @@ const ast::Expr *AstBuilder::buildNumber(const antlr4::Token *token) {
       file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text,
                          "durations and sizes are whole numbers of their unit (write 1500ms, "
                          "not 1.5s)");
+      return error(range);
+    }
+    if (std::optional<uint64_t> bytes = sizeInSeveralUnits(text)) {
+      file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text,
+                         fmt::format("a size is written in one unit, as in {}",
+                                     formatSize(*bytes)));
       return error(range);
     }
     file_.diags.report(DiagKind::SyntaxInvalidNumber, range, text,

@@ -76,6 +76,15 @@ namespace {
 
 bool isHex(char c) { return llvm::isHexDigit(c); }
 
+// Why `\u{…}`, with 1 to 6 hex digits, names no character that a string may hold.
+std::string notACharacter(uint32_t codePoint) {
+  if (codePoint > 0x10FFFF)
+    return fmt::format("U+{:X} is beyond U+10FFFF, the last Unicode code point", codePoint);
+  if (codePoint == 0)
+    return "a string cannot hold U+0000";
+  return fmt::format("U+{:04X} is a UTF-16 surrogate, not a character", codePoint);
+}
+
 bool isBlank(llvm::StringRef line) { return line.find_first_not_of(" \t") == llvm::StringRef::npos; }
 
 // The common leading whitespace of the non-blank lines of a triple string.
@@ -182,13 +191,21 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
           uint32_t codePoint = 0;
           while (q < end && isHex(s[q]) && q - p - 1 < 6)
             codePoint = codePoint * 16 + llvm::hexDigitValue(s[q++]);
-          bool valid = q > p + 1 && q < end && s[q] == '}' && codePoint != 0 &&
-                       codePoint <= 0x10FFFF && (codePoint < 0xD800 || codePoint > 0xDFFF);
-          if (valid) {
+          bool wellFormed = q > p + 1 && q < end && s[q] == '}';
+          if (wellFormed && codePoint != 0 && codePoint <= 0x10FFFF &&
+              (codePoint < 0xD800 || codePoint > 0xDFFF)) {
             char utf8[4];
             char *out = utf8;
             llvm::ConvertCodePointToUTF8(codePoint, out);
             text.append(utf8, out);
+            p = q + 1;
+            continue;
+          }
+          // Written right, but no character: say why, not how to write one.
+          if (wellFormed) {
+            file_.diags.report(DiagKind::SyntaxInvalidEscape, file_.range(escapeStart, q + 1),
+                               llvm::StringRef(s + escapeStart, q + 1 - escapeStart),
+                               notACharacter(codePoint));
             p = q + 1;
             continue;
           }
@@ -202,7 +219,8 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
                                             std::max<uint32_t>(1, llvm::getNumBytesForUTF8(
                                                                       static_cast<unsigned char>(e))));
       file_.diags.report(DiagKind::SyntaxInvalidEscape, file_.range(escapeStart, shownEnd),
-                         llvm::StringRef(s + escapeStart, shownEnd - escapeStart));
+                         llvm::StringRef(s + escapeStart, shownEnd - escapeStart),
+                         "use \\\" \\\\ \\n \\t \\r \\$ or \\u{1F600} (1 to 6 hex digits)");
       p = shownEnd;
       continue;
     }

@@ -238,6 +238,7 @@ const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
   file.lexProblems = &problems;
 
   WfTokenStream stream(lexed.tokens);
+  file.tokens = &stream;
   GuardedParser parser(&stream, diags);
   parser.removeErrorListeners();
   auto bail = std::make_shared<antlr4::BailErrorStrategy>();

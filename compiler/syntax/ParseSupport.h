@@ -37,6 +37,8 @@ struct FileSyntax {
   DiagnosticEngine &diags;
   // The lexer's problems not yet reported (null in interpolation parsers).
   LexProblems *lexProblems = nullptr;
+  // The file's tokens (null in interpolation parsers).
+  WfTokenStream *tokens = nullptr;
 
   // Reports the lexer's problems that come before `offset` in the file, so
   // that all errors are reported in the order of the source.
@@ -49,6 +51,8 @@ struct FileSyntax {
   llvm::SMRange range(const antlr4::ParserRuleContext *ctx) const;
   std::pair<unsigned, unsigned> lineColumn(const antlr4::Token *token) const;
   llvm::StringRef text(const antlr4::Token *token) const;
+  // The token just after `ctx`, or null when that is not known.
+  const antlr4::Token *tokenAfter(const antlr4::ParserRuleContext *ctx) const;
 };
 
 // AddressSanitizer makes stack frames several times larger.

@@ -60,9 +60,16 @@ struct OpenConstruct {
   size_t closer;
   std::string what;
   Token *start;
+  ParserRuleContext *ctx;
+  // The opener is one that recovery made up: it opens nothing the user
+  // wrote, and the error that made recovery do so is reported already.
+  bool madeUp = false;
 };
 
 bool hasToken(ParserRuleContext *ctx, size_t type) { return ctx->getToken(type, 0) != nullptr; }
+
+// Every token wfc's parsers see is a WfToken; recovery's have no text.
+bool isConjured(const Token *token) { return static_cast<const WfToken *>(token)->isMissing(); }
 
 std::string declName(const FileSyntax &file, ParserRuleContext *ctx) {
   if (!ctx)
@@ -74,7 +81,7 @@ std::optional<OpenConstruct> blockOwner(const FileSyntax &file, WfParser::BlockC
   ParserRuleContext *parent = dynamic_cast<ParserRuleContext *>(block->parent);
   if (!parent)
     return std::nullopt;
-  OpenConstruct open{WfParser::RBRACE, "block", parent->getStart()};
+  OpenConstruct open{WfParser::RBRACE, "block", parent->getStart(), block};
   if (auto *task = dynamic_cast<WfParser::TaskDeclContext *>(parent)) {
     open.what = "task";
     if (task->name)
@@ -97,6 +104,18 @@ std::optional<OpenConstruct> blockOwner(const FileSyntax &file, WfParser::BlockC
   return open;
 }
 
+// `task a: t( { … }`: the task's body, read as the last argument (a map),
+// where the ')' is missing before it. Its '{', or null.
+Token *bodyReadAsArgument(ParserRuleContext *ctx) {
+  auto *call = as<WfParser::TemplateCallContext>(ctx);
+  if (!call || !call->args || call->args->args.empty())
+    return nullptr;
+  WfParser::ArgContext *last = call->args->args.back();
+  auto *value = last->name ? nullptr : as<WfParser::PrimaryExprContext>(last->value);
+  auto *map = value ? as<WfParser::MapPrimaryContext>(value->value) : nullptr;
+  return map && hasToken(map, WfParser::RBRACE) ? map->getStart() : nullptr;
+}
+
 // The bracket pairs open at `ctx`, innermost first: opener matched, closer
 // not yet.
 std::vector<OpenConstruct> openConstructs(const FileSyntax &file, antlr4::RuleContext *rule) {
@@ -109,12 +128,17 @@ std::vector<OpenConstruct> openConstructs(const FileSyntax &file, antlr4::RuleCo
       antlr4::tree::TerminalNode *node = ctx->getToken(opener, 0);
       if (!node || hasToken(ctx, closer))
         return std::nullopt;
-      return OpenConstruct{closer, std::move(what), node->getSymbol()};
+      return OpenConstruct{closer, std::move(what), node->getSymbol(), ctx,
+                           isConjured(node->getSymbol())};
     };
     std::optional<OpenConstruct> found;
     if (auto *block = dynamic_cast<WfParser::BlockContext *>(ctx)) {
-      if (hasToken(block, WfParser::LBRACE) && !hasToken(block, WfParser::RBRACE))
+      antlr4::tree::TerminalNode *brace = block->getToken(WfParser::LBRACE, 0);
+      if (brace && !hasToken(block, WfParser::RBRACE)) {
         found = blockOwner(file, block);
+        if (found)
+          found->madeUp = isConjured(brace->getSymbol());
+      }
     } else if (dynamic_cast<WfParser::ForDeclContext *>(ctx)) {
       found = open(WfParser::LBRACE, WfParser::RBRACE, "for loop");
       if (found)
@@ -304,6 +328,15 @@ std::pair<unsigned, unsigned> FileSyntax::lineColumn(const Token *token) const {
   return sm.getLineAndColumn(r.Start, bufferId);
 }
 
+const Token *FileSyntax::tokenAfter(const ParserRuleContext *ctx) const {
+  if (!tokens || !ctx || !ctx->stop)
+    return nullptr;
+  size_t index = ctx->stop->getTokenIndex();
+  if (index == INVALID_INDEX || index + 1 >= tokens->size())
+    return nullptr;
+  return tokens->get(index + 1);
+}
+
 llvm::StringRef FileSyntax::text(const Token *token) const {
   if (!token)
     return {};
@@ -352,6 +385,10 @@ void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, T
   std::vector<OpenConstruct> open = openConstructs(file_, ctx);
   if (!open.empty() && expected.contains(open.front().closer)) {
     const OpenConstruct &inner = open.front();
+    // `task a: { … }`: recovery made up a '(' after the missing template
+    // name; there is no ')' to miss.
+    if (inner.madeUp && (missing || endOfConstruct))
+      return;
     bool wrongCloser = isCloser(foundType) && foundType != inner.closer;
     bool closesOuter =
         wrongCloser &&
@@ -366,9 +403,12 @@ void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, T
       auto [line, column] = file_.lineColumn(inner.start);
       std::string closer = parser->getVocabulary().getLiteralName(inner.closer);
       closer = closer.substr(1, closer.size() - 2);
-      file_.diags
-          .report(DiagKind::SyntaxUnclosed, endOfConstruct || onLaterLine ? afterPrev : here,
-                  closer, inner.what, line, column, foundText)
+      llvm::SMRange at = endOfConstruct || onLaterLine ? afterPrev : here;
+      if (Token *body = endOfConstruct ? bodyReadAsArgument(inner.ctx) : nullptr) {
+        at = file_.range(body);
+        foundText = describeToken(file_, body);
+      }
+      file_.diags.report(DiagKind::SyntaxUnclosed, at, closer, inner.what, line, column, foundText)
           .note(NoteKind::NoteOpenedHere, file_.range(inner.start), inner.what);
       return;
     }
