@@ -4,7 +4,8 @@
 // leaves behind, double-forked daemons included: what is below it when an
 // attempt ends belongs to that attempt. When the task's main process exits,
 // or wfc asks it to stop (SIGTERM), it signals the whole tree (SIGTERM, a
-// grace period, SIGKILL), reaps it, and only then reports. A sandboxed
+// grace period, SIGKILL), reaps it, and only then reports; SIGUSR1 (wfc
+// interrupted twice) skips the grace. A sandboxed
 // attempt runs under an init of its own pid namespace, which does the same
 // inside; when that init exits the kernel kills whatever is left.
 //
@@ -66,6 +67,7 @@ sigset_t waitedSignals() {
   sigemptyset(&set);
   sigaddset(&set, SIGCHLD);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1); // kill now: no grace
   return set;
 }
 
@@ -224,6 +226,10 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
       terminating = true;
       signalTree(pidNamespace, SIGTERM);
       killAt = monotonicMs() + r.graceMs;
+    } else if (sig == SIGUSR1) {
+      terminating = true;
+      signalTree(pidNamespace, SIGKILL);
+      killAt = -1;
     } else if (sig < 0 && errno == EAGAIN) {
       signalTree(pidNamespace, SIGKILL);
       killAt = -1;
@@ -348,8 +354,10 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
   sigset_t wanted = waitedSignals();
   for (;;) {
     int sig = sigwaitinfo(&wanted, nullptr);
-    if (sig == SIGTERM) {
-      kill(init, SIGTERM);
+    if (sig == SIGTERM || sig == SIGUSR1) {
+      // Killing the init kills its whole pid namespace; its exit is seen
+      // only once every process in it is gone.
+      kill(init, sig == SIGTERM ? SIGTERM : SIGKILL);
       continue;
     }
     int st = 0;

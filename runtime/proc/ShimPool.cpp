@@ -141,6 +141,11 @@ void ShimPool::terminate(size_t shim) {
     kill(shims_[shim].pid, SIGTERM);
 }
 
+void ShimPool::killNow(size_t shim) {
+  if (shims_[shim].pid > 0)
+    kill(shims_[shim].pid, SIGUSR1);
+}
+
 void ShimPool::forceKill(size_t shim) {
   if (shims_[shim].pid > 0)
     kill(shims_[shim].pid, SIGKILL);

@@ -34,6 +34,7 @@ public:
   std::optional<ExitReport> readReport(size_t shim);
 
   void terminate(size_t shim);  // SIGTERM: stop the attempt, with grace
+  void killNow(size_t shim);    // SIGUSR1: the shim kills the attempt's tree, reaps it, reports
   void forceKill(size_t shim);  // SIGKILL the shim; its attempt dies with it
 
   // A child of wfc exited: if it was a shim, its index (the shim is gone;

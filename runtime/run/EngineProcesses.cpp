@@ -48,9 +48,14 @@ void Engine::onSignal(int sig) {
   Millis now = elapsed();
   if (++interrupts_ > 1) {
     reporter_.notice("stopping now: killing every running task", now);
+    // Each shim kills its attempt's tree and reaps it before it reports, so
+    // that nothing is left when wfc exits; one that does not answer within
+    // two seconds is killed itself.
     for (Slot &slot : slots_)
-      if (slot.used)
-        forceKill(slot);
+      if (slot.used && !o_.simulate && slot.shim != SIZE_MAX) {
+        pool_->killNow(slot.shim);
+        slot.forceAt = now + 2000;
+      }
     return;
   }
   RunEnd why = sig == SIGINT ? RunEnd::Interrupted : RunEnd::Terminated;
