@@ -198,6 +198,22 @@ bool sameInode(int a, int b) {
   return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
+// Opens `path` (from `dir`) as O_PATH without following a link, and checks
+// that it is the place `fd` holds: -1 with ESTALE when something else stands
+// at its name now.
+int openPlace(int dir, const std::string &path, int fd, uint64_t resolve, int flags) {
+  open_how how{};
+  how.flags = O_PATH | O_CLOEXEC | static_cast<uint64_t>(flags);
+  how.resolve = resolve | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  int opened = static_cast<int>(syscall(SYS_openat2, dir, path.c_str(), &how, sizeof how));
+  if (opened >= 0 && !sameInode(opened, fd)) {
+    close(opened);
+    opened = -1;
+    errno = ESTALE;
+  }
+  return opened;
+}
+
 // Mounts each place (a clone of its tree, read-only or writable) over
 // itself, in order. A place inside one mounted before it (the state
 // directory in the workdir) goes into that mount, not beneath it where it
@@ -225,16 +241,9 @@ int placeAll(const std::vector<Place> &places) {
         outer = &m;
     int target = -1;
     if (outer) {
-      open_how how{};
-      how.flags = O_PATH | O_CLOEXEC | (directory ? O_DIRECTORY : 0);
-      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
       std::string relative = p.path.substr(outer->path.size() + 1);
-      target = static_cast<int>(syscall(SYS_openat2, outer->tree, relative.c_str(), &how, sizeof how));
-      if (target >= 0 && !sameInode(target, p.fd)) {
-        close(target);
-        target = -1;
-        errno = ESTALE; // something else stands at its name now
-      }
+      target = openPlace(outer->tree, relative, p.fd, RESOLVE_BENEATH,
+                         directory ? O_DIRECTORY : 0);
     } else {
       target = dup(p.fd);
     }
@@ -290,15 +299,7 @@ int freshTmpfs(const char *dir, const std::string &options, const std::vector<Pl
                under(q.path, dir);
     if (inner)
       continue;
-    open_how how{};
-    how.flags = O_PATH | O_CLOEXEC;
-    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    int at = static_cast<int>(syscall(SYS_openat2, AT_FDCWD, p.path.c_str(), &how, sizeof how));
-    if (at >= 0 && !sameInode(at, p.fd)) {
-      close(at);
-      at = -1;
-      errno = ESTALE;
-    }
+    int at = openPlace(AT_FDCWD, p.path, p.fd, 0, 0);
     int tree = at < 0 ? -1
                       : static_cast<int>(syscall(SYS_open_tree, at, "",
                                                  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
