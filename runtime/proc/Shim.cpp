@@ -9,6 +9,11 @@
 // attempt runs under an init of its own pid namespace, which does the same
 // inside; when that init exits the kernel kills whatever is left.
 //
+// If wfc itself dies (SIGKILL, the OOM killer), the kernel tells the shim
+// with SIGUSR2 (PR_SET_PDEATHSIG): it kills the attempt's whole tree at once,
+// reaps it and exits, so that nothing of the run outlives wfc, sandbox or
+// not. (Were the shim simply killed, what the task left would go to init.)
+//
 // One shim serves many attempts, so a task costs one process start, as with
 // ninja; the shim itself is small and static.
 #include "runtime/proc/ShimProtocol.h"
@@ -34,6 +39,11 @@ using wfc::proc::AttemptRequest;
 using wfc::proc::ExitReport;
 using wfc::proc::Handles;
 using wfc::proc::ShimStep;
+
+// The shim's parent-death signal: wfc is gone, so kill everything and exit.
+constexpr int kWfcGone = SIGUSR2;
+// Set once kWfcGone has come: no attempt starts after it.
+bool wfcGone = false;
 
 int64_t monotonicMs() {
   timespec ts{};
@@ -68,6 +78,7 @@ sigset_t waitedSignals() {
   sigaddset(&set, SIGCHLD);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGUSR1); // kill now: no grace
+  sigaddset(&set, kWfcGone);
   return set;
 }
 
@@ -226,7 +237,8 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
       terminating = true;
       signalTree(pidNamespace, SIGTERM);
       killAt = monotonicMs() + r.graceMs;
-    } else if (sig == SIGUSR1) {
+    } else if (sig == SIGUSR1 || sig == kWfcGone) {
+      wfcGone = wfcGone || sig == kWfcGone;
       terminating = true;
       signalTree(pidNamespace, SIGKILL);
       killAt = -1;
@@ -354,9 +366,10 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
   sigset_t wanted = waitedSignals();
   for (;;) {
     int sig = sigwaitinfo(&wanted, nullptr);
-    if (sig == SIGTERM || sig == SIGUSR1) {
+    if (sig == SIGTERM || sig == SIGUSR1 || sig == kWfcGone) {
       // Killing the init kills its whole pid namespace; its exit is seen
       // only once every process in it is gone.
+      wfcGone = wfcGone || sig == kWfcGone;
       kill(init, sig == SIGTERM ? SIGTERM : SIGKILL);
       continue;
     }
@@ -374,7 +387,19 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
 
 } // namespace
 
+// Drops stops meant for an attempt that already ended; false when wfc has
+// gone meanwhile (a request it sent just before it died must not run
+// unsupervised).
+bool wfcStillThere(const sigset_t &wanted) {
+  timespec zero{};
+  for (int sig; (sig = sigtimedwait(&wanted, nullptr, &zero)) > 0;)
+    wfcGone = wfcGone || sig == kWfcGone;
+  return !wfcGone;
+}
+
 int main(int argc, char **) {
+  // Until the handling below is set up, dying with wfc is right: there is
+  // no attempt yet.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (argc != 1 || fcntl(wfc::proc::kShimSocketFd, F_GETFD) < 0) {
     static const char usage[] = "wfc-shim: started by wfc run, not by hand\n";
@@ -392,6 +417,9 @@ int main(int argc, char **) {
   signal(SIGPIPE, SIG_IGN);
   sigset_t wanted = waitedSignals();
   sigprocmask(SIG_BLOCK, &wanted, nullptr);
+  // From here on the shim outlives wfc just long enough to take its
+  // attempt's tree down. (Blocked first: the signal waits to be taken.)
+  prctl(PR_SET_PDEATHSIG, kWfcGone);
 
   std::string payload;
   std::vector<int> fds;
@@ -401,11 +429,9 @@ int main(int argc, char **) {
     Handles handles;
     if (!decode(payload, request) || !unflatten(request, fds, handles)) {
       report = setupFailed(ShimStep::None, EPROTO);
+    } else if (!wfcStillThere(wanted)) {
+      report = setupFailed(ShimStep::None, ESRCH);
     } else {
-      // A stop meant for an attempt that already ended must not stop this one.
-      timespec zero{};
-      while (sigtimedwait(&wanted, nullptr, &zero) > 0) {
-      }
       report = request.cloneFlags
                    ? isolate(request, handles)
                    : supervise(request, handles.output, handles.workdir, /*pidNamespace=*/false);
@@ -416,6 +442,8 @@ int main(int argc, char **) {
     explicit_bzero(payload.data(), payload.size());
     for (std::string &v : request.env)
       explicit_bzero(v.data(), v.size());
+    if (wfcGone)
+      return 0; // no one to report to: the tree is down, the shim goes too
     writeAll(wfc::proc::kShimSocketFd, &report, sizeof report);
   }
   return 0;
