@@ -178,6 +178,44 @@ struct Exec {
   taskFailed(errorFd, ExitReport::Kind::ExecFailed, error);
 }
 
+// Waits until the task's main process has ended, reaping what else ends
+// meanwhile, and stops the tree when asked to: SIGTERM (a grace of `graceMs`,
+// then SIGKILL), SIGUSR1 or wfc gone (SIGKILL at once). Returns the main
+// process's status; `terminating` says whether the tree was stopped.
+int waitForMain(pid_t task, int64_t graceMs, bool pidNamespace, bool &terminating) {
+  sigset_t wanted = waitedSignals();
+  int64_t killAt = -1;
+  for (;;) {
+    for (int status;;) {
+      pid_t reaped = waitpid(-1, &status, WNOHANG);
+      if (reaped <= 0)
+        break;
+      if (reaped == task)
+        return status;
+    }
+    timespec wait{};
+    if (killAt >= 0) {
+      int64_t left = std::max<int64_t>(0, killAt - monotonicMs());
+      wait.tv_sec = left / 1000;
+      wait.tv_nsec = (left % 1000) * 1'000'000;
+    }
+    int sig = sigtimedwait(&wanted, nullptr, killAt >= 0 ? &wait : nullptr);
+    if (sig == SIGTERM && !terminating) {
+      terminating = true;
+      signalTree(pidNamespace, SIGTERM);
+      killAt = monotonicMs() + graceMs;
+    } else if (sig == SIGUSR1 || sig == kWfcGone) {
+      wfcGone = wfcGone || sig == kWfcGone;
+      terminating = true;
+      signalTree(pidNamespace, SIGKILL);
+      killAt = -1;
+    } else if (sig < 0 && errno == EAGAIN) {
+      signalTree(pidNamespace, SIGKILL);
+      killAt = -1;
+    }
+  }
+}
+
 // Runs one attempt below this process and takes its tree down.
 ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool pidNamespace) {
   Exec e;
@@ -209,44 +247,8 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
   close(errorPipe[0]);
   bool startFailed = got == static_cast<ssize_t>(sizeof failure);
 
-  sigset_t wanted = waitedSignals();
-  int64_t killAt = -1;
   bool terminating = false;
-  int mainStatus = 0;
-  for (;;) {
-    bool mainDone = false;
-    for (int status;;) {
-      pid_t reaped = waitpid(-1, &status, WNOHANG);
-      if (reaped <= 0)
-        break;
-      if (reaped == task) {
-        mainDone = true;
-        mainStatus = status;
-      }
-    }
-    if (mainDone)
-      break;
-    timespec wait{};
-    if (killAt >= 0) {
-      int64_t left = std::max<int64_t>(0, killAt - monotonicMs());
-      wait.tv_sec = left / 1000;
-      wait.tv_nsec = (left % 1000) * 1'000'000;
-    }
-    int sig = sigtimedwait(&wanted, nullptr, killAt >= 0 ? &wait : nullptr);
-    if (sig == SIGTERM && !terminating) {
-      terminating = true;
-      signalTree(pidNamespace, SIGTERM);
-      killAt = monotonicMs() + r.graceMs;
-    } else if (sig == SIGUSR1 || sig == kWfcGone) {
-      wfcGone = wfcGone || sig == kWfcGone;
-      terminating = true;
-      signalTree(pidNamespace, SIGKILL);
-      killAt = -1;
-    } else if (sig < 0 && errno == EAGAIN) {
-      signalTree(pidNamespace, SIGKILL);
-      killAt = -1;
-    }
-  }
+  int mainStatus = waitForMain(task, r.graceMs, pidNamespace, terminating);
 
   ExitReport report;
   // What is still alive once the main process has ended on its own (zombies
