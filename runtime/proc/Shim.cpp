@@ -9,6 +9,11 @@
 // attempt runs under an init of its own pid namespace, which does the same
 // inside; when that init exits the kernel kills whatever is left.
 //
+// If wfc itself dies (SIGKILL, the OOM killer), the kernel tells the shim
+// with SIGUSR2 (PR_SET_PDEATHSIG): it kills the attempt's whole tree at once,
+// reaps it and exits, so that nothing of the run outlives wfc, sandbox or
+// not. (Were the shim simply killed, what the task left would go to init.)
+//
 // One shim serves many attempts, so a task costs one process start, as with
 // ninja; the shim itself is small and static.
 #include "runtime/proc/ShimProtocol.h"
@@ -34,6 +39,11 @@ using wfc::proc::AttemptRequest;
 using wfc::proc::ExitReport;
 using wfc::proc::Handles;
 using wfc::proc::ShimStep;
+
+// The shim's parent-death signal: wfc is gone, so kill everything and exit.
+constexpr int kWfcGone = SIGUSR2;
+// Set once kWfcGone has come: no attempt starts after it.
+bool wfcGone = false;
 
 int64_t monotonicMs() {
   timespec ts{};
@@ -68,6 +78,7 @@ sigset_t waitedSignals() {
   sigaddset(&set, SIGCHLD);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGUSR1); // kill now: no grace
+  sigaddset(&set, kWfcGone);
   return set;
 }
 
@@ -167,6 +178,44 @@ struct Exec {
   taskFailed(errorFd, ExitReport::Kind::ExecFailed, error);
 }
 
+// Waits until the task's main process has ended, reaping what else ends
+// meanwhile, and stops the tree when asked to: SIGTERM (a grace of `graceMs`,
+// then SIGKILL), SIGUSR1 or wfc gone (SIGKILL at once). Returns the main
+// process's status; `terminating` says whether the tree was stopped.
+int waitForMain(pid_t task, int64_t graceMs, bool pidNamespace, bool &terminating) {
+  sigset_t wanted = waitedSignals();
+  int64_t killAt = -1;
+  for (;;) {
+    for (int status;;) {
+      pid_t reaped = waitpid(-1, &status, WNOHANG);
+      if (reaped <= 0)
+        break;
+      if (reaped == task)
+        return status;
+    }
+    timespec wait{};
+    if (killAt >= 0) {
+      int64_t left = std::max<int64_t>(0, killAt - monotonicMs());
+      wait.tv_sec = left / 1000;
+      wait.tv_nsec = (left % 1000) * 1'000'000;
+    }
+    int sig = sigtimedwait(&wanted, nullptr, killAt >= 0 ? &wait : nullptr);
+    if (sig == SIGTERM && !terminating) {
+      terminating = true;
+      signalTree(pidNamespace, SIGTERM);
+      killAt = monotonicMs() + graceMs;
+    } else if (sig == SIGUSR1 || sig == kWfcGone) {
+      wfcGone = wfcGone || sig == kWfcGone;
+      terminating = true;
+      signalTree(pidNamespace, SIGKILL);
+      killAt = -1;
+    } else if (sig < 0 && errno == EAGAIN) {
+      signalTree(pidNamespace, SIGKILL);
+      killAt = -1;
+    }
+  }
+}
+
 // Runs one attempt below this process and takes its tree down.
 ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool pidNamespace) {
   Exec e;
@@ -198,43 +247,8 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
   close(errorPipe[0]);
   bool startFailed = got == static_cast<ssize_t>(sizeof failure);
 
-  sigset_t wanted = waitedSignals();
-  int64_t killAt = -1;
   bool terminating = false;
-  int mainStatus = 0;
-  for (;;) {
-    bool mainDone = false;
-    for (int status;;) {
-      pid_t reaped = waitpid(-1, &status, WNOHANG);
-      if (reaped <= 0)
-        break;
-      if (reaped == task) {
-        mainDone = true;
-        mainStatus = status;
-      }
-    }
-    if (mainDone)
-      break;
-    timespec wait{};
-    if (killAt >= 0) {
-      int64_t left = std::max<int64_t>(0, killAt - monotonicMs());
-      wait.tv_sec = left / 1000;
-      wait.tv_nsec = (left % 1000) * 1'000'000;
-    }
-    int sig = sigtimedwait(&wanted, nullptr, killAt >= 0 ? &wait : nullptr);
-    if (sig == SIGTERM && !terminating) {
-      terminating = true;
-      signalTree(pidNamespace, SIGTERM);
-      killAt = monotonicMs() + r.graceMs;
-    } else if (sig == SIGUSR1) {
-      terminating = true;
-      signalTree(pidNamespace, SIGKILL);
-      killAt = -1;
-    } else if (sig < 0 && errno == EAGAIN) {
-      signalTree(pidNamespace, SIGKILL);
-      killAt = -1;
-    }
-  }
+  int mainStatus = waitForMain(task, r.graceMs, pidNamespace, terminating);
 
   ExitReport report;
   // What is still alive once the main process has ended on its own (zombies
@@ -354,9 +368,10 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
   sigset_t wanted = waitedSignals();
   for (;;) {
     int sig = sigwaitinfo(&wanted, nullptr);
-    if (sig == SIGTERM || sig == SIGUSR1) {
+    if (sig == SIGTERM || sig == SIGUSR1 || sig == kWfcGone) {
       // Killing the init kills its whole pid namespace; its exit is seen
       // only once every process in it is gone.
+      wfcGone = wfcGone || sig == kWfcGone;
       kill(init, sig == SIGTERM ? SIGTERM : SIGKILL);
       continue;
     }
@@ -374,7 +389,19 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
 
 } // namespace
 
+// Drops stops meant for an attempt that already ended; false when wfc has
+// gone meanwhile (a request it sent just before it died must not run
+// unsupervised).
+bool wfcStillThere(const sigset_t &wanted) {
+  timespec zero{};
+  for (int sig; (sig = sigtimedwait(&wanted, nullptr, &zero)) > 0;)
+    wfcGone = wfcGone || sig == kWfcGone;
+  return !wfcGone;
+}
+
 int main(int argc, char **) {
+  // Until the handling below is set up, dying with wfc is right: there is
+  // no attempt yet.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (argc != 1 || fcntl(wfc::proc::kShimSocketFd, F_GETFD) < 0) {
     static const char usage[] = "wfc-shim: started by wfc run, not by hand\n";
@@ -392,6 +419,9 @@ int main(int argc, char **) {
   signal(SIGPIPE, SIG_IGN);
   sigset_t wanted = waitedSignals();
   sigprocmask(SIG_BLOCK, &wanted, nullptr);
+  // From here on the shim outlives wfc just long enough to take its
+  // attempt's tree down. (Blocked first: the signal waits to be taken.)
+  prctl(PR_SET_PDEATHSIG, kWfcGone);
 
   std::string payload;
   std::vector<int> fds;
@@ -401,11 +431,9 @@ int main(int argc, char **) {
     Handles handles;
     if (!decode(payload, request) || !unflatten(request, fds, handles)) {
       report = setupFailed(ShimStep::None, EPROTO);
+    } else if (!wfcStillThere(wanted)) {
+      report = setupFailed(ShimStep::None, ESRCH);
     } else {
-      // A stop meant for an attempt that already ended must not stop this one.
-      timespec zero{};
-      while (sigtimedwait(&wanted, nullptr, &zero) > 0) {
-      }
       report = request.cloneFlags
                    ? isolate(request, handles)
                    : supervise(request, handles.output, handles.workdir, /*pidNamespace=*/false);
@@ -416,6 +444,8 @@ int main(int argc, char **) {
     explicit_bzero(payload.data(), payload.size());
     for (std::string &v : request.env)
       explicit_bzero(v.data(), v.size());
+    if (wfcGone)
+      return 0; // no one to report to: the tree is down, the shim goes too
     writeAll(wfc::proc::kShimSocketFd, &report, sizeof report);
   }
   return 0;

@@ -5,8 +5,10 @@
 // of the attempt's output pipe, and a cgroup.procs to join, as SCM_RIGHTS);
 // the shim starts the task, waits for it, takes down whatever it left behind,
 // and answers with one ExitReport. SIGTERM to the shim means: stop the current
-// attempt (SIGTERM to its tree, a grace period, SIGKILL). A shim exits when
-// its socket closes. Secrets travel only in the frame, never on a command line.
+// attempt (SIGTERM to its tree, a grace period, SIGKILL); SIGUSR1: kill it at
+// once. A shim exits when its socket closes, and when wfc dies (its
+// parent-death signal, SIGUSR2) once it has killed its attempt's tree.
+// Secrets travel only in the frame, never on a command line.
 //
 // Plain C++ without LLVM: wfc-shim is a small static program.
 #pragma once

@@ -2,6 +2,7 @@
 #include "runtime/sandbox/Sandbox.h"
 
 #include "runtime/proc/ShimPool.h"
+#include "runtime/sandbox/Cgroups.h"
 #include "runtime/sandbox/Isolate.h"
 #include "support/Units.h"
 
@@ -16,49 +17,12 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
 
 namespace wfc::sandbox {
 
 namespace {
-
-// A directory for the run in the cgroup of `controller` that wfc is in (v1,
-// or v2 where the controller is enabled for children), or "" when wfc may
-// not make one there.
-std::string runCgroup(llvm::StringRef controller, const std::string &runId) {
-  std::ifstream self("/proc/self/cgroup");
-  std::string line, dir;
-  while (std::getline(self, line) && dir.empty()) {
-    auto [id, rest] = llvm::StringRef(line).split(':');
-    auto [controllers, path] = rest.split(':');
-    llvm::SmallVector<llvm::StringRef, 4> names;
-    controllers.split(names, ',');
-    if (llvm::is_contained(names, controller)) {
-      dir = "/sys/fs/cgroup/" + controller.str() + path.str();
-    } else if (id == "0" && controllers.empty()) {
-      std::ifstream enabled("/sys/fs/cgroup" + path.str() + "/cgroup.subtree_control");
-      std::string list;
-      std::getline(enabled, list);
-      llvm::SmallVector<llvm::StringRef, 8> on;
-      llvm::StringRef(list).split(on, ' ');
-      if (llvm::is_contained(on, controller))
-        dir = "/sys/fs/cgroup" + path.str();
-    }
-  }
-  if (dir.empty())
-    return "";
-  while (dir.size() > 1 && dir.back() == '/')
-    dir.pop_back();
-  std::string mine = dir + "/wfc-" + runId;
-  if (mkdir(mine.c_str(), 0755) != 0)
-    return "";
-  // v2: the attempts' cgroups below need the controller too (v1 has no such file).
-  std::ofstream(mine + "/cgroup.subtree_control") << "+" << controller.str() << '\n';
-  return mine;
-}
 
 bool isV1(const std::string &dir) { return llvm::StringRef(dir).startswith("/sys/fs/cgroup/pids/") ||
                                             llvm::StringRef(dir).startswith("/sys/fs/cgroup/memory/"); }
@@ -217,7 +181,7 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
   // all, and RLIMIT_AS is per process.
   std::string processes, memory;
   if (env && (env->limitMask & bytecode::kLimitProcesses)) {
-    std::string dir = runCgroup("pids", runId);
+    std::string dir = makeRunCgroup("pids", runId);
     if (!dir.empty()) {
       p.cgroupDirs.push_back(dir);
       iso.cgroups.push_back({dir, "pids.max", env->processes});
@@ -231,7 +195,7 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
     }
   }
   if (env && (env->limitMask & bytecode::kLimitMemory)) {
-    std::string dir = runCgroup("memory", runId);
+    std::string dir = makeRunCgroup("memory", runId);
     if (!dir.empty()) {
       p.cgroupDirs.push_back(dir);
       iso.cgroups.push_back({dir, isV1(dir) ? "memory.limit_in_bytes" : "memory.max",

@@ -38,3 +38,9 @@ if subprocess.call(["unshare", "-U", "-r", "-p", "-f", "-m", "true"],
     config.available_features.add("userns")
 if os.geteuid() == 0:
     config.available_features.add("root")
+# Cases about the cgroups a run makes say `REQUIRES: cgroup-pids` (or
+# cgroup-memory): wfc may make one in its own cgroup of that controller here.
+for controller in ("pids", "memory"):
+    if subprocess.call([config.python_executable, os.path.join(config.test_source_root, "Inputs", "cgroups.py"),
+                        "probe", controller]) == 0:
+        config.available_features.add("cgroup-" + controller)
