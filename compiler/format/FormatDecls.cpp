@@ -206,7 +206,7 @@ void Formatter::decls(llvm::ArrayRef<const ast::Decl *> list, const char *open,
     out_.token("}", close);
     return;
   }
-  if (flat_) {
+  if (flat_ || (list.empty() && !LineWriter::hasNewline(open, close))) {
     for (const ast::Decl *d : list) {
       out_.write(" ");
       decl(d);
@@ -237,7 +237,7 @@ void Formatter::block(const ast::Block &b) {
     out_.token("}", close);
     return;
   }
-  if (flat_) {
+  if (flat_ || (b.items.empty() && !LineWriter::hasNewline(open, close))) {
     for (const ast::Item &it : b.items) {
       out_.write(" ");
       item(it);

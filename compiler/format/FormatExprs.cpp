@@ -178,7 +178,8 @@ void Formatter::sequence(const Sequence &s) {
     out_.token(s.closeText, s.close);
     return;
   }
-  if (!flat_ && breaks(s)) {
+  bool onlyInlineComments = s.count == 0 && !LineWriter::hasNewline(s.open, s.close);
+  if (!flat_ && !onlyInlineComments && breaks(s)) {
     out_.indent();
     for (size_t i = 0; i < s.count; ++i) {
       out_.newline(s.startOf(i), i > 0);
