@@ -13,6 +13,14 @@ vocabulary  Every keyword, field, type, trigger rule, retry condition,
             backoff and reference root that `wfc --print-vocabulary` lists
             (read from grammar/Wf.g4 and sema's tables) is highlighted as
             such by every editor, and no operator of the grammar is invalid.
+vscode      vscode-tmgrammar-test on the corpus, extension.js loaded with a
+            stand-in `vscode` module, and `vsce package` making a .vsix
+            (in --workdir) that holds the extension and its client library.
+vim         tests/editors/vim_test.vim in `vim -es` (ftplugin, :make,
+            gq, indentation, highlighting at chosen places).
+nvim        tests/editors/nvim_test.lua in `nvim --headless` (the LSP
+            snippet, against tests/editors/stub_lsp_server.py).
+emacs       tests/editors/wfc-mode-test.el with ERT in `emacs --batch`.
 
 Exit 0 when all is well; 1 with a list of what differs.
 """
@@ -302,6 +310,93 @@ def check_vocabulary(args, editors):
     return problems, f"{len(vocabulary)} words"
 
 
+def vscode_dir(args):
+    directory = os.path.join(args.srcroot, "editors", "vscode")
+    if not os.path.isdir(os.path.join(directory, "node_modules")):
+        sys.exit(f"{directory}/node_modules is missing: run scripts/bootstrap (npm ci)")
+    return directory
+
+
+def run(command, problems, **kwargs):
+    """Runs command; its output becomes a problem when it fails."""
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            timeout=300, **kwargs)
+    if result.returncode != 0:
+        problems.append(f"{' '.join(command)} exited {result.returncode}:\n"
+                        + result.stdout.decode("utf-8", "replace")[-4000:])
+    return result
+
+
+def check_vscode(args, editors):
+    import zipfile
+    directory, problems = vscode_dir(args), []
+    corpus = os.path.join(args.srcroot, "tests", "editors", "corpus", "*.wf")
+    run([args.node, os.path.join(directory, "node_modules", "vscode-tmgrammar-test", "dist",
+                                 "unit.js"),
+         "-g", "syntaxes/wf.tmLanguage.json", corpus], problems, cwd=directory)
+    run([args.node, os.path.join("test", "extension.test.js")], problems, cwd=directory)
+    os.makedirs(args.workdir, exist_ok=True)
+    vsix = os.path.join(args.workdir, "wfc-wf.vsix")
+    if os.path.exists(vsix):
+        os.remove(vsix)
+    run([args.node, os.path.join(directory, "node_modules", "@vscode", "vsce", "vsce"),
+         "package", "--skip-license", "--out", vsix], problems, cwd=directory)
+    if os.path.exists(vsix):
+        names = set(zipfile.ZipFile(vsix).namelist())
+        for needed in ["extension/package.json", "extension/extension.js",
+                       "extension/language-configuration.json",
+                       "extension/syntaxes/wf.tmLanguage.json",
+                       "extension/node_modules/vscode-languageclient/package.json"]:
+            if needed not in names:
+                problems.append(f"{vsix} lacks {needed}")
+        for name in names:
+            if name.startswith("extension/test/") or "vsce" in name.split("/")[2:3]:
+                problems.append(f"{vsix} holds {name}, which is for tests or packaging only")
+    return problems, f"grammar, extension and {os.path.basename(vsix)}"
+
+
+def check_vim(args, editors):
+    problems = []
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as out:
+        env = dict(os.environ, WFC=args.wfc, WF_OUT=out.name, WF_INDENT_INPUT=os.path.join(
+            args.srcroot, "tests", "editors", "inputs", "indent.wf"))
+        run([args.vim, "-Nu", "NONE", "-i", "NONE", "-es", "--cmd",
+             "set rtp^=" + os.path.join(args.srcroot, "editors", "vim"), "-c",
+             "source " + os.path.join(args.srcroot, "tests", "editors", "vim_test.vim")],
+            problems, env=env)
+        result = out.read().strip()
+    if not result.startswith("ok "):
+        problems.extend(result.split("\n") if result else ["vim wrote no result"])
+    return problems, result
+
+
+def check_nvim(args, editors):
+    problems = []
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as out, \
+            tempfile.NamedTemporaryFile("r", suffix=".log") as log:
+        env = dict(os.environ, WF_OUT=out.name, WF_LSP_LOG=log.name, WF_LSP_SERVER=os.path.join(
+            args.srcroot, "tests", "editors", "stub_lsp_server.py"))
+        run([args.nvim, "--headless", "-u", "NONE", "-i", "NONE", "--cmd",
+             "set rtp^=" + os.path.join(args.srcroot, "editors", "vim"), "-c",
+             "luafile " + os.path.join(args.srcroot, "tests", "editors", "nvim_test.lua")],
+            problems, env=env)
+        result = out.read().strip()
+    if not result.startswith("ok "):
+        problems.extend(result.split("\n") if result else ["nvim wrote no result"])
+    return problems, result
+
+
+def check_emacs(args, editors):
+    problems = []
+    env = dict(os.environ, WFC=args.wfc, WF_INDENT_INPUT=os.path.join(
+        args.srcroot, "tests", "editors", "inputs", "indent.wf"))
+    result = run([args.emacs, "--batch", "-Q", "-L", os.path.join(args.srcroot, "editors", "emacs"),
+                  "-l", os.path.join(args.srcroot, "tests", "editors", "wfc-mode-test.el"),
+                  "-f", "ert-run-tests-batch-and-exit"], problems, env=env)
+    summary = re.findall(r"^Ran \d+ tests.*$", result.stdout.decode(), re.M)
+    return problems, summary[0] if summary else "no ERT summary"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--wfc", required=True)
@@ -309,10 +404,14 @@ def main():
     parser.add_argument("--node", default="node")
     parser.add_argument("--vim", default="vim")
     parser.add_argument("--emacs", default="emacs")
-    parser.add_argument("mode", choices=["corpus", "vocabulary"])
+    parser.add_argument("--nvim", default="nvim")
+    parser.add_argument("--workdir", default=tempfile.gettempdir())
+    modes = {"corpus": check_corpus, "vocabulary": check_vocabulary, "vscode": check_vscode,
+             "vim": check_vim, "nvim": check_nvim, "emacs": check_emacs}
+    parser.add_argument("mode", choices=sorted(modes))
     args = parser.parse_args()
     editors = Editors(args)
-    problems, what = (check_corpus if args.mode == "corpus" else check_vocabulary)(args, editors)
+    problems, what = modes[args.mode](args, editors)
     for problem in problems:
         print(problem)
     print(f"{args.mode}: {what}, {len(problems)} problems")
