@@ -364,7 +364,8 @@ WHERE, a function of the match's start, further decides."
     (process-send-eof wfc--flymake-process)))
 
 (defun wfc-format-buffer ()
-  "Format the buffer with `wfc fmt -'; with syntax errors, show them and change nothing."
+  "Format the buffer with `wfc fmt -'.
+With syntax errors, show them and change nothing."
   (interactive)
   (let ((output (generate-new-buffer " *wfc-fmt*"))
         (errors (make-temp-file "wfc-fmt")))

@@ -20,7 +20,8 @@ vim         tests/editors/vim_test.vim in `vim -es` (ftplugin, :make,
             gq, indentation, highlighting at chosen places).
 nvim        tests/editors/nvim_test.lua in `nvim --headless` (the LSP
             snippet, against tests/editors/stub_lsp_server.py).
-emacs       tests/editors/wfc-mode-test.el with ERT in `emacs --batch`.
+emacs       tests/editors/wfc-mode-test.el with ERT in `emacs --batch`, and
+            wfc-mode.el byte-compiled with warnings as errors.
 
 Exit 0 when all is well; 1 with a list of what differs.
 """
@@ -394,6 +395,16 @@ def check_emacs(args, editors):
                   "-l", os.path.join(args.srcroot, "tests", "editors", "wfc-mode-test.el"),
                   "-f", "ert-run-tests-batch-and-exit"], problems, env=env)
     summary = re.findall(r"^Ran \d+ tests.*$", result.stdout.decode(), re.M)
+    # The mode byte-compiles without a warning.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "wfc-mode.el")
+        with open(os.path.join(args.srcroot, "editors", "emacs", "wfc-mode.el"), "rb") as f, \
+                open(copy, "wb") as out:
+            out.write(f.read())
+        run([args.emacs, "--batch", "-Q", "-L", tmp, "--eval", "(setq byte-compile-error-on-warn t)",
+             "-f", "batch-byte-compile", copy], problems)
+        if not os.path.exists(copy + "c"):
+            problems.append("wfc-mode.el does not byte-compile without warnings")
     return problems, summary[0] if summary else "no ERT summary"
 
 

@@ -64,6 +64,11 @@ let &l:formatprg = $WFC . ' fmt -'
 call setline(1, ['secret   s', 'pipeline p { deadline = 1h }'])
 normal! gggqG
 call s:Expect('gq', getline(1, '$'), ['secret s', 'pipeline p {', '  deadline = 1h', '}'])
+" Text with syntax errors stays as it was (the errors are only shown).
+call setline(1, ['secret', 'pipeline   p {}'])
+silent! 3,$delete _
+silent! normal! gggqG
+call s:Expect('gq with a syntax error', getline(1, '$'), ['secret', 'pipeline   p {}'])
 
 " Re-indenting what wfc fmt wrote changes nothing.
 let s:formatted = systemlist($WFC . ' fmt - < ' . shellescape($WF_INDENT_INPUT))
