@@ -17,7 +17,7 @@ Formatter::Formatter(const ast::File &file, llvm::StringRef source)
 
 std::string Formatter::run() {
   for (size_t i = 0; i < file_.decls.size(); ++i) {
-    if (i > 0 && sharesLine(file_.decls[i - 1]->range(), file_.decls[i]->range()))
+    if (i > 0 && sharesLine(file_.decls[i - 1]->range(), file_.decls[i]->range(), nullptr, nullptr))
       out_.write(" ");
     else
       out_.newline(startOf(file_.decls[i]->range()), i > 0);
@@ -64,10 +64,14 @@ bool Formatter::coveredLine(const char *pos) const {
 }
 
 // Whether element `next` goes on the line of `previous`: both on one line of
-// the source that a `wfc:ignore` comment covers.
-bool Formatter::sharesLine(llvm::SMRange previous, llvm::SMRange next) const {
+// the source that a `wfc:ignore` comment covers. Not when a bracket around
+// them (`open`, `close`) is on that line too: the layout puts the elements
+// on lines of their own then, away from the comment, whatever it does.
+bool Formatter::sharesLine(llvm::SMRange previous, llvm::SMRange next, const char *open,
+                           const char *close) const {
   return !LineWriter::hasNewline(endOf(previous), startOf(next)) &&
-         coveredLine(startOf(next));
+         (!open || LineWriter::hasNewline(open, startOf(next))) &&
+         (!close || LineWriter::hasNewline(endOf(next), close)) && coveredLine(startOf(next));
 }
 
 void Formatter::decl(const ast::Decl *d) {
@@ -206,7 +210,8 @@ void Formatter::decls(llvm::ArrayRef<const ast::Decl *> list, const char *open,
     out_.token("}", close);
     return;
   }
-  if (flat_ || (list.empty() && !LineWriter::hasNewline(open, close))) {
+  llvm::SMRange braces(llvm::SMLoc::getFromPointer(open), llvm::SMLoc::getFromPointer(close + 1));
+  if (flat_ || keepsLine(braces) || (list.empty() && !LineWriter::hasNewline(open, close))) {
     for (const ast::Decl *d : list) {
       out_.write(" ");
       decl(d);
@@ -217,7 +222,7 @@ void Formatter::decls(llvm::ArrayRef<const ast::Decl *> list, const char *open,
   }
   out_.indent();
   for (size_t i = 0; i < list.size(); ++i) {
-    if (i > 0 && sharesLine(list[i - 1]->range(), list[i]->range()))
+    if (i > 0 && sharesLine(list[i - 1]->range(), list[i]->range(), open, close))
       out_.write(" ");
     else
       out_.newline(startOf(list[i]->range()), i > 0);
@@ -237,7 +242,7 @@ void Formatter::block(const ast::Block &b) {
     out_.token("}", close);
     return;
   }
-  if (flat_ || (b.items.empty() && !LineWriter::hasNewline(open, close))) {
+  if (flat_ || keepsLine(b.range) || (b.items.empty() && !LineWriter::hasNewline(open, close))) {
     for (const ast::Item &it : b.items) {
       out_.write(" ");
       item(it);
@@ -248,7 +253,7 @@ void Formatter::block(const ast::Block &b) {
   }
   out_.indent();
   for (size_t i = 0; i < b.items.size(); ++i) {
-    if (i > 0 && sharesLine(b.items[i - 1].range, b.items[i].range))
+    if (i > 0 && sharesLine(b.items[i - 1].range, b.items[i].range, open, close))
       out_.write(" ");
     else
       out_.newline(startOf(b.items[i].range), i > 0);

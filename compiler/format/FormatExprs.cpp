@@ -178,8 +178,11 @@ void Formatter::sequence(const Sequence &s) {
     out_.token(s.closeText, s.close);
     return;
   }
-  bool onlyInlineComments = s.count == 0 && !LineWriter::hasNewline(s.open, s.close);
-  if (!flat_ && !onlyInlineComments && breaks(s)) {
+  // Empty but for inline comments, or on a line a wfc:ignore comment covers.
+  bool oneLine = (s.count == 0 && !LineWriter::hasNewline(s.open, s.close)) ||
+                 keepsLine({llvm::SMLoc::getFromPointer(s.open),
+                            llvm::SMLoc::getFromPointer(s.close + 1)});
+  if (!flat_ && !oneLine && breaks(s)) {
     out_.indent();
     for (size_t i = 0; i < s.count; ++i) {
       out_.newline(s.startOf(i), i > 0);

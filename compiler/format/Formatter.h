@@ -48,7 +48,8 @@ private:
   void ident(ast::Ident id);
   bool keepsLine(llvm::SMRange range) const;
   bool coveredLine(const char *pos) const;
-  bool sharesLine(llvm::SMRange previous, llvm::SMRange next) const;
+  bool sharesLine(llvm::SMRange previous, llvm::SMRange next, const char *open,
+                  const char *close) const;
 
   // Expressions (FormatExprs.cpp). `expr` returns where what it wrote ends
   // in the source, parentheses included. A ')' at `reservedClose` closes

@@ -39,6 +39,7 @@ void LineWriter::write(llvm::StringRef text) {
   else if (pendingSpace_)
     out_ += ' ';
   pendingSpace_ = false;
+  lineCommentEnds_ = false;
   out_ += text;
 }
 
@@ -112,8 +113,10 @@ void LineWriter::writeComment(const ast::Comment &comment, bool structural) {
     out_ += text;
   } else {
     // A trailing comment goes after what was written last, even when the
-    // layout has already ended that line.
-    if (atLineStart_ && !out_.empty()) {
+    // layout has already ended that line; never after a line comment.
+    if (pendingBreak_)
+      breakLine();
+    else if (atLineStart_ && !out_.empty() && !lineCommentEnds_) {
       while (!out_.empty() && out_.back() == '\n')
         out_.pop_back();
       atLineStart_ = false;
@@ -126,6 +129,7 @@ void LineWriter::writeComment(const ast::Comment &comment, bool structural) {
   }
   pendingSpace_ = false;
   pendingBreak_ = endsLine;
+  lineCommentEnds_ = isLineComment(text);
   if (!endsLine)
     pendingSpace_ = true;
   if (ownLine && endsLine) {

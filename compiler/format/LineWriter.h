@@ -81,6 +81,8 @@ private:
   bool pendingBreak_ = false;
   // A space goes before the next text, unless the line breaks first.
   bool pendingSpace_ = false;
+  // The last thing written is a `//` comment: nothing may follow on its line.
+  bool lineCommentEnds_ = false;
   // Where the last token written ends in the source.
   const char *lastEnd_ = nullptr;
 };
