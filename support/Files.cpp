@@ -108,7 +108,8 @@ std::optional<FileContents> readFileBounded(llvm::StringRef path, uint64_t limit
   return contents;
 }
 
-bool writeFileAtomically(llvm::StringRef path, llvm::ArrayRef<uint8_t> bytes, std::string &error) {
+bool writeFileAtomically(llvm::StringRef path, llvm::ArrayRef<uint8_t> bytes, std::string &error,
+                         std::optional<unsigned> mode) {
   llvm::SmallString<256> temp(path);
   temp += ".tmp-%%%%%%";
   int fd = -1;
@@ -132,8 +133,10 @@ bool writeFileAtomically(llvm::StringRef path, llvm::ArrayRef<uint8_t> bytes, st
     at += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    error = std::strerror(errno);
+  bool written = (!mode || ::fchmod(fd, static_cast<mode_t>(*mode)) == 0) && ::fsync(fd) == 0;
+  int writeErrno = errno;
+  if (::close(fd) != 0 || !written) {
+    error = std::strerror(written ? errno : writeErrno);
     llvm::sys::fs::remove(tempPath);
     return false;
   }

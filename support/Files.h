@@ -26,7 +26,9 @@ std::optional<FileContents> readFileBounded(llvm::StringRef path, uint64_t limit
                                             std::string &error);
 
 // Writes `bytes` to a temporary file next to `path` and renames it over
-// `path`: readers see the old file or the new one, never half of one.
-bool writeFileAtomically(llvm::StringRef path, llvm::ArrayRef<uint8_t> bytes, std::string &error);
+// `path`: readers see the old file or the new one, never half of one. The
+// new file gets permission bits `mode` when given (else 0666 less umask).
+bool writeFileAtomically(llvm::StringRef path, llvm::ArrayRef<uint8_t> bytes, std::string &error,
+                         std::optional<unsigned> mode = std::nullopt);
 
 } // namespace wfc

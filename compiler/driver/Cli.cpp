@@ -6,8 +6,10 @@
 #include "compiler/driver/Build.h"
 #include "compiler/driver/Check.h"
 #include "compiler/driver/Explain.h"
+#include "compiler/driver/Fmt.h"
 #include "compiler/driver/Graph.h"
 #include "compiler/driver/Run.h"
+#include "compiler/driver/Vocabulary.h"
 #include "compiler/sema/Sema.h"
 
 #include "support/Units.h"
@@ -38,6 +40,9 @@ cl::SubCommand kDisasm("disasm", "Print every section of a .wfb file, after veri
 cl::SubCommand kRun("run", "Run a pipeline here (.wfb, or .wf compiled in memory): exit 0 it "
                            "succeeded, 1 a task failed, 2 nothing ran (usage, compile, bytecode, "
                            "policy or secret error), 130 interrupted, 143 terminated");
+cl::SubCommand kFmt("fmt", "Rewrite pipelines in the canonical layout (exit 0 done, 1 with "
+                           "--check or --diff: a file would change, 2 usage, input or syntax "
+                           "error: such a file is left as it is)");
 
 // --- wfc check -------------------------------------------------------------
 
@@ -66,7 +71,7 @@ cl::opt<ColorMode> kColor(
     cl::values(clEnumValN(ColorMode::Auto, "auto", "on a terminal, unless NO_COLOR is set"),
                clEnumValN(ColorMode::Always, "always", "always"),
                clEnumValN(ColorMode::Never, "never", "never")),
-    cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun), cl::cat(kOutputCategory));
+    cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun), cl::sub(kFmt), cl::cat(kOutputCategory));
 
 cl::opt<DumpKind> kDump(
     "dump", cl::desc("Print an internal form instead of the summary (for tests)"),
@@ -136,6 +141,22 @@ cl::opt<bool> kExplainList("list", cl::desc("List every rule with its kind, seve
 cl::opt<bool> kExplainMarkdown("markdown",
                                cl::desc("With --list: a Markdown table (docs/checks.md)"),
                                cl::sub(kExplain), cl::cat(kOutputCategory));
+
+// --- wfc fmt -----------------------------------------------------------------
+
+cl::list<std::string> kFmtInputs(cl::Positional, cl::desc("<file.wf | directory | ->..."),
+                                 cl::sub(kFmt), cl::cat(kInputCategory));
+
+cl::opt<bool> kFmtCheck("check", cl::desc("Write nothing; list the files that would change"),
+                        cl::sub(kFmt), cl::cat(kOutputCategory));
+
+cl::opt<bool> kFmtDiff("diff", cl::desc("Write nothing; print the changes as a unified diff"),
+                       cl::sub(kFmt), cl::cat(kOutputCategory));
+
+cl::opt<std::string> kFmtStdinFilename(
+    "stdin-filename", cl::value_desc("path"),
+    cl::desc("Name to give the source read from '-' in messages"), cl::sub(kFmt),
+    cl::cat(kInputCategory));
 
 // --- wfc graph ---------------------------------------------------------------
 
@@ -260,7 +281,12 @@ cl::opt<bool> kRunVerbose("verbose", cl::desc("Show every attempt's start, the s
 cl::alias kRunVerboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(kRunVerbose),
                            cl::NotHidden);
 
-const char *const kCommands[] = {"build", "check", "disasm", "explain", "graph", "run"};
+// For tests/editors/: the keywords and field names every editor grammar must know.
+cl::opt<bool> kPrintVocabulary("print-vocabulary", cl::Hidden,
+                               cl::desc("Print the language's keywords, fields, types and "
+                                        "trigger rules, one a line"));
+
+const char *const kCommands[] = {"build", "check", "disasm", "explain", "fmt", "graph", "run"};
 
 void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
 
@@ -313,11 +339,16 @@ int main(int argc, char **argv) {
                                    "  wfc build FILE.wf [-o F.wfb] compile to verified bytecode\n"
                                    "  wfc disasm FILE.wfb          print bytecode readably\n"
                                    "  wfc explain RULE             explain a rule (--list: all)\n"
+                                   "  wfc fmt FILE.wf|DIR|-...     rewrite in the canonical layout\n"
                                    "  wfc graph FILE.wf            draw the task graph\n"
                                    "  wfc run FILE.wfb|FILE.wf     run the pipeline here\n",
                                    &llvm::errs()))
     return 2;
 
+  if (kPrintVocabulary) {
+    wfc::driver::printVocabulary(llvm::outs());
+    return 0;
+  }
   if (kCheck) {
     wfc::driver::CheckOptions options;
     options.inputs.assign(kCheckInputs.begin(), kCheckInputs.end());
@@ -424,6 +455,19 @@ int main(int argc, char **argv) {
       return 2;
     options.stdlibDir = *stdlib;
     return wfc::driver::runGraph(options, llvm::outs(), llvm::errs());
+  }
+  if (kFmt) {
+    wfc::driver::FmtOptions options;
+    options.inputs.assign(kFmtInputs.begin(), kFmtInputs.end());
+    options.stdinFilename = kFmtStdinFilename;
+    options.check = kFmtCheck;
+    options.diff = kFmtDiff;
+    options.color = kColor;
+    if (llvm::count(options.inputs, "-") > 1) {
+      llvm::errs() << "wfc fmt: standard input ('-') can be read once\n";
+      return 2;
+    }
+    return wfc::driver::runFmt(options, llvm::outs(), llvm::errs());
   }
   if (kExplain) {
     wfc::driver::ExplainOptions options;

@@ -1,5 +1,6 @@
 // Top-level declarations: params, secrets, environments, the pipeline, types.
 #include "compiler/sema/SemaImpl.h"
+#include "compiler/sema/Vocabulary.h"
 
 #include "runtime/bytecode/Module.h"
 #include "support/Units.h"
@@ -460,5 +461,11 @@ void Sema::buildPipeline(const ast::PipelineDecl &decl) {
     }
   }
 }
+
+llvm::ArrayRef<const char *> pipelineFields() { return kPipelineFields; }
+llvm::ArrayRef<const char *> defaultFields() { return kDefaultFields; }
+llvm::ArrayRef<const char *> environmentFields() { return kEnvironmentFields; }
+llvm::ArrayRef<const char *> limitFields() { return kLimitFields; }
+llvm::ArrayRef<const char *> typeNames() { return kTypeNames; }
 
 } // namespace wfc::sema

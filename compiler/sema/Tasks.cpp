@@ -1,5 +1,6 @@
 // Tasks: names and loop expansion, template instances, fields, defaults.
 #include "compiler/sema/SemaImpl.h"
+#include "compiler/sema/Vocabulary.h"
 
 #include "runtime/bytecode/Module.h"
 #include "support/Units.h"
@@ -842,5 +843,8 @@ bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy
   }
   return ok;
 }
+
+llvm::ArrayRef<const char *> taskFields() { return kTaskFields; }
+llvm::ArrayRef<const char *> retryFields() { return kRetryFields; }
 
 } // namespace wfc::sema
