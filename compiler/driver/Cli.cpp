@@ -410,9 +410,12 @@ int main(int argc, char **argv) {
     options.verbose = kRunVerbose;
     options.sandbox = kRunSandbox;
     int code = wfc::driver::runRun(options, environ, llvm::outs(), llvm::errs());
-    // A reader that went away (`wfc run | head`) is not an error of the run.
+    // A reader that went away (`wfc run | head`) is not an error of the run,
+    // and a full standard output or error has been said (or cannot be):
+    // neither may abort wfc at exit.
     llvm::outs().flush();
     llvm::outs().clear_error();
+    llvm::errs().clear_error();
     return code;
   }
   if (kGraph) {
