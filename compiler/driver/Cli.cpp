@@ -37,7 +37,8 @@ cl::SubCommand kBuild("build", "Compile a pipeline to verified bytecode (.wfb); 
 cl::SubCommand kDisasm("disasm", "Print every section of a .wfb file, after verifying it");
 cl::SubCommand kRun("run", "Run a pipeline here (.wfb, or .wf compiled in memory): exit 0 it "
                            "succeeded, 1 a task failed, 2 nothing ran (usage, compile, bytecode, "
-                           "policy or secret error), 130 interrupted, 143 terminated");
+                           "policy or secret error), 3 it succeeded but its log could not be "
+                           "written in full, 130 interrupted, 143 terminated");
 
 // --- wfc check -------------------------------------------------------------
 

@@ -125,8 +125,7 @@ void MaskingReporter::stopWriting(Sink &sink) {
   if (!why.empty())
     why[0] = llvm::toLower(why[0]);
   std::string message = "cannot write " + sink.what + ": " + why;
-  if (!failure_)
-    failure_ = message;
+  failure_ = failure_ ? *failure_ + "; " + message : message;
   if (!sink.file)
     errors_ << "wfc run: " << message << "; the run goes on\n";
   notice(message + "; the run goes on without it", last_);

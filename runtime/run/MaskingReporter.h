@@ -41,8 +41,8 @@ public:
   void addFile(std::unique_ptr<Reporter> reporter, llvm::raw_fd_ostream &file, std::string what);
   // Flushes and closes the files, and checks that everything was written.
   void closeFiles();
-  // "cannot write run.log: no space left on device" for the first stream
-  // that failed; none when everything was written.
+  // "cannot write run.log: no space left on device" for each stream that
+  // failed, joined by "; "; none when everything was written.
   const std::optional<std::string> &writeFailure() const { return failure_; }
 
   void runStarted(const RunStart &start) override;
