@@ -39,7 +39,8 @@ cl::SubCommand kBuild("build", "Compile a pipeline to verified bytecode (.wfb); 
 cl::SubCommand kDisasm("disasm", "Print every section of a .wfb file, after verifying it");
 cl::SubCommand kRun("run", "Run a pipeline here (.wfb, or .wf compiled in memory): exit 0 it "
                            "succeeded, 1 a task failed, 2 nothing ran (usage, compile, bytecode, "
-                           "policy or secret error), 130 interrupted, 143 terminated");
+                           "policy or secret error), 3 it succeeded but its log could not be "
+                           "written in full, 130 interrupted, 143 terminated");
 cl::SubCommand kFmt("fmt", "Rewrite pipelines in the canonical layout (exit 0 done, 1 with "
                            "--check or --diff: a file would change, 2 usage, input or syntax "
                            "error: such a file is left as it is)");
@@ -441,9 +442,12 @@ int main(int argc, char **argv) {
     options.verbose = kRunVerbose;
     options.sandbox = kRunSandbox;
     int code = wfc::driver::runRun(options, environ, llvm::outs(), llvm::errs());
-    // A reader that went away (`wfc run | head`) is not an error of the run.
+    // A reader that went away (`wfc run | head`) is not an error of the run,
+    // and a full standard output or error has been said (or cannot be):
+    // neither may abort wfc at exit.
     llvm::outs().flush();
     llvm::outs().clear_error();
+    llvm::errs().clear_error();
     return code;
   }
   if (kGraph) {

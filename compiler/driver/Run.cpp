@@ -20,6 +20,8 @@
 
 #include <fmt/format.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,14 +112,29 @@ std::optional<std::string> parseSimulation(const bytecode::Module &m, llvm::Stri
   return std::nullopt;
 }
 
+// A closed standard descriptor would be taken by the first file wfc opens:
+// run.log would get the lines meant for the terminal. Each is held open on
+// /dev/null instead.
+void holdStandardDescriptors() {
+  for (int fd = 0; fd <= 2; ++fd)
+    if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+      int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+      if (null >= 0 && null != fd) {
+        dup2(null, fd);
+        close(null);
+      }
+    }
+}
+
 } // namespace
 
-int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &out,
+int runRun(const RunCommandOptions &options, char **environ, llvm::raw_fd_ostream &out,
            llvm::raw_ostream &err) {
   auto refuse = [&](const std::string &message) {
     err << "wfc run: " << message << '\n';
     return 2;
   };
+  holdStandardDescriptors();
   bool simulate = !options.simulate.empty();
   if (simulate && options.dryRun)
     return refuse("--dry-run and --simulate do not go together");
@@ -346,16 +363,19 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
       return refuse("cannot write in '" + ro.runDir + "': " + ec.message());
   }
 
-  run::Reporters reporters;
+  // Every reporter sits behind the masking layer: nothing reaches them unmasked.
+  run::MaskingReporter reporters(m, masker, err);
   bool terminal = options.events == EventFormat::Text && llvm::sys::Process::StandardOutIsDisplayed();
   if (options.events == EventFormat::Json)
-    reporters.add(run::makeJsonReporter(m, out));
+    reporters.addStandardOutput(run::makeJsonReporter(reporters.names(), out), out);
   else
-    reporters.add(run::makeTextReporter(m, out, terminal, useColor(options.color, 1),
-                                        options.verbose));
+    reporters.addStandardOutput(run::makeTextReporter(reporters.names(), out, terminal,
+                                                      useColor(options.color, 1), options.verbose),
+                                out);
   if (logFile) {
-    reporters.add(run::makeLogReporter(m, *logFile));
-    reporters.add(run::makeJsonReporter(m, *eventsFile));
+    reporters.addFile(run::makeLogReporter(reporters.names(), *logFile), *logFile, "run.log");
+    reporters.addFile(run::makeJsonReporter(reporters.names(), *eventsFile), *eventsFile,
+                      "events.jsonl");
   }
   ro.tickMs = terminal ? 200 : 0;
 
@@ -371,13 +391,17 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
   reporters.runStarted(start);
 
   run::RunSummary summary = run::execute(m, ro, secrets, masker, reporters);
+  reporters.closeFiles();
   if (!ro.runDir.empty() && summary.end != run::RunEnd::Succeeded &&
       options.events == EventFormat::Text)
     out << "wfc: log: " << ro.runDir << "/run.log\n";
   out.flush();
+  // The tasks ran to the end, but what they did is not all on record.
+  if (const std::optional<std::string> &lost = reporters.writeFailure())
+    err << "wfc run: the run's records are incomplete: " << *lost << '\n';
   switch (summary.end) {
   case run::RunEnd::Succeeded:
-    return 0;
+    return reporters.writeFailure() ? 3 : 0;
   case run::RunEnd::Failed:
   case run::RunEnd::DeadlineExpired:
     return 1;

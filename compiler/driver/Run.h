@@ -38,8 +38,10 @@ struct RunCommandOptions {
 
 // Exit codes: 0 the run succeeded, 1 a task failed (or the run's deadline
 // expired), 2 usage, compile, bytecode or policy error (nothing ran),
-// 130 interrupted (SIGINT), 143 terminated (SIGTERM or SIGHUP).
-int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &out,
+// 3 the tasks succeeded but run.log, events.jsonl or `out` could not be
+// written in full, 130 interrupted (SIGINT), 143 terminated (SIGTERM or
+// SIGHUP). `out` is a file stream so that its write errors can be seen.
+int runRun(const RunCommandOptions &options, char **environ, llvm::raw_fd_ostream &out,
            llvm::raw_ostream &err);
 
 } // namespace wfc::driver

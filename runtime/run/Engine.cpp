@@ -32,13 +32,13 @@ uint64_t effectiveTimeout(const bytecode::Module &module, const bytecode::Task &
 }
 
 RunSummary execute(const bytecode::Module &module, const RunOptions &options,
-                   const SecretValues &secrets, const Masker &masker, Reporter &reporter) {
+                   const SecretValues &secrets, const Masker &masker, MaskingReporter &reporter) {
   Engine engine(module, options, secrets, masker, reporter);
   return engine.run();
 }
 
 Engine::Engine(const bytecode::Module &module, const RunOptions &options,
-               const SecretValues &secrets, const Masker &masker, Reporter &reporter)
+               const SecretValues &secrets, const Masker &masker, MaskingReporter &reporter)
     : m_(module), o_(options), secrets_(secrets), masker_(masker), reporter_(reporter) {
   size_t n = module.tasks.size();
   outputs_.resize(n);
@@ -614,7 +614,7 @@ bool Engine::launch(size_t i, const proc::AttemptRequest &request, proc::Handles
     }
     slot.shim = *shim;
     slot.outputFd = pipe[0];
-    slot.lines = std::make_unique<MaskedLines>(masker_);
+    slot.lines = std::make_unique<OutputLines>(masker_);
     return true;
   }
   const std::vector<AttemptResult> &script =

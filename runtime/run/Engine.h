@@ -22,7 +22,7 @@ std::string describe(const sched::AttemptResult &result);
 class Engine {
 public:
   Engine(const bytecode::Module &module, const RunOptions &options, const SecretValues &secrets,
-         const Masker &masker, Reporter &reporter);
+         const Masker &masker, MaskingReporter &reporter);
   ~Engine();
   RunSummary run();
 
@@ -38,7 +38,7 @@ private:
     uint64_t timeoutMs = 0;
     size_t shim = SIZE_MAX; // the shim running it
     int outputFd = -1;      // the read end of its output pipe, non-blocking
-    std::unique_ptr<MaskedLines> lines;
+    std::unique_ptr<OutputLines> lines;
     std::string outputName, outputPath; // $WFC_OUTPUT: outputs/<outputName> under the run's directory
     int outputFileFd = -1;
     int workdirFd = -1;                  // O_PATH, checked to be inside the pipeline's directory
@@ -92,7 +92,7 @@ private:
   const RunOptions &o_;
   const SecretValues &secrets_;
   const Masker &masker_;
-  Reporter &reporter_;
+  MaskingReporter &reporter_; // the only way out: it masks every string
   std::unique_ptr<proc::ShimPool> pool_;
   std::vector<Masker> perSecret_; // to name the secret an output reveals
   vm::Inputs inputs_;

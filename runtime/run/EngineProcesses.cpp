@@ -65,8 +65,9 @@ void Engine::onSignal(int sig) {
               " running task(s); send it again to kill them at once");
 }
 
-// Reads what a task printed, masking it before anyone sees it. With `toEnd`
-// it reads until the pipe is empty (its writers are gone by then).
+// Reads what a task printed, in lines, which the reporter masks before
+// anyone sees them. With `toEnd` it reads until the pipe is empty (its
+// writers are gone by then).
 void Engine::drainOutput(Slot &slot, bool toEnd) {
   if (slot.outputFd < 0)
     return;

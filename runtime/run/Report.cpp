@@ -17,43 +17,6 @@ using sched::TaskState;
 
 Reporter::~Reporter() = default;
 
-void Reporters::runStarted(const RunStart &s) {
-  for (auto &r : all_)
-    r->runStarted(s);
-}
-void Reporters::attemptStarted(uint32_t t, uint32_t a, Millis at) {
-  for (auto &r : all_)
-    r->attemptStarted(t, a, at);
-}
-void Reporters::output(uint32_t t, llvm::StringRef line, Millis at) {
-  for (auto &r : all_)
-    r->output(t, line, at);
-}
-void Reporters::attemptEnded(uint32_t t, const AttemptEndInfo &i, Millis at) {
-  for (auto &r : all_)
-    r->attemptEnded(t, i, at);
-}
-void Reporters::taskFinished(uint32_t t, TaskState s, llvm::StringRef d, Millis at) {
-  for (auto &r : all_)
-    r->taskFinished(t, s, d, at);
-}
-void Reporters::notice(llvm::StringRef m, Millis at) {
-  for (auto &r : all_)
-    r->notice(m, at);
-}
-void Reporters::tick(Millis at) {
-  for (auto &r : all_)
-    r->tick(at);
-}
-void Reporters::runEnded(const RunSummary &s) {
-  for (auto &r : all_)
-    r->runEnded(s);
-}
-void Reporters::flush() {
-  for (auto &r : all_)
-    r->flush();
-}
-
 const char *runEndName(RunEnd end) {
   switch (end) {
   case RunEnd::Succeeded:
@@ -85,12 +48,12 @@ std::string humanDuration(Millis ms) {
 
 class TextReporter : public Reporter {
 public:
-  TextReporter(const bytecode::Module &m, llvm::raw_ostream &os, bool terminal, bool color,
-               bool verbose)
-      : m_(m), os_(os), terminal_(terminal), color_(color), verbose_(verbose),
-        started_(m.tasks.size(), -1) {
-    for (const bytecode::Task &t : m.tasks)
-      width_ = std::max(width_, m.str(t.name).size());
+  TextReporter(llvm::ArrayRef<std::string> names, llvm::raw_ostream &os, bool terminal,
+               bool color, bool verbose)
+      : names_(names), os_(os), terminal_(terminal), color_(color), verbose_(verbose),
+        started_(names.size(), -1) {
+    for (const std::string &name : names)
+      width_ = std::max(width_, name.size());
     width_ = std::min<size_t>(width_, 24);
   }
 
@@ -122,7 +85,7 @@ public:
 
   void output(uint32_t task, llvm::StringRef line, Millis) override {
     clearStatus();
-    os_ << llvm::left_justify(m_.str(m_.tasks[task].name), width_) << " | " << line << '\n';
+    os_ << llvm::left_justify(names_[task], width_) << " | " << line << '\n';
   }
 
   void attemptEnded(uint32_t task, const AttemptEndInfo &info, Millis at) override {
@@ -179,9 +142,9 @@ public:
     if (!terminal_ || running_.empty())
       return;
     clearStatus();
-    std::string line = fmt::format("[{}/{}] ", done_, m_.tasks.size());
+    std::string line = fmt::format("[{}/{}] ", done_, names_.size());
     for (size_t i = 0; i < running_.size() && line.size() < 100; ++i)
-      line += (i ? ", " : "") + m_.str(m_.tasks[running_[i]].name).str() + " " +
+      line += (i ? ", " : "") + names_[running_[i]] + " " +
               humanDuration(at - started_[running_[i]]);
     if (line.size() > 110)
       line = line.substr(0, 107) + "...";
@@ -208,7 +171,7 @@ public:
           << "  TRIES  TIME     DETAIL\n";
       for (size_t i = 0; i < shown; ++i) {
         uint32_t t = rows[i];
-        os_ << llvm::left_justify(m_.str(m_.tasks[t].name), w) << "  "
+        os_ << llvm::left_justify(names_[t], w) << "  "
             << llvm::left_justify(sched::stateName(s.states[t]), 15) << "  "
             << llvm::left_justify(s.attempts[t] ? std::to_string(s.attempts[t]) : "-", 5) << "  "
             << llvm::left_justify(s.attempts[t] ? humanDuration(s.durations[t]) : "-", 7) << "  "
@@ -235,7 +198,7 @@ public:
   void flush() override { os_.flush(); }
 
 private:
-  std::string name(uint32_t task) const { return m_.str(m_.tasks[task].name).str(); }
+  llvm::StringRef name(uint32_t task) const { return names_[task]; }
 
   void mark(llvm::StringRef word, llvm::raw_ostream::Colors colour) {
     if (color_)
@@ -253,7 +216,7 @@ private:
   }
 
 
-  const bytecode::Module &m_;
+  llvm::ArrayRef<std::string> names_;
   llvm::raw_ostream &os_;
   bool terminal_, color_, verbose_;
   size_t width_ = 4;
@@ -265,7 +228,8 @@ private:
 
 class JsonReporter : public Reporter {
 public:
-  JsonReporter(const bytecode::Module &m, llvm::raw_ostream &os) : m_(m), os_(os) {}
+  JsonReporter(llvm::ArrayRef<std::string> names, llvm::raw_ostream &os)
+      : names_(names), os_(os) {}
 
   void runStarted(const RunStart &s) override {
     emit(llvm::json::Object{{"event", "run_started"},
@@ -327,16 +291,17 @@ public:
   }
 
 private:
-  llvm::json::Value name(uint32_t t) const { return m_.str(m_.tasks[t].name); }
+  llvm::json::Value name(uint32_t t) const { return names_[t]; }
   void emit(llvm::json::Object o) { os_ << llvm::json::Value(std::move(o)) << '\n'; }
   void flush() override { os_.flush(); }
-  const bytecode::Module &m_;
+  llvm::ArrayRef<std::string> names_;
   llvm::raw_ostream &os_;
 };
 
 class LogReporter : public Reporter {
 public:
-  LogReporter(const bytecode::Module &m, llvm::raw_ostream &os) : m_(m), os_(os) {}
+  LogReporter(llvm::ArrayRef<std::string> names, llvm::raw_ostream &os)
+      : names_(names), os_(os) {}
   void attemptStarted(uint32_t t, uint32_t a, Millis at) override {
     stamp(at) << "--- " << name(t) << ": attempt " << a << " started\n";
   }
@@ -364,25 +329,28 @@ public:
   }
 
 private:
-  llvm::StringRef name(uint32_t t) const { return m_.str(m_.tasks[t].name); }
+  llvm::StringRef name(uint32_t t) const { return names_[t]; }
   llvm::raw_ostream &stamp(Millis at) {
     return os_ << fmt::format("[{:9.3f}] ", at / 1000.0);
   }
-  const bytecode::Module &m_;
+  llvm::ArrayRef<std::string> names_;
   llvm::raw_ostream &os_;
 };
 
 } // namespace
 
-std::unique_ptr<Reporter> makeTextReporter(const bytecode::Module &module, llvm::raw_ostream &os,
-                                           bool terminal, bool color, bool verbose) {
-  return std::make_unique<TextReporter>(module, os, terminal, color, verbose);
+std::unique_ptr<Reporter> makeTextReporter(llvm::ArrayRef<std::string> names,
+                                           llvm::raw_ostream &os, bool terminal, bool color,
+                                           bool verbose) {
+  return std::make_unique<TextReporter>(names, os, terminal, color, verbose);
 }
-std::unique_ptr<Reporter> makeJsonReporter(const bytecode::Module &module, llvm::raw_ostream &os) {
-  return std::make_unique<JsonReporter>(module, os);
+std::unique_ptr<Reporter> makeJsonReporter(llvm::ArrayRef<std::string> names,
+                                           llvm::raw_ostream &os) {
+  return std::make_unique<JsonReporter>(names, os);
 }
-std::unique_ptr<Reporter> makeLogReporter(const bytecode::Module &module, llvm::raw_ostream &os) {
-  return std::make_unique<LogReporter>(module, os);
+std::unique_ptr<Reporter> makeLogReporter(llvm::ArrayRef<std::string> names,
+                                          llvm::raw_ostream &os) {
+  return std::make_unique<LogReporter>(names, os);
 }
 
 } // namespace wfc::run

@@ -2,13 +2,14 @@
 // terminal, JSON events, the run's log file, and the closing summary.
 #pragma once
 
-#include "runtime/bytecode/Module.h"
 #include "runtime/sched/Scheduler.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,35 +69,24 @@ public:
   virtual void flush() {}
 };
 
-// Several reporters as one.
-class Reporters : public Reporter {
-public:
-  void add(std::unique_ptr<Reporter> r) { all_.push_back(std::move(r)); }
-  void runStarted(const RunStart &s) override;
-  void attemptStarted(uint32_t t, uint32_t a, Millis at) override;
-  void output(uint32_t t, llvm::StringRef line, Millis at) override;
-  void attemptEnded(uint32_t t, const AttemptEndInfo &i, Millis at) override;
-  void taskFinished(uint32_t t, sched::TaskState s, llvm::StringRef d, Millis at) override;
-  void notice(llvm::StringRef m, Millis at) override;
-  void tick(Millis at) override;
-  void runEnded(const RunSummary &s) override;
-  void flush() override;
-
-private:
-  std::vector<std::unique_ptr<Reporter>> all_;
-};
+// The reporters below show what they are given as it is: they are meant to
+// sit behind a MaskingReporter (MaskingReporter.h), which screens every
+// string, and gives them the tasks' names (`names`, by task index) screened.
 
 // For people: one line per event, task output prefixed with the task's name;
 // on a terminal, also a status line of what is running, redrawn in place.
 // `verbose` adds start lines for every attempt.
-std::unique_ptr<Reporter> makeTextReporter(const bytecode::Module &module, llvm::raw_ostream &os,
-                                           bool terminal, bool color, bool verbose);
+std::unique_ptr<Reporter> makeTextReporter(llvm::ArrayRef<std::string> names,
+                                           llvm::raw_ostream &os, bool terminal, bool color,
+                                           bool verbose);
 
 // For machines: one JSON object per line (docs/runtime.md lists the events).
-std::unique_ptr<Reporter> makeJsonReporter(const bytecode::Module &module, llvm::raw_ostream &os);
+std::unique_ptr<Reporter> makeJsonReporter(llvm::ArrayRef<std::string> names,
+                                           llvm::raw_ostream &os);
 
 // The run's log: every output line with its task's name, and attempt marks.
-std::unique_ptr<Reporter> makeLogReporter(const bytecode::Module &module, llvm::raw_ostream &os);
+std::unique_ptr<Reporter> makeLogReporter(llvm::ArrayRef<std::string> names,
+                                          llvm::raw_ostream &os);
 
 const char *runEndName(RunEnd end);
 

@@ -5,6 +5,7 @@
 
 #include "runtime/bytecode/Module.h"
 #include "runtime/run/Masker.h"
+#include "runtime/run/MaskingReporter.h"
 #include "runtime/run/Report.h"
 #include "runtime/run/Secrets.h"
 #include "runtime/sched/Scheduler.h"
@@ -62,8 +63,9 @@ struct RunOptions {
 uint64_t effectiveTimeout(const bytecode::Module &module, const bytecode::Task &task,
                           int environment);
 
-// Runs the pipeline to the end and returns what happened.
+// Runs the pipeline to the end and returns what happened. Everything it
+// reports goes through `reporter`, which masks it.
 RunSummary execute(const bytecode::Module &module, const RunOptions &options,
-                   const SecretValues &secrets, const Masker &masker, Reporter &reporter);
+                   const SecretValues &secrets, const Masker &masker, MaskingReporter &reporter);
 
 } // namespace wfc::run
