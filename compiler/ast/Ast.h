@@ -6,6 +6,8 @@
 // through the classof functions.
 #pragma once
 
+#include "support/Operators.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
@@ -190,11 +192,9 @@ private:
   ArrayRef<Arg> args_;
 };
 
-enum class UnaryOp : uint8_t { Not, Neg };
-enum class BinaryOp : uint8_t { Mul, Div, Mod, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, In, And, Or };
-
-StringRef spelling(UnaryOp op);
-StringRef spelling(BinaryOp op);
+// The operators and their spellings: support/Operators.def.
+using wfc::BinaryOp;
+using wfc::UnaryOp;
 
 class UnaryExpr : public ExprBase<ExprKind::Unary> {
 public:

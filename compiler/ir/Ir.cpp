@@ -177,15 +177,7 @@ std::string Value::asText() const {
   return spelling();
 }
 
-// --- Operators and triggers -------------------------------------------------------
-
-llvm::StringRef spelling(UnaryOp op) { return op == UnaryOp::Not ? "!" : "-"; }
-
-llvm::StringRef spelling(BinaryOp op) {
-  static const char *const kSpellings[] = {"*",  "/",  "%",  "+",  "-",  "<",  "<=",
-                                           ">",  ">=", "==", "!=", "in", "&&", "||"};
-  return kSpellings[static_cast<size_t>(op)];
-}
+// --- Triggers -------------------------------------------------------
 
 namespace {
 struct TriggerInfo {

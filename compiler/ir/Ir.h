@@ -6,6 +6,8 @@
 // Nothing here points back into the AST.
 #pragma once
 
+#include "support/Operators.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -129,10 +131,9 @@ enum class ExprKind : uint8_t {
 #include "compiler/ir/ExprKinds.def"
 };
 
-enum class UnaryOp : uint8_t { Not, Neg };
-enum class BinaryOp : uint8_t { Mul, Div, Mod, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, In, And, Or };
-llvm::StringRef spelling(UnaryOp op);
-llvm::StringRef spelling(BinaryOp op);
+// The operators and their spellings: support/Operators.def.
+using wfc::BinaryOp;
+using wfc::UnaryOp;
 
 struct Expr {
   ExprKind kind = ExprKind::Error;

@@ -57,6 +57,7 @@ public:
 private:
   // --- Expressions ---
   ValueType emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   void emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   void op(SymbolicBlock &b, uint32_t &depth, Opcode code, int pops, int pushes, int64_t a = 0,
           uint32_t extra = 0) {
@@ -236,81 +237,8 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     op(b, depth, negate ? Opcode::Neg : Opcode::Not, 1, 1);
     return negate ? ValueType::Int : ValueType::Bool;
   }
-  case ir::ExprKind::Binary: {
-    auto opKind = static_cast<ir::BinaryOp>(e.op);
-    ir::ExprId l(e.a), r(e.b);
-    bool textual = types.isStringLike(e.type);
-    uint32_t before = errors_;
-    switch (opKind) {
-    case ir::BinaryOp::And:
-    case ir::BinaryOp::Or:
-      emit(l, b, depth);
-      emit(r, b, depth);
-      op(b, depth, opKind == ir::BinaryOp::And ? Opcode::And : Opcode::Or, 2, 1);
-      return ValueType::Bool;
-    case ir::BinaryOp::Eq:
-    case ir::BinaryOp::Ne: {
-      ValueType lt = emit(l, b, depth);
-      ValueType rt = emit(r, b, depth);
-      if ((lt != rt || lt == ValueType::List || lt == ValueType::Secret) &&
-          !operandsFailed(before))
-        unsupported(id, "only two bools, two whole numbers or two strings can be compared");
-      op(b, depth, opKind == ir::BinaryOp::Eq ? Opcode::Eq : Opcode::Ne, 2, 1);
-      return ValueType::Bool;
-    }
-    case ir::BinaryOp::Lt:
-    case ir::BinaryOp::Le:
-    case ir::BinaryOp::Gt:
-    case ir::BinaryOp::Ge: {
-      ValueType lt = emit(l, b, depth);
-      ValueType rt = emit(r, b, depth);
-      if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
-        unsupported(id, "only whole numbers, durations and sizes can be ordered");
-      Opcode code = opKind == ir::BinaryOp::Lt   ? Opcode::Lt
-                    : opKind == ir::BinaryOp::Le ? Opcode::Le
-                    : opKind == ir::BinaryOp::Gt ? Opcode::Gt
-                                                 : Opcode::Ge;
-      op(b, depth, code, 2, 1);
-      return ValueType::Bool;
-    }
-    case ir::BinaryOp::In:
-      if (types.kind(p_.expr(r).type) == ir::TypeKind::List) {
-        emitString(l, b, depth);
-        emit(r, b, depth);
-        op(b, depth, Opcode::In, 2, 1);
-      } else {
-        emitString(l, b, depth);
-        emitString(r, b, depth);
-        op(b, depth, Opcode::Contains, 2, 1);
-      }
-      return ValueType::Bool;
-    case ir::BinaryOp::Add:
-      if (textual) {
-        emitString(l, b, depth);
-        emitString(r, b, depth);
-        op(b, depth, Opcode::Concat, 2, 1, 2);
-        return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
-      }
-      [[fallthrough]];
-    case ir::BinaryOp::Sub:
-    case ir::BinaryOp::Mul:
-    case ir::BinaryOp::Div:
-    case ir::BinaryOp::Mod: {
-      ValueType lt = emit(l, b, depth);
-      ValueType rt = emit(r, b, depth);
-      if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
-        unsupported(id, "arithmetic at run time works on whole numbers, durations and sizes");
-      Opcode code = opKind == ir::BinaryOp::Add   ? Opcode::Add
-                    : opKind == ir::BinaryOp::Sub ? Opcode::Sub
-                    : opKind == ir::BinaryOp::Mul ? Opcode::Mul
-                    : opKind == ir::BinaryOp::Div ? Opcode::Div
-                                                  : Opcode::Mod;
-      op(b, depth, code, 2, 1);
-      return ValueType::Int;
-    }
-    }
-    return ValueType::Bool;
-  }
+  case ir::ExprKind::Binary:
+    return emitBinary(id, b, depth);
   case ir::ExprKind::Conditional: {
     llvm::ArrayRef<ir::ExprId> ops = p_.operandsOf(e);
     emit(ops[0], b, depth);
@@ -350,6 +278,72 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     return ValueType::String;
   }
   return ValueType::String;
+}
+
+// The opcode of an operator on ints and bools (support/Operators.def).
+Opcode opcodeOf(ir::BinaryOp op) {
+  switch (op) {
+#define WFC_BINARY_OP(Name, Spelling, Token, Category, Op, TypeRule)                              \
+  case ir::BinaryOp::Name:                                                                         \
+    return Opcode::Op;
+#include "support/Operators.def"
+  }
+  return Opcode::Eq;
+}
+
+ValueType Lowering::emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  const ir::Expr &e = p_.expr(id);
+  const ir::TypeTable &types = p_.types;
+  auto opKind = static_cast<ir::BinaryOp>(e.op);
+  ir::ExprId l(e.a), r(e.b);
+  uint32_t before = errors_;
+  switch (category(opKind)) {
+  case OpCategory::Logic:
+    emit(l, b, depth);
+    emit(r, b, depth);
+    op(b, depth, opcodeOf(opKind), 2, 1);
+    return ValueType::Bool;
+  case OpCategory::Equality: {
+    ValueType lt = emit(l, b, depth);
+    ValueType rt = emit(r, b, depth);
+    if ((lt != rt || lt == ValueType::List || lt == ValueType::Secret) && !operandsFailed(before))
+      unsupported(id, "only two bools, two whole numbers or two strings can be compared");
+    op(b, depth, opcodeOf(opKind), 2, 1);
+    return ValueType::Bool;
+  }
+  case OpCategory::Order: {
+    ValueType lt = emit(l, b, depth);
+    ValueType rt = emit(r, b, depth);
+    if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
+      unsupported(id, "only whole numbers, durations and sizes can be ordered");
+    op(b, depth, opcodeOf(opKind), 2, 1);
+    return ValueType::Bool;
+  }
+  case OpCategory::Member: {
+    bool list = types.kind(p_.expr(r).type) == ir::TypeKind::List;
+    emitString(l, b, depth);
+    if (list)
+      emit(r, b, depth);
+    else
+      emitString(r, b, depth);
+    op(b, depth, list ? opcodeOf(opKind) : Opcode::Contains, 2, 1);
+    return ValueType::Bool;
+  }
+  case OpCategory::Arith:
+    break;
+  }
+  if (opKind == ir::BinaryOp::Add && types.isStringLike(e.type)) {
+    emitString(l, b, depth);
+    emitString(r, b, depth);
+    op(b, depth, Opcode::Concat, 2, 1, 2);
+    return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
+  }
+  ValueType lt = emit(l, b, depth);
+  ValueType rt = emit(r, b, depth);
+  if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
+    unsupported(id, "arithmetic at run time works on whole numbers, durations and sizes");
+  op(b, depth, opcodeOf(opKind), 2, 1);
+  return ValueType::Int;
 }
 
 // As emit, then turned into text as "${…}" would show it.

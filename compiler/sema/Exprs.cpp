@@ -213,7 +213,7 @@ bool Sema::expectType(ExprId id, TypeId expected, StringRef what, const Scope *s
 
 namespace {
 
-ir::BinaryOp toIr(ast::BinaryOp op) { return static_cast<ir::BinaryOp>(op); }
+ir::BinaryOp toIr(ast::BinaryOp op) { return op; }
 
 } // namespace
 
@@ -506,7 +506,7 @@ ExprId Sema::lower(const ast::Expr *expr, const Scope &scope) {
     }
     if (wanted) {
       report(DiagKind::TypeMismatch, b->opRange(), &scope,
-             fmt::format("the operands of '{}'", ast::spelling(b->op())), wanted,
+             fmt::format("the operands of '{}'", spelling(b->op())), wanted,
              types.name(lt) + " and " + types.name(rt), "");
     }
     ir::Expr e;
