@@ -6,6 +6,7 @@
 // Nothing here points back into the AST.
 #pragma once
 
+#include "support/Arith.h"
 #include "support/Operators.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -123,6 +124,24 @@ struct Value {
   // What the value reads as inside a string ("${x}").
   std::string asText() const;
 };
+
+// What folding an expression gives: its value; nothing when it depends on
+// the run; or, for arithmetic that overflows or divides by zero, the fault
+// (support/Arith.h) and no value.
+struct Folded {
+  std::optional<Value> value;
+  arith::Fault fault = arith::Fault::None;
+
+  Folded(std::optional<Value> v);
+  Folded(Value v) : Folded(std::optional<Value>(std::move(v))) {}
+  Folded(std::nullopt_t) {}
+  Folded(arith::Fault f);
+};
+
+// `l op r` and `op v` on known values, as the expression machine computes
+// them; nothing where the machine could not (floats it never sees).
+Folded foldBinary(BinaryOp op, const Value &l, const Value &r);
+Folded foldUnary(UnaryOp op, const Value &v);
 
 // --- Expressions -----------------------------------------------------------------
 
@@ -313,9 +332,16 @@ struct Program {
   std::optional<Value> constant(ExprId id) const;
   // Evaluates with `leaf` giving the values of params, secrets, outputs and
   // run.environment (none: unknown, and so is every value built from it).
-  std::optional<Value>
-  evaluate(ExprId id, llvm::function_ref<std::optional<Value>(const Expr &)> leaf) const;
+  using Leaf = llvm::function_ref<std::optional<Value>(const Expr &)>;
+  std::optional<Value> evaluate(ExprId id, Leaf leaf) const;
+  // As evaluate, telling a fault of the arithmetic from an unknown value.
+  Folded fold(ExprId id, Leaf leaf) const;
   TaskId findTask(llvm::StringRef name) const;
+
+private:
+  Folded foldLogic(const Expr &e, Leaf leaf) const;
+  Folded foldOperands(const Expr &e, Leaf leaf,
+                      llvm::function_ref<Folded(llvm::ArrayRef<Value>)> combine) const;
 };
 
 } // namespace wfc::ir

@@ -211,6 +211,34 @@ bool Sema::expectType(ExprId id, TypeId expected, StringRef what, const Scope *s
   return false;
 }
 
+// Arithmetic on operands known before the run must have a result: one
+// that overflows is reported here, where it is written, and not at the field
+// that needed the value.
+bool Sema::checkFault(ExprId id, const Scope &scope) {
+  ir::Program &p = *program_;
+  const ir::Expr &e = p.expr(id);
+  if (p.types.kind(e.type) == TypeKind::Error)
+    return true;
+  ir::Folded folded = p.fold(id, [](const ir::Expr &) -> std::optional<Value> { return {}; });
+  if (folded.fault != arith::Fault::Overflow)
+    return true;
+  bool unary = e.kind == ExprKind::Unary;
+  std::optional<Value> l = p.constant(ExprId(e.a));
+  std::optional<Value> r = unary ? l : p.constant(ExprId(e.b));
+  if (!l || !r) // an operand's own fault, already reported
+    return true;
+  TypeKind kind = p.types.kind(e.type);
+  const char *unit = kind == TypeKind::Duration ? " milliseconds" : kind == TypeKind::Size ? " bytes" : "";
+  llvm::StringRef op = unary ? spelling(static_cast<ir::UnaryOp>(e.op))
+                             : spelling(static_cast<ir::BinaryOp>(e.op));
+  std::string exact = unary ? arith::exactNegationText(l->integer)
+                            : arith::exactText(static_cast<ir::BinaryOp>(e.op), l->integer,
+                                               r->integer);
+  report(DiagKind::InvalidValue, e.range, &scope, fmt::format("the result of '{}'", op),
+         fmt::format("between {} and {}{}", INT64_MIN, INT64_MAX, unit), exact);
+  return false;
+}
+
 namespace {
 
 ir::BinaryOp toIr(ast::BinaryOp op) { return op; }
@@ -412,7 +440,10 @@ ExprId Sema::lower(const ast::Expr *expr, const Scope &scope) {
     e.type = type;
     e.a = operand.index();
     e.range = range;
-    return push(p, e);
+    ExprId id = push(p, e);
+    if (!checkFault(id, scope))
+      return makeError(range);
+    return id;
   }
   case ast::ExprKind::Binary: {
     auto *b = llvm::cast<ast::BinaryExpr>(expr);
@@ -526,6 +557,8 @@ ExprId Sema::lower(const ast::Expr *expr, const Scope &scope) {
         return makeError(range);
       }
     }
+    if (category(b->op()) == OpCategory::Arith && !checkFault(id, scope))
+      return makeError(range);
     return id;
   }
   case ast::ExprKind::Conditional: {

@@ -93,6 +93,8 @@ public:
   bool expectType(ir::ExprId id, ir::TypeId expected, StringRef what,
                   const Scope *scope = nullptr);
   std::string describeRuntime(ir::ExprId id) const;
+  // Reports arithmetic on known operands that overflows; false if it does.
+  bool checkFault(ir::ExprId id, const Scope &scope);
   ir::TypeId typeOf(ir::ExprId id) const { return program_->expr(id).type; }
 
   // --- Tasks.cpp ---
