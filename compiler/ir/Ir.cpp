@@ -298,29 +298,28 @@ Program::evaluate(ExprId id, llvm::function_ref<std::optional<Value>(const Expr 
   return fold(id, leaf).value;
 }
 
-Folded Program::foldLogic(const Expr &e, Leaf leaf) const {
-  BinaryOp op = static_cast<BinaryOp>(e.op);
+Folded Program::foldLogic(BinaryExpr e, Leaf leaf) const {
   // && and || decide on one side when it is enough.
   auto decides = [&](const Folded &side) {
-    return side.value && bool(side.value->integer) == (op == BinaryOp::Or);
+    return side.value && bool(side.value->integer) == (e.op == BinaryOp::Or);
   };
-  Folded l = fold(ExprId(e.a), leaf);
+  Folded l = fold(e.lhs, leaf);
   if (decides(l))
-    return Value::bool_(op == BinaryOp::Or);
-  Folded r = fold(ExprId(e.b), leaf);
+    return Value::bool_(e.op == BinaryOp::Or);
+  Folded r = fold(e.rhs, leaf);
   if (decides(r))
-    return Value::bool_(op == BinaryOp::Or);
+    return Value::bool_(e.op == BinaryOp::Or);
   if (!l.value)
     return l;
   if (!r.value)
     return r;
-  return foldBinary(op, *l.value, *r.value);
+  return foldBinary(e.op, *l.value, *r.value);
 }
 
-Folded Program::foldOperands(const Expr &e, Leaf leaf,
+Folded Program::foldOperands(OperandRange range, Leaf leaf,
                              llvm::function_ref<Folded(llvm::ArrayRef<Value>)> combine) const {
   std::vector<Value> values;
-  for (ExprId operand : operandsOf(e)) {
+  for (ExprId operand : operandsOf(range)) {
     Folded v = fold(operand, leaf);
     if (!v.value)
       return v;
@@ -335,48 +334,80 @@ Folded Program::fold(ExprId id, Leaf leaf) const {
   const Expr &e = expr(id);
   switch (e.kind) {
   case ExprKind::Const:
-    return values[e.a];
+    return value(e.as<ConstExpr>().value);
   case ExprKind::Via:
-    return fold(ExprId(e.a), leaf);
+    return fold(e.as<ViaExpr>().value, leaf);
   case ExprKind::ParamRef:
   case ExprKind::SecretRef:
   case ExprKind::OutputRef:
   case ExprKind::RunEnvironment:
     return leaf(e);
   case ExprKind::Unary: {
-    Folded v = fold(ExprId(e.a), leaf);
-    return v.value ? foldUnary(static_cast<UnaryOp>(e.op), *v.value) : v;
+    UnaryExpr u = e.as<UnaryExpr>();
+    Folded v = fold(u.operand, leaf);
+    return v.value ? foldUnary(u.op, *v.value) : v;
   }
   case ExprKind::Binary: {
-    BinaryOp op = static_cast<BinaryOp>(e.op);
-    if (category(op) == OpCategory::Logic)
-      return foldLogic(e, leaf);
-    Folded l = fold(ExprId(e.a), leaf);
+    BinaryExpr b = e.as<BinaryExpr>();
+    if (category(b.op) == OpCategory::Logic)
+      return foldLogic(b, leaf);
+    Folded l = fold(b.lhs, leaf);
     if (!l.value)
       return l;
-    Folded r = fold(ExprId(e.b), leaf);
-    return r.value ? foldBinary(op, *l.value, *r.value) : r;
+    Folded r = fold(b.rhs, leaf);
+    return r.value ? foldBinary(b.op, *l.value, *r.value) : r;
   }
   case ExprKind::Conditional: {
-    llvm::ArrayRef<ExprId> ops = operandsOf(e);
-    Folded c = fold(ops[0], leaf);
-    return c.value ? fold(c.value->integer ? ops[1] : ops[2], leaf) : c;
+    ConditionalExpr c = e.as<ConditionalExpr>();
+    Folded cond = fold(c.cond, leaf);
+    return cond.value ? fold(cond.value->integer ? c.then : c.otherwise, leaf) : cond;
   }
   case ExprKind::Concat:
-    return foldOperands(e, leaf, [](llvm::ArrayRef<Value> parts) -> Folded {
+    return foldOperands(e.as<ConcatExpr>().parts, leaf, [](llvm::ArrayRef<Value> parts) -> Folded {
       std::string text;
       for (const Value &part : parts)
         text += part.asText();
       return Value::string(std::move(text));
     });
   case ExprKind::List:
-    return foldOperands(e, leaf, [](llvm::ArrayRef<Value> items) -> Folded {
+    return foldOperands(e.as<ListExpr>().items, leaf, [](llvm::ArrayRef<Value> items) -> Folded {
       return Value::list(items.vec());
     });
   case ExprKind::Error:
     return std::nullopt;
   }
   return std::nullopt;
+}
+
+void Program::forEachOperand(const Expr &e, llvm::function_ref<void(ExprId)> visit) const {
+  switch (e.kind) {
+  case ExprKind::Via:
+    return visit(e.as<ViaExpr>().value);
+  case ExprKind::Unary:
+    return visit(e.as<UnaryExpr>().operand);
+  case ExprKind::Binary:
+    visit(e.as<BinaryExpr>().lhs);
+    return visit(e.as<BinaryExpr>().rhs);
+  case ExprKind::Conditional: {
+    ConditionalExpr c = e.as<ConditionalExpr>();
+    visit(c.cond);
+    visit(c.then);
+    return visit(c.otherwise);
+  }
+  case ExprKind::Concat:
+  case ExprKind::List:
+    for (ExprId operand :
+         operandsOf(e.is<ConcatExpr>() ? e.as<ConcatExpr>().parts : e.as<ListExpr>().items))
+      visit(operand);
+    return;
+  case ExprKind::Const:
+  case ExprKind::ParamRef:
+  case ExprKind::SecretRef:
+  case ExprKind::OutputRef:
+  case ExprKind::RunEnvironment:
+  case ExprKind::Error:
+    return;
+  }
 }
 
 TaskId Program::findTask(llvm::StringRef name) const {

@@ -7,54 +7,65 @@
 
 namespace wfc::ir {
 
+namespace {
+
+// The text of a Concat's parts between its quotes.
+std::string spellParts(const Program &p, OperandRange parts) {
+  std::string out;
+  for (ExprId part : p.operandsOf(parts)) {
+    const Expr &pe = p.expr(part);
+    if (pe.is<ConstExpr>() && p.value(pe.as<ConstExpr>().value).kind == Value::Kind::String) {
+      std::string quoted = quoteString(p.value(pe.as<ConstExpr>().value).text);
+      out += quoted.substr(1, quoted.size() - 2);
+    } else {
+      out += "${" + spell(p, part) + "}";
+    }
+  }
+  return out;
+}
+
+} // namespace
+
 std::string spell(const Program &p, ExprId id) {
   if (!id.valid())
     return "<none>";
   const Expr &e = p.expr(id);
   switch (e.kind) {
   case ExprKind::Const:
-    return p.values[e.a].spelling();
+    return p.value(e.as<ConstExpr>().value).spelling();
   case ExprKind::ParamRef:
-    return "params." + p.params[e.a].name;
+    return "params." + p.params[e.as<ParamRefExpr>().param.index()].name;
   case ExprKind::SecretRef:
-    return "secrets." + p.secrets[e.a].name;
-  case ExprKind::OutputRef:
-    return p.tasks[e.a].name + ".outputs." + p.values[e.b].text;
+    return "secrets." + p.secrets[e.as<SecretRefExpr>().secret.index()].name;
+  case ExprKind::OutputRef: {
+    OutputRefExpr o = e.as<OutputRefExpr>();
+    return p.task(o.task).name + ".outputs." + p.value(o.key).text;
+  }
   case ExprKind::RunEnvironment:
     return "run.environment";
   case ExprKind::Unary:
-    return spelling(static_cast<UnaryOp>(e.op)).str() + spell(p, ExprId(e.a));
-  case ExprKind::Binary:
-    return "(" + spell(p, ExprId(e.a)) + " " + spelling(static_cast<BinaryOp>(e.op)).str() + " " +
-           spell(p, ExprId(e.b)) + ")";
+    return spelling(e.as<UnaryExpr>().op).str() + spell(p, e.as<UnaryExpr>().operand);
+  case ExprKind::Binary: {
+    BinaryExpr b = e.as<BinaryExpr>();
+    return "(" + spell(p, b.lhs) + " " + spelling(b.op).str() + " " + spell(p, b.rhs) + ")";
+  }
   case ExprKind::Conditional: {
-    llvm::ArrayRef<ExprId> ops = p.operandsOf(e);
-    return "(" + spell(p, ops[0]) + " ? " + spell(p, ops[1]) + " : " + spell(p, ops[2]) + ")";
+    ConditionalExpr c = e.as<ConditionalExpr>();
+    return "(" + spell(p, c.cond) + " ? " + spell(p, c.then) + " : " + spell(p, c.otherwise) + ")";
   }
-  case ExprKind::Concat: {
-    std::string out = "\"";
-    for (ExprId part : p.operandsOf(e)) {
-      const Expr &pe = p.expr(part);
-      if (pe.kind == ExprKind::Const && p.values[pe.a].kind == Value::Kind::String) {
-        std::string quoted = quoteString(p.values[pe.a].text);
-        out += quoted.substr(1, quoted.size() - 2);
-      } else {
-        out += "${" + spell(p, part) + "}";
-      }
-    }
-    return out + "\"";
-  }
+  case ExprKind::Concat:
+    return "\"" + spellParts(p, e.as<ConcatExpr>().parts) + "\"";
   case ExprKind::List: {
     std::string out = "[";
     bool first = true;
-    for (ExprId item : p.operandsOf(e)) {
+    for (ExprId item : p.operandsOf(e.as<ListExpr>().items)) {
       out += (first ? "" : ", ") + spell(p, item);
       first = false;
     }
     return out + "]";
   }
   case ExprKind::Via:
-    return spell(p, ExprId(e.a));
+    return spell(p, e.as<ViaExpr>().value);
   case ExprKind::Error:
     return "<error>";
   }

@@ -80,8 +80,31 @@ public:
   // `via`: the import that brought the file in (none for the entry file).
   Module *collectModule(const ast::File &file, const ast::ImportDecl *via = nullptr);
 
-  // --- Exprs.cpp ---
+  // --- Exprs.cpp, ExprNames.cpp, ExprOperators.cpp ---
+  // One function per kind of expression; `lower` dispatches.
   ir::ExprId lower(const ast::Expr *expr, const Scope &scope);
+  ir::ExprId lowerInt(const ast::IntExpr &e);
+  ir::ExprId lowerFloat(const ast::FloatExpr &e);
+  ir::ExprId lowerBool(const ast::BoolExpr &e);
+  ir::ExprId lowerDuration(const ast::DurationExpr &e);
+  ir::ExprId lowerSize(const ast::SizeExpr &e);
+  ir::ExprId lowerString(const ast::StringExpr &s, const Scope &scope);
+  ir::ExprId lowerName(const ast::NameExpr &n, const Scope &scope);
+  ir::ExprId lowerMember(const ast::MemberExpr &m, const Scope &scope);
+  ir::ExprId lowerParamRef(const ast::MemberExpr &m, const Scope &scope);
+  ir::ExprId lowerSecretRef(const ast::MemberExpr &m, const Scope &scope);
+  ir::ExprId lowerRunProperty(const ast::MemberExpr &m, const Scope &scope);
+  ir::ExprId lowerOutputRef(const ast::MemberExpr &m, const ast::NameExpr &task,
+                            const Scope &scope);
+  ir::ExprId lowerIndex(const ast::IndexExpr &ix, const Scope &scope);
+  ir::ExprId lowerCall(const ast::CallExpr &call, const Scope &scope);
+  ir::ExprId lowerUnary(const ast::UnaryExpr &u, const Scope &scope);
+  ir::ExprId lowerBinary(const ast::BinaryExpr &b, const Scope &scope);
+  ir::ExprId lowerConditional(const ast::ConditionalExpr &c, const Scope &scope);
+  ir::ExprId lowerList(const ast::ListExpr &l, const Scope &scope);
+  ir::ExprId lowerMap(const ast::MapExpr &map, const Scope &scope);
+  ir::ExprId add(const ir::Expr &e);
+  ir::OperandRange addOperands(llvm::ArrayRef<ir::ExprId> operands);
   ir::ExprId makeConst(ir::Value value, ir::TypeId type, SMRange range);
   ir::ExprId makeError(SMRange range);
   ir::ExprId makeVia(const Binding &binding, SMRange range);

@@ -269,14 +269,10 @@ void Sema::checkTemplate(const ast::TemplateDecl &tmpl) {
       type = p.types.error();
     }
     // A stand-in of the right type whose value is not known yet.
-    ir::Expr placeholder;
-    placeholder.kind = ir::ExprKind::Error;
-    placeholder.type = type;
-    placeholder.range = param.range;
-    p.exprs.push_back(placeholder);
+    ExprId placeholder = add({ir::ErrorExpr{}, type, param.range});
     p.vias.push_back({ir::Via::Kind::TemplateParam, param.name.name.str(), tmpl.name().name.str(),
                       p.types.kind(type) == TypeKind::Secret, param.range, param.range});
-    scope.names[param.name.name] = {ExprId(static_cast<uint32_t>(p.exprs.size() - 1)),
+    scope.names[param.name.name] = {placeholder,
                                     ir::ViaId(static_cast<uint32_t>(p.vias.size() - 1))};
   }
   if (!tmpl.body())

@@ -258,7 +258,7 @@ protected:
 
 uint32_t FoldingAndMachine::paramIndexOf(const ir::Expr &e) {
   EXPECT_EQ(e.kind, ir::ExprKind::ParamRef);
-  return e.a;
+  return e.as<ir::ParamRefExpr>().param.index();
 }
 
 TEST_F(FoldingAndMachine, AgreeOnEveryOperator) {
