@@ -53,6 +53,23 @@ struct FieldSource {
   const Scope *scope;
 };
 
+// A field being applied: its item, the scope its value is read in, and how
+// messages name it ("'timeout'", "retry jitter").
+struct FieldUse {
+  const ast::Item &item;
+  const Scope &scope;
+  std::string what;
+};
+
+// The fields of TaskFields.def and RetryFields.def, in their order; those
+// a pipeline's `defaults { … }` may set.
+std::vector<const char *> taskFieldNames();
+std::vector<const char *> defaultFieldNames();
+std::vector<const char *> retryFieldNames();
+
+// Letters, digits and '_' (and '-', '.'), not starting with a digit.
+bool isName(StringRef name, bool allowDashDot);
+
 // "an environment", "a task": a noun with its article.
 std::string article(StringRef noun);
 
@@ -123,15 +140,47 @@ public:
   // --- Tasks.cpp ---
   void declareTasks(const ast::Decl *decl, const Scope &scope);
   void buildTask(const PendingTask &pending);
-  void applyTaskField(ir::Task &task, StringRef name, const FieldSource &field);
   void buildDefaults();
   void applyDefaults(ir::Task &task, llvm::ArrayRef<StringRef> set);
-  bool buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);
   const ast::TemplateDecl *resolveTemplate(const ast::TemplateCall &call);
   const Scope *bindTemplate(const ast::TemplateDecl &tmpl, const ast::TemplateCall &call,
                             const Scope &outer);
   void checkTemplate(const ast::TemplateDecl &tmpl);
   void resolveEdges();
+
+  // --- TaskFields.cpp: one function per field of TaskFields.def ---
+  void applyTaskField(ir::Task &task, StringRef name, const FieldSource &field);
+  void applyDescription(ir::Task &task, const FieldUse &use);
+  void applyRun(ir::Task &task, const FieldUse &use);
+  void applyWorkdir(ir::Task &task, const FieldUse &use);
+  void applyTimeout(ir::Task &task, const FieldUse &use);
+  void applyRetry(ir::Task &task, const FieldUse &use);
+  void applyAfter(ir::Task &task, const FieldUse &use);
+  void applyTrigger(ir::Task &task, const FieldUse &use);
+  void applyEnvironments(ir::Task &task, const FieldUse &use);
+  void applyWhen(ir::Task &task, const FieldUse &use);
+  void applyEnv(ir::Task &task, const FieldUse &use);
+  void applyOutputs(ir::Task &task, const FieldUse &use);
+  ir::ExprId runValue(const FieldUse &use, ir::TypeId type);
+  bool isArgument(ir::ExprId id, const Scope &scope);
+  bool commandFrom(ir::ExprId id, const FieldUse &use, ir::Command &command);
+  std::optional<std::pair<std::string, SMRange>> nameIn(const ast::Expr *e, StringRef kind,
+                                                        const Scope &scope);
+  llvm::ArrayRef<const ast::Expr *> namesIn(const FieldUse &use, StringRef kind);
+  bool isEnvName(const ast::MapEntry &entry, const Scope &scope);
+
+  // --- RetryFields.cpp: one function per field of RetryFields.def ---
+  bool buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);
+  bool retryAttemptsOnly(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);
+  bool applyRetryAttempts(ir::RetryPolicy &retry, const FieldUse &use);
+  bool applyRetryBackoff(ir::RetryPolicy &retry, const FieldUse &use);
+  bool applyRetryJitter(ir::RetryPolicy &retry, const FieldUse &use);
+  bool applyRetryOn(ir::RetryPolicy &retry, const FieldUse &use);
+  bool backoffArgument(ir::RetryPolicy &retry, const ast::NameExpr &callee, StringRef argName,
+                       const ast::Arg &arg, const Scope &scope);
+  void addExitCode(ir::RetryPolicy &retry, const ast::Arg &arg, const Scope &scope);
+  std::optional<ir::Value> constantOf(const ast::Expr *e, ir::TypeId type, const std::string &what,
+                                      const Scope &scope);
 
   // Reports through the engine, adding "used here" for template bodies.
   template <typename... Args>
