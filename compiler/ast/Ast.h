@@ -35,22 +35,8 @@ struct Ident {
 // --- Expressions -------------------------------------------------------------
 
 enum class ExprKind : uint8_t {
-  String,
-  Int,
-  Float,
-  Bool,
-  Duration,
-  Size,
-  Name,
-  Member,
-  Index,
-  Call,
-  Unary,
-  Binary,
-  Conditional,
-  List,
-  Map,
-  Error,
+#define WFC_AST_EXPR(Name, Example) Name,
+#include "compiler/ast/ExprKinds.def"
 };
 
 class Expr {

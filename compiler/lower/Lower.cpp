@@ -342,60 +342,57 @@ Opcode opcodeOf(ir::BinaryOp op) {
   return Opcode::Eq;
 }
 
+// Why the machine cannot run an operator of `category` on operands of
+// types `l` and `r`; null when it can.
+const char *unrunnable(OpCategory category, ValueType l, ValueType r) {
+  switch (category) {
+  case OpCategory::Logic:
+  case OpCategory::Member:
+    return nullptr;
+  case OpCategory::Equality:
+    return l != r || l == ValueType::List || l == ValueType::Secret
+               ? "only two bools, two whole numbers or two strings can be compared"
+               : nullptr;
+  case OpCategory::Order:
+    return l != ValueType::Int || r != ValueType::Int
+               ? "only whole numbers, durations and sizes can be ordered"
+               : nullptr;
+  case OpCategory::Arith:
+    return l != ValueType::Int || r != ValueType::Int
+               ? "arithmetic at run time works on whole numbers, durations and sizes"
+               : nullptr;
+  }
+  return nullptr;
+}
+
 ValueType Lowering::emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   const ir::Expr &e = p_.expr(id);
   const ir::TypeTable &types = p_.types;
   ir::BinaryExpr binary = e.as<ir::BinaryExpr>();
-  ir::BinaryOp opKind = binary.op;
-  ir::ExprId l = binary.lhs, r = binary.rhs;
-  uint32_t before = errors_;
-  switch (category(opKind)) {
-  case OpCategory::Logic:
-    emit(l, b, depth);
-    emit(r, b, depth);
-    op(b, depth, opcodeOf(opKind), 2, 1);
-    return ValueType::Bool;
-  case OpCategory::Equality: {
-    ValueType lt = emit(l, b, depth);
-    ValueType rt = emit(r, b, depth);
-    if ((lt != rt || lt == ValueType::List || lt == ValueType::Secret) && !operandsFailed(before))
-      unsupported(id, "only two bools, two whole numbers or two strings can be compared");
-    op(b, depth, opcodeOf(opKind), 2, 1);
-    return ValueType::Bool;
-  }
-  case OpCategory::Order: {
-    ValueType lt = emit(l, b, depth);
-    ValueType rt = emit(r, b, depth);
-    if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
-      unsupported(id, "only whole numbers, durations and sizes can be ordered");
-    op(b, depth, opcodeOf(opKind), 2, 1);
-    return ValueType::Bool;
-  }
-  case OpCategory::Member: {
-    bool list = types.kind(p_.expr(r).type) == ir::TypeKind::List;
-    emitString(l, b, depth);
+  OpCategory kind = category(binary.op);
+  // Strings: `+` concatenates, `in` looks for a substring or a list item.
+  if (kind == OpCategory::Member || (binary.op == ir::BinaryOp::Add && types.isStringLike(e.type))) {
+    bool list = types.kind(p_.expr(binary.rhs).type) == ir::TypeKind::List;
+    emitString(binary.lhs, b, depth);
     if (list)
-      emit(r, b, depth);
+      emit(binary.rhs, b, depth);
     else
-      emitString(r, b, depth);
-    op(b, depth, list ? opcodeOf(opKind) : Opcode::Contains, 2, 1);
-    return ValueType::Bool;
+      emitString(binary.rhs, b, depth);
+    if (kind == OpCategory::Member)
+      op(b, depth, list ? opcodeOf(binary.op) : Opcode::Contains, 2, 1);
+    else
+      op(b, depth, Opcode::Concat, 2, 1, 2);
+    return kind == OpCategory::Member                     ? ValueType::Bool
+           : types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret
+                                                         : ValueType::String;
   }
-  case OpCategory::Arith:
-    break;
-  }
-  if (opKind == ir::BinaryOp::Add && types.isStringLike(e.type)) {
-    emitString(l, b, depth);
-    emitString(r, b, depth);
-    op(b, depth, Opcode::Concat, 2, 1, 2);
-    return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
-  }
-  ValueType lt = emit(l, b, depth);
-  ValueType rt = emit(r, b, depth);
-  if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
-    unsupported(id, "arithmetic at run time works on whole numbers, durations and sizes");
-  op(b, depth, opcodeOf(opKind), 2, 1);
-  return ValueType::Int;
+  uint32_t before = errors_;
+  ValueType lt = emit(binary.lhs, b, depth);
+  ValueType rt = emit(binary.rhs, b, depth);
+  if (const char *why = unrunnable(kind, lt, rt); why && !operandsFailed(before))
+    unsupported(id, why);
+  op(b, depth, opcodeOf(binary.op), 2, 1);
+  return kind == OpCategory::Arith ? ValueType::Int : ValueType::Bool;
 }
 
 // As emit, then turned into text as "${…}" would show it.

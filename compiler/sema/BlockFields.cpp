@@ -132,10 +132,46 @@ namespace {
 
 // --- environment { … } ---------------------------------------------------------------
 
-// Each handler applies one field to the environment being built.
+// Each handler applies one field to the environment being built; the
+// plain ones are templates over the member they set.
 using EnvHandler = void (*)(Sema &sema, ir::Environment &env, const FieldUse &use);
 
-void applyEnvDescription(Sema &sema, ir::Environment &, const FieldUse &use) {
+// The class a pointer to member belongs to.
+template <typename T> struct ClassOf;
+template <typename C, typename M> struct ClassOf<M C::*> {
+  using type = C;
+};
+template <auto Field> using Owner = typename ClassOf<decltype(Field)>::type;
+
+template <auto Field> void setBool(Sema &sema, Owner<Field> &target, const FieldUse &use) {
+  if (auto v = constantField(sema, use.item, sema.program_->types.bool_(), use.what))
+    target.*Field = v->integer;
+}
+
+template <auto Field> void setString(Sema &sema, Owner<Field> &target, const FieldUse &use) {
+  if (auto v = constantField(sema, use.item, sema.program_->types.string(), use.what))
+    target.*Field = v->text;
+}
+
+// A field's value if it has the type and lies in 1..max.
+std::optional<int64_t> boundedValue(Sema &sema, const FieldUse &use, TypeId type, int64_t max) {
+  if (auto v = constantField(sema, use.item, type, use.what);
+      v && positive(sema, use.item, *v, use.what, max))
+    return v->integer;
+  return std::nullopt;
+}
+
+// A duration up to `max`, and where it is written.
+void setDuration(Sema &sema, const FieldUse &use, int64_t max, std::optional<int64_t> &value,
+                 SMRange &range) {
+  if (auto v = boundedValue(sema, use, sema.program_->types.duration(), max)) {
+    value = *v;
+    range = use.item.value->range();
+  }
+}
+
+// A description is checked, and not kept.
+void checkDescription(Sema &sema, ir::Environment &, const FieldUse &use) {
   constantField(sema, use.item, sema.program_->types.string(), use.what);
 }
 
@@ -172,27 +208,8 @@ void applyEnvSecrets(Sema &sema, ir::Environment &env, const FieldUse &use) {
   }
 }
 
-void applyEnvNetwork(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = constantField(sema, use.item, sema.program_->types.bool_(), use.what))
-    env.network = v->integer;
-}
-
-void applyEnvApproval(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = constantField(sema, use.item, sema.program_->types.bool_(), use.what))
-    env.approval = v->integer;
-}
-
 void applyEnvMaxTimeout(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = constantField(sema, use.item, sema.program_->types.duration(), use.what);
-      v && positive(sema, use.item, *v, use.what, bytecode::kMaxTimeoutMs)) {
-    env.maxTimeoutMs = v->integer;
-    env.maxTimeoutRange = use.item.value->range();
-  }
-}
-
-void applyEnvPath(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = constantField(sema, use.item, sema.program_->types.string(), use.what))
-    env.path = v->text;
+  setDuration(sema, use, bytecode::kMaxTimeoutMs, env.maxTimeoutMs, env.maxTimeoutRange);
 }
 
 void applyEnvWritable(Sema &sema, ir::Environment &env, const FieldUse &use) {
@@ -204,70 +221,50 @@ void applyEnvWritable(Sema &sema, ir::Environment &env, const FieldUse &use) {
 constexpr int64_t kMaxLimitBytes = int64_t(1) << 50;
 constexpr int64_t kMaxLimitCount = 1'000'000;
 
-// A limit's value if it has the type and lies in 1..max.
-std::optional<int64_t> limitValue(Sema &sema, const FieldUse &use, TypeId type, int64_t max) {
-  if (auto v = constantField(sema, use.item, type, use.what);
-      v && positive(sema, use.item, *v, use.what, max))
-    return v->integer;
-  return std::nullopt;
+// A limit: its type, its largest value, and the member of ir::Limits it sets.
+struct LimitField {
+  const char *name;
+  ir::TypeKind kind;
+  int64_t max;
+  void (*set)(ir::Limits &limits, int64_t value);
+};
+
+const LimitField kLimitFields[] = {
+#define WFC_LIMIT_FIELD(Name, Member, Kind, Max, Type, Doc)                                        \
+  {Name, ir::TypeKind::Kind, Max, [](ir::Limits &limits, int64_t v) { limits.Member = v; }},
+#include "compiler/sema/EnvironmentFields.def"
+};
+
+TypeId typeOfKind(Sema &sema, ir::TypeKind kind) {
+  ir::TypeTable &types = sema.program_->types;
+  return kind == ir::TypeKind::Size ? types.size()
+         : kind == ir::TypeKind::Duration ? types.duration()
+                                          : types.int_();
 }
 
-void applyMemoryLimit(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = limitValue(sema, use, sema.program_->types.size(), kMaxLimitBytes))
-    env.limits.memoryBytes = static_cast<uint64_t>(*v);
-}
-
-void applyFileSizeLimit(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = limitValue(sema, use, sema.program_->types.size(), kMaxLimitBytes))
-    env.limits.fileSizeBytes = static_cast<uint64_t>(*v);
-}
-
-void applyCpuLimit(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = limitValue(sema, use, sema.program_->types.duration(), bytecode::kMaxTimeoutMs))
-    env.limits.cpuMs = *v;
-}
-
-void applyProcessesLimit(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = limitValue(sema, use, sema.program_->types.int_(), kMaxLimitCount))
-    env.limits.processes = static_cast<uint64_t>(*v);
-}
-
-void applyOpenFilesLimit(Sema &sema, ir::Environment &env, const FieldUse &use) {
-  if (auto v = limitValue(sema, use, sema.program_->types.int_(), kMaxLimitCount))
-    env.limits.openFiles = static_cast<uint64_t>(*v);
-}
-
+// A field and the function that applies it.
 template <typename Handler> struct BlockField {
   const char *name;
   Handler apply;
 };
 
-const BlockField<EnvHandler> kLimitFields[] = {
-#define WFC_LIMIT_FIELD(Name, Handler, Type, Doc) {Name, &Handler},
-#include "compiler/sema/EnvironmentFields.def"
-};
-
-// Applies the fields of `block` that `fields` has; reports the others as
-// unknown in `where`. `what(name)` is how messages name a field.
-template <typename Handler, size_t N, typename Target>
-void applyFields(Sema &sema, const ast::Block &block, const BlockField<Handler> (&fields)[N],
-                 Target &target, StringRef where,
-                 llvm::function_ref<std::string(StringRef)> what) {
+// Applies each item of `block` through `apply(field, item)`, for the
+// fields of `fields`; reports the others as unknown in `where`.
+template <typename Field, size_t N>
+void forEachField(Sema &sema, const ast::Block &block, const Field (&fields)[N], StringRef where,
+                  llvm::function_ref<void(const Field &, const ast::Item &)> apply) {
   FieldSet seen(sema, where);
   for (const ast::Item &item : block.items) {
     if (!seen.add(item))
       continue;
     StringRef name = item.name.name;
-    auto field = llvm::find_if(fields, [&](const auto &f) { return name == f.name; });
-    if (field == std::end(fields)) {
-      std::vector<const char *> names;
-      for (const auto &f : fields)
-        names.push_back(f.name);
-      sema.diags_.report(DiagKind::UnknownField, item.name.range, name, where,
-                         suggest(name, names));
+    auto field = llvm::find_if(fields, [&](const Field &f) { return name == f.name; });
+    if (field != std::end(fields)) {
+      apply(*field, item);
       continue;
     }
-    field->apply(sema, target, {item, sema.global_, what(name)});
+    sema.diags_.report(DiagKind::UnknownField, item.name.range, name, where,
+                       suggest(name, namesOf(fields)));
   }
 }
 
@@ -277,8 +274,13 @@ void applyEnvLimits(Sema &sema, ir::Environment &env, const FieldUse &use) {
                        "'limits' is a block: limits { memory = 2GiB … }");
     return;
   }
-  applyFields(sema, *use.item.block, kLimitFields, env, "limits",
-              [](StringRef name) { return "limit '" + name.str() + "'"; });
+  forEachField<LimitField>(
+      sema, *use.item.block, kLimitFields, "limits",
+      [&](const LimitField &field, const ast::Item &item) {
+        FieldUse limit{item, sema.global_, "limit '" + item.name.name.str() + "'"};
+        if (auto v = boundedValue(sema, limit, typeOfKind(sema, field.kind), field.max))
+          field.set(env.limits, *v);
+      });
 }
 
 const BlockField<EnvHandler> kEnvironmentFields[] = {
@@ -290,23 +292,13 @@ const BlockField<EnvHandler> kEnvironmentFields[] = {
 
 using PipelineHandler = void (*)(Sema &sema, ir::Pipeline &pipeline, const FieldUse &use);
 
-void applyPipelineDescription(Sema &sema, ir::Pipeline &pipeline, const FieldUse &use) {
-  if (auto v = constantField(sema, use.item, sema.program_->types.string(), use.what))
-    pipeline.description = v->text;
-}
-
 void applyPipelineDeadline(Sema &sema, ir::Pipeline &pipeline, const FieldUse &use) {
-  if (auto v = constantField(sema, use.item, sema.program_->types.duration(), use.what);
-      v && positive(sema, use.item, *v, use.what, bytecode::kMaxDeadlineMs)) {
-    pipeline.deadlineMs = v->integer;
-    pipeline.deadlineRange = use.item.value->range();
-  }
+  setDuration(sema, use, bytecode::kMaxDeadlineMs, pipeline.deadlineMs, pipeline.deadlineRange);
 }
 
 void applyPipelineMaxParallel(Sema &sema, ir::Pipeline &pipeline, const FieldUse &use) {
-  if (auto v = constantField(sema, use.item, sema.program_->types.int_(), use.what);
-      v && positive(sema, use.item, *v, use.what, bytecode::kMaxParallel))
-    pipeline.maxParallel = static_cast<uint32_t>(v->integer);
+  if (auto v = boundedValue(sema, use, sema.program_->types.int_(), bytecode::kMaxParallel))
+    pipeline.maxParallel = static_cast<uint32_t>(*v);
 }
 
 // `defaults { … }` holds task fields, applied later to each task that does
@@ -342,8 +334,11 @@ void Sema::buildEnvironment(const ast::EnvironmentDecl &decl, ir::Environment &e
   if (!decl.body())
     return;
   std::string where = "environment '" + env.name + "'";
-  applyFields(*this, *decl.body(), kEnvironmentFields, env, where,
-              [&](StringRef name) { return "'" + name.str() + "' of " + where; });
+  forEachField<BlockField<EnvHandler>>(
+      *this, *decl.body(), kEnvironmentFields, where,
+      [&](const BlockField<EnvHandler> &field, const ast::Item &item) {
+        field.apply(*this, env, {item, global_, "'" + item.name.name.str() + "' of " + where});
+      });
 }
 
 void Sema::buildPipeline(const ast::PipelineDecl &decl) {
@@ -354,8 +349,11 @@ void Sema::buildPipeline(const ast::PipelineDecl &decl) {
   pipeline.nameRange = decl.name().range;
   if (!decl.body())
     return;
-  applyFields(*this, *decl.body(), kPipelineFields, pipeline, "pipeline '" + pipeline.name + "'",
-              [](StringRef name) { return "'" + name.str() + "' of the pipeline"; });
+  forEachField<BlockField<PipelineHandler>>(
+      *this, *decl.body(), kPipelineFields, "pipeline '" + pipeline.name + "'",
+      [&](const BlockField<PipelineHandler> &field, const ast::Item &item) {
+        field.apply(*this, pipeline, {item, global_, "'" + item.name.name.str() + "' of the pipeline"});
+      });
 }
 
 } // namespace wfc::sema

@@ -18,6 +18,20 @@ template <typename T> std::vector<std::string> keysOf(const llvm::StringMap<T> &
   return out;
 }
 
+// The param or secret `m` names (params.X, secrets.X), or none after
+// reporting that there is no such one.
+template <typename Id>
+std::optional<Id> declared(Sema &sema, const ast::MemberExpr &m, const Scope &scope,
+                           const llvm::StringMap<Id> &names, StringRef noun) {
+  StringRef member = m.member().name;
+  auto it = names.find(member);
+  if (it != names.end())
+    return it->second;
+  sema.report(DiagKind::UndefinedName, m.member().range, &scope, noun, member,
+              suggest(member, keysOf(names)));
+  return std::nullopt;
+}
+
 } // namespace
 
 ExprId Sema::lowerName(const ast::NameExpr &n, const Scope &scope) {
@@ -64,29 +78,19 @@ ExprId Sema::lowerMember(const ast::MemberExpr &m, const Scope &scope) {
 }
 
 ExprId Sema::lowerParamRef(const ast::MemberExpr &m, const Scope &scope) {
-  ir::Program &p = *program_;
-  StringRef member = m.member().name;
-  auto it = params_.find(member);
-  if (it == params_.end()) {
-    report(DiagKind::UndefinedName, m.member().range, &scope, "param", member,
-           suggest(member, keysOf(params_)));
+  std::optional<ir::ParamId> param = declared(*this, m, scope, params_, "param");
+  if (!param)
     return makeError(m.range());
-  }
-  p.paramUsed[it->second.index()] = true;
-  return add({ir::ParamRefExpr{it->second}, p.params[it->second.index()].type, m.range()});
+  program_->paramUsed[param->index()] = true;
+  return add({ir::ParamRefExpr{*param}, program_->params[param->index()].type, m.range()});
 }
 
 ExprId Sema::lowerSecretRef(const ast::MemberExpr &m, const Scope &scope) {
-  ir::Program &p = *program_;
-  StringRef member = m.member().name;
-  auto it = secrets_.find(member);
-  if (it == secrets_.end()) {
-    report(DiagKind::UndefinedName, m.member().range, &scope, "secret", member,
-           suggest(member, keysOf(secrets_)));
+  std::optional<ir::SecretId> secret = declared(*this, m, scope, secrets_, "secret");
+  if (!secret)
     return makeError(m.range());
-  }
-  p.secretUsed[it->second.index()] = true;
-  return add({ir::SecretRefExpr{it->second}, p.types.secret(), m.range()});
+  program_->secretUsed[secret->index()] = true;
+  return add({ir::SecretRefExpr{*secret}, program_->types.secret(), m.range()});
 }
 
 // run.environment: an enum of the declared environments, if there are any.

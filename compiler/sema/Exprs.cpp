@@ -208,61 +208,33 @@ ExprId Sema::lower(const ast::Expr *expr, const Scope &scope) {
   if (!expr)
     return makeError({});
   switch (expr->kind()) {
-  case ast::ExprKind::String:
-    return lowerString(*llvm::cast<ast::StringExpr>(expr), scope);
-  case ast::ExprKind::Int:
-    return lowerInt(*llvm::cast<ast::IntExpr>(expr));
-  case ast::ExprKind::Float:
-    return lowerFloat(*llvm::cast<ast::FloatExpr>(expr));
-  case ast::ExprKind::Bool:
-    return lowerBool(*llvm::cast<ast::BoolExpr>(expr));
-  case ast::ExprKind::Duration:
-    return lowerDuration(*llvm::cast<ast::DurationExpr>(expr));
-  case ast::ExprKind::Size:
-    return lowerSize(*llvm::cast<ast::SizeExpr>(expr));
-  case ast::ExprKind::Name:
-    return lowerName(*llvm::cast<ast::NameExpr>(expr), scope);
-  case ast::ExprKind::Member:
-    return lowerMember(*llvm::cast<ast::MemberExpr>(expr), scope);
-  case ast::ExprKind::Index:
-    return lowerIndex(*llvm::cast<ast::IndexExpr>(expr), scope);
-  case ast::ExprKind::Call:
-    return lowerCall(*llvm::cast<ast::CallExpr>(expr), scope);
-  case ast::ExprKind::Unary:
-    return lowerUnary(*llvm::cast<ast::UnaryExpr>(expr), scope);
-  case ast::ExprKind::Binary:
-    return lowerBinary(*llvm::cast<ast::BinaryExpr>(expr), scope);
-  case ast::ExprKind::Conditional:
-    return lowerConditional(*llvm::cast<ast::ConditionalExpr>(expr), scope);
-  case ast::ExprKind::List:
-    return lowerList(*llvm::cast<ast::ListExpr>(expr), scope);
-  case ast::ExprKind::Map:
-    return lowerMap(*llvm::cast<ast::MapExpr>(expr), scope);
-  case ast::ExprKind::Error:
-    return makeError(expr->range());
+#define WFC_AST_EXPR(Name, Example)                                                                \
+  case ast::ExprKind::Name:                                                                        \
+    return lower##Name(*llvm::cast<ast::Name##Expr>(expr), scope);
+#include "compiler/ast/ExprKinds.def"
   }
   return makeError(expr->range());
 }
 
 // --- Literals and strings ---------------------------------------------------------
 
-ExprId Sema::lowerInt(const ast::IntExpr &e) {
+ExprId Sema::lowerInt(const ast::IntExpr &e, const Scope &) {
   return makeConst(Value::int_(e.value()), program_->types.int_(), e.range());
 }
 
-ExprId Sema::lowerFloat(const ast::FloatExpr &e) {
+ExprId Sema::lowerFloat(const ast::FloatExpr &e, const Scope &) {
   return makeConst(Value::float_(e.value()), program_->types.float_(), e.range());
 }
 
-ExprId Sema::lowerBool(const ast::BoolExpr &e) {
+ExprId Sema::lowerBool(const ast::BoolExpr &e, const Scope &) {
   return makeConst(Value::bool_(e.value()), program_->types.bool_(), e.range());
 }
 
-ExprId Sema::lowerDuration(const ast::DurationExpr &e) {
+ExprId Sema::lowerDuration(const ast::DurationExpr &e, const Scope &) {
   return makeConst(Value::duration(e.millis()), program_->types.duration(), e.range());
 }
 
-ExprId Sema::lowerSize(const ast::SizeExpr &e) {
+ExprId Sema::lowerSize(const ast::SizeExpr &e, const Scope &) {
   // The parser keeps sizes within int64.
   return makeConst(Value::size(static_cast<int64_t>(e.bytes())), program_->types.size(),
                    e.range());
@@ -308,5 +280,7 @@ ExprId Sema::lowerMap(const ast::MapExpr &map, const Scope &scope) {
          "a map is allowed only as a task's env: env = { NAME = value }");
   return makeError(map.range());
 }
+
+ExprId Sema::lowerError(const ast::ErrorExpr &e, const Scope &) { return makeError(e.range()); }
 
 } // namespace wfc::sema

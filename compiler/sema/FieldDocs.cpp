@@ -32,7 +32,7 @@ const FieldDoc kEnvironment[] = {
 #include "compiler/sema/EnvironmentFields.def"
 };
 const FieldDoc kLimits[] = {
-#define WFC_LIMIT_FIELD(Name, Handler, Type, Doc) {Name, Type, Doc},
+#define WFC_LIMIT_FIELD(Name, Member, Kind, Max, Type, Doc) {Name, Type, Doc},
 #include "compiler/sema/EnvironmentFields.def"
 };
 const char *const kDefaults[] = {

@@ -39,12 +39,7 @@ bool validAttempts(int64_t n) { return n >= 1 && n <= int64_t(bytecode::kMaxAtte
 
 } // namespace
 
-std::vector<const char *> retryFieldNames() {
-  std::vector<const char *> names;
-  for (const RetryField &field : kRetryFields)
-    names.push_back(field.name);
-  return names;
-}
+std::vector<const char *> retryFieldNames() { return namesOf(kRetryFields); }
 
 bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry) {
   retry.set = true;

@@ -61,6 +61,14 @@ struct FieldUse {
   std::string what;
 };
 
+// The names of a table of fields, in its order.
+template <typename Field, size_t N> std::vector<const char *> namesOf(const Field (&fields)[N]) {
+  std::vector<const char *> names;
+  for (const Field &field : fields)
+    names.push_back(field.name);
+  return names;
+}
+
 // The fields of TaskFields.def and RetryFields.def, in their order; those
 // a pipeline's `defaults { … }` may set.
 std::vector<const char *> taskFieldNames();
@@ -100,26 +108,14 @@ public:
   // --- Exprs.cpp, ExprNames.cpp, ExprOperators.cpp ---
   // One function per kind of expression; `lower` dispatches.
   ir::ExprId lower(const ast::Expr *expr, const Scope &scope);
-  ir::ExprId lowerInt(const ast::IntExpr &e);
-  ir::ExprId lowerFloat(const ast::FloatExpr &e);
-  ir::ExprId lowerBool(const ast::BoolExpr &e);
-  ir::ExprId lowerDuration(const ast::DurationExpr &e);
-  ir::ExprId lowerSize(const ast::SizeExpr &e);
-  ir::ExprId lowerString(const ast::StringExpr &s, const Scope &scope);
-  ir::ExprId lowerName(const ast::NameExpr &n, const Scope &scope);
-  ir::ExprId lowerMember(const ast::MemberExpr &m, const Scope &scope);
+#define WFC_AST_EXPR(Name, Example)                                                                \
+  ir::ExprId lower##Name(const ast::Name##Expr &e, const Scope &scope);
+#include "compiler/ast/ExprKinds.def"
   ir::ExprId lowerParamRef(const ast::MemberExpr &m, const Scope &scope);
   ir::ExprId lowerSecretRef(const ast::MemberExpr &m, const Scope &scope);
   ir::ExprId lowerRunProperty(const ast::MemberExpr &m, const Scope &scope);
   ir::ExprId lowerOutputRef(const ast::MemberExpr &m, const ast::NameExpr &task,
                             const Scope &scope);
-  ir::ExprId lowerIndex(const ast::IndexExpr &ix, const Scope &scope);
-  ir::ExprId lowerCall(const ast::CallExpr &call, const Scope &scope);
-  ir::ExprId lowerUnary(const ast::UnaryExpr &u, const Scope &scope);
-  ir::ExprId lowerBinary(const ast::BinaryExpr &b, const Scope &scope);
-  ir::ExprId lowerConditional(const ast::ConditionalExpr &c, const Scope &scope);
-  ir::ExprId lowerList(const ast::ListExpr &l, const Scope &scope);
-  ir::ExprId lowerMap(const ast::MapExpr &map, const Scope &scope);
   ir::ExprId add(const ir::Expr &e);
   ir::OperandRange addOperands(llvm::ArrayRef<ir::ExprId> operands);
   ir::ExprId makeConst(ir::Value value, ir::TypeId type, SMRange range);
@@ -166,7 +162,8 @@ public:
   bool commandFrom(ir::ExprId id, const FieldUse &use, ir::Command &command);
   std::optional<std::pair<std::string, SMRange>> nameIn(const ast::Expr *e, StringRef kind,
                                                         const Scope &scope);
-  llvm::ArrayRef<const ast::Expr *> namesIn(const FieldUse &use, StringRef kind);
+  void forEachName(const FieldUse &use, StringRef kind,
+                   llvm::function_ref<void(const std::string &, SMRange)> visit);
   bool isEnvName(const ast::MapEntry &entry, const Scope &scope);
 
   // --- RetryFields.cpp: one function per field of RetryFields.def ---

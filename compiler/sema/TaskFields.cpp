@@ -49,12 +49,7 @@ std::vector<std::string> triggerNames() {
 
 } // namespace
 
-std::vector<const char *> taskFieldNames() {
-  std::vector<const char *> names;
-  for (const TaskField &field : kTaskFields)
-    names.push_back(field.name);
-  return names;
-}
+std::vector<const char *> taskFieldNames() { return namesOf(kTaskFields); }
 
 std::vector<const char *> defaultFieldNames() {
   std::vector<const char *> names;
@@ -219,56 +214,52 @@ std::optional<std::pair<std::string, SMRange>> Sema::nameIn(const ast::Expr *e, 
   return std::make_pair(v->text, e->range());
 }
 
-// The items of a list of names written in place: [a, b].
-llvm::ArrayRef<const ast::Expr *> Sema::namesIn(const FieldUse &use, StringRef kind) {
-  if (auto *list = llvm::dyn_cast<ast::ListExpr>(use.item.value))
-    return list->elements();
-  report(DiagKind::TypeMismatch, use.item.value->range(), &use.scope, use.what,
-         "a list of " + kind.str() + " names", "something else", " (write [a, b])");
-  return {};
+// Calls `visit` with each name of a list written in place, [a, b], that
+// nameIn() can read.
+void Sema::forEachName(const FieldUse &use, StringRef kind,
+                       llvm::function_ref<void(const std::string &, SMRange)> visit) {
+  auto *list = llvm::dyn_cast<ast::ListExpr>(use.item.value);
+  if (!list) {
+    report(DiagKind::TypeMismatch, use.item.value->range(), &use.scope, use.what,
+           "a list of " + kind.str() + " names", "something else", " (write [a, b])");
+    return;
+  }
+  for (const ast::Expr *element : list->elements())
+    if (auto named = nameIn(element, kind, use.scope))
+      visit(named->first, named->second);
 }
 
 void Sema::applyAfter(ir::Task &task, const FieldUse &use) {
   ir::Program &p = *program_;
   task.after.clear();
-  for (const ast::Expr *element : namesIn(use, "task")) {
-    auto named = nameIn(element, "task", use.scope);
-    if (!named)
-      continue;
-    ir::TaskId dep = p.findTask(named->first);
+  forEachName(use, "task", [&](const std::string &name, SMRange range) {
+    ir::TaskId dep = p.findTask(name);
     if (!dep) {
       std::vector<std::string> all;
       for (const ir::Task &t : p.tasks)
         all.push_back(t.name);
-      report(DiagKind::UndefinedName, named->second, &use.scope, "task", named->first,
-             suggest(named->first, all));
-      continue;
+      report(DiagKind::UndefinedName, range, &use.scope, "task", name, suggest(name, all));
+    } else if (llvm::none_of(task.after, [&](const ir::Dependency &d) { return d.task == dep; })) {
+      task.after.push_back({dep, range});
     }
-    if (llvm::none_of(task.after, [&](const ir::Dependency &d) { return d.task == dep; }))
-      task.after.push_back({dep, named->second});
-  }
+  });
 }
 
 void Sema::applyEnvironments(ir::Task &task, const FieldUse &use) {
-  ir::Program &p = *program_;
   task.environments.clear();
   task.environmentsRange = use.item.value->range();
-  for (const ast::Expr *element : namesIn(use, "environment")) {
-    auto named = nameIn(element, "environment", use.scope);
-    if (!named)
-      continue;
-    auto it = environments_.find(named->first);
+  forEachName(use, "environment", [&](const std::string &name, SMRange range) {
+    auto it = environments_.find(name);
     if (it == environments_.end()) {
       std::vector<std::string> known;
-      for (const ir::Environment &env : p.environments)
+      for (const ir::Environment &env : program_->environments)
         known.push_back(env.name);
-      report(DiagKind::UndefinedName, named->second, &use.scope, "environment", named->first,
-             suggest(named->first, known));
-      continue;
-    }
-    if (!llvm::is_contained(task.environments, it->second))
+      report(DiagKind::UndefinedName, range, &use.scope, "environment", name,
+             suggest(name, known));
+    } else if (!llvm::is_contained(task.environments, it->second)) {
       task.environments.push_back(it->second);
-  }
+    }
+  });
 }
 
 void Sema::applyTrigger(ir::Task &task, const FieldUse &use) {
@@ -287,24 +278,21 @@ void Sema::applyTrigger(ir::Task &task, const FieldUse &use) {
 
 void Sema::applyOutputs(ir::Task &task, const FieldUse &use) {
   task.outputs.clear();
-  for (const ast::Expr *element : namesIn(use, "output")) {
-    auto named = nameIn(element, "output", use.scope);
-    if (!named)
-      continue;
-    if (!isName(named->first, /*allowDashDot=*/false)) {
-      report(DiagKind::InvalidValue, named->second, &use.scope, "an output name",
-             "letters, digits and '_'", "'" + named->first + "'");
-      continue;
+  forEachName(use, "output", [&](const std::string &name, SMRange range) {
+    if (!isName(name, /*allowDashDot=*/false)) {
+      report(DiagKind::InvalidValue, range, &use.scope, "an output name",
+             "letters, digits and '_'", "'" + name + "'");
+      return;
     }
-    auto first = llvm::find_if(task.outputs,
-                               [&](const ir::OutputDecl &o) { return o.name == named->first; });
+    auto first =
+        llvm::find_if(task.outputs, [&](const ir::OutputDecl &o) { return o.name == name; });
     if (first != task.outputs.end()) {
-      report(DiagKind::DuplicateDefinition, named->second, &use.scope, "output", named->first, "")
+      report(DiagKind::DuplicateDefinition, range, &use.scope, "output", name, "")
           .note(NoteKind::NoteFirstDefined, first->range);
-      continue;
+      return;
     }
-    task.outputs.push_back({named->first, named->second});
-  }
+    task.outputs.push_back({name, range});
+  });
 }
 
 // --- env -------------------------------------------------------------------------------
