@@ -1,12 +1,6 @@
-// Top-level declarations: params, secrets, environments, the pipeline, types.
+// Top-level declarations: params, secrets, environments (their fields are
+// in BlockFields.cpp), the pipeline, types.
 #include "compiler/sema/SemaImpl.h"
-
-#include "runtime/bytecode/Module.h"
-#include "support/Units.h"
-
-#include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringSwitch.h"
-#include "llvm/Support/Path.h"
 
 namespace wfc::sema {
 

@@ -1,11 +1,8 @@
-// Tasks: names and loop expansion, template instances, fields, defaults.
+// Tasks: names and loop expansion, template instances, defaults (each
+// field is applied in TaskFields.cpp).
 #include "compiler/sema/SemaImpl.h"
 
-#include "runtime/bytecode/Module.h"
-#include "support/Units.h"
-
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringSwitch.h"
 
 namespace wfc::sema {
 
