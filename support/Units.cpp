@@ -80,16 +80,18 @@ std::string formatDuration(int64_t millis) {
   if (millis == 0)
     return "0s";
   std::string out;
+  // The magnitude as unsigned, so that INT64_MIN has one too.
+  uint64_t rest = static_cast<uint64_t>(millis);
   if (millis < 0) {
     out += '-';
-    millis = -millis;
+    rest = 0 - rest;
   }
-  static const std::pair<int64_t, const char *> kUnits[] = {
+  static const std::pair<uint64_t, const char *> kUnits[] = {
       {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
   for (auto [size, unit] : kUnits) {
-    if (millis >= size) {
-      out += fmt::format("{}{}", millis / size, unit);
-      millis %= size;
+    if (rest >= size) {
+      out += fmt::format("{}{}", rest / size, unit);
+      rest %= size;
     }
   }
   return out;
@@ -104,6 +106,10 @@ std::string formatSize(uint64_t bytes) {
     if (bytes >= size && bytes % size == 0)
       return fmt::format("{}{}", bytes / size, unit);
   return fmt::format("{}B", bytes);
+}
+
+std::string sizeText(int64_t bytes) {
+  return bytes < 0 ? std::to_string(bytes) : formatSize(static_cast<uint64_t>(bytes));
 }
 
 std::string quoteString(const std::string &text) {

@@ -26,6 +26,10 @@ std::string formatDuration(int64_t millis);
 // The largest exact binary (or decimal) unit: 2147483648 -> "2GiB".
 std::string formatSize(uint64_t bytes);
 
+// A size as "${s}" shows it, at compile time and at run time: formatSize,
+// or plain decimal bytes when it is negative (a difference of sizes can be).
+std::string sizeText(int64_t bytes);
+
 // A quoted string with escapes, as wfc source would spell it.
 std::string quoteString(const std::string &text);
 

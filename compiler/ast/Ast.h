@@ -6,6 +6,8 @@
 // through the classof functions.
 #pragma once
 
+#include "support/Operators.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
@@ -33,22 +35,8 @@ struct Ident {
 // --- Expressions -------------------------------------------------------------
 
 enum class ExprKind : uint8_t {
-  String,
-  Int,
-  Float,
-  Bool,
-  Duration,
-  Size,
-  Name,
-  Member,
-  Index,
-  Call,
-  Unary,
-  Binary,
-  Conditional,
-  List,
-  Map,
-  Error,
+#define WFC_AST_EXPR(Name, Example) Name,
+#include "compiler/ast/ExprKinds.def"
 };
 
 class Expr {
@@ -190,11 +178,9 @@ private:
   ArrayRef<Arg> args_;
 };
 
-enum class UnaryOp : uint8_t { Not, Neg };
-enum class BinaryOp : uint8_t { Mul, Div, Mod, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, In, And, Or };
-
-StringRef spelling(UnaryOp op);
-StringRef spelling(BinaryOp op);
+// The operators and their spellings: support/Operators.def.
+using wfc::BinaryOp;
+using wfc::UnaryOp;
 
 class UnaryExpr : public ExprBase<ExprKind::Unary> {
 public:

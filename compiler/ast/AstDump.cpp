@@ -7,42 +7,6 @@
 
 namespace wfc::ast {
 
-StringRef spelling(UnaryOp op) { return op == UnaryOp::Not ? "!" : "-"; }
-
-StringRef spelling(BinaryOp op) {
-  switch (op) {
-  case BinaryOp::Mul:
-    return "*";
-  case BinaryOp::Div:
-    return "/";
-  case BinaryOp::Mod:
-    return "%";
-  case BinaryOp::Add:
-    return "+";
-  case BinaryOp::Sub:
-    return "-";
-  case BinaryOp::Lt:
-    return "<";
-  case BinaryOp::Le:
-    return "<=";
-  case BinaryOp::Gt:
-    return ">";
-  case BinaryOp::Ge:
-    return ">=";
-  case BinaryOp::Eq:
-    return "==";
-  case BinaryOp::Ne:
-    return "!=";
-  case BinaryOp::In:
-    return "in";
-  case BinaryOp::And:
-    return "&&";
-  case BinaryOp::Or:
-    return "||";
-  }
-  return "?";
-}
-
 StringRef spelling(DeclKind kind) {
   switch (kind) {
   case DeclKind::Import:

@@ -18,24 +18,11 @@ void walk(const ir::Program &p, ir::ExprId id, llvm::SmallVectorImpl<ir::ExprId>
     return;
   case ir::ExprKind::Via:
     vias.push_back(id);
-    walk(p, ir::ExprId(e.a), vias, visit);
+    walk(p, e.as<ir::ViaExpr>().value, vias, visit);
     vias.pop_back();
     return;
-  case ir::ExprKind::Unary:
-    walk(p, ir::ExprId(e.a), vias, visit);
-    return;
-  case ir::ExprKind::Binary:
-    walk(p, ir::ExprId(e.a), vias, visit);
-    walk(p, ir::ExprId(e.b), vias, visit);
-    return;
-  case ir::ExprKind::Conditional:
-  case ir::ExprKind::Concat:
-  case ir::ExprKind::List:
-    for (ir::ExprId operand : p.operandsOf(e))
-      walk(p, operand, vias, visit);
-    return;
-  case ir::ExprKind::Const:
-  case ir::ExprKind::Error:
+  default:
+    p.forEachOperand(e, [&](ir::ExprId operand) { walk(p, operand, vias, visit); });
     return;
   }
 }

@@ -25,6 +25,23 @@ std::vector<ir::Value> domain(const ir::Program &p, const ir::Expr &leaf) {
 
 constexpr size_t kMaxCombinations = 4096;
 
+// Two reads of one thing: the same param, secret or output, or run.environment.
+bool sameLeaf(const ir::Expr &a, const ir::Expr &b) {
+  if (a.kind != b.kind)
+    return false;
+  switch (a.kind) {
+  case ir::ExprKind::ParamRef:
+    return a.as<ir::ParamRefExpr>().param == b.as<ir::ParamRefExpr>().param;
+  case ir::ExprKind::SecretRef:
+    return a.as<ir::SecretRefExpr>().secret == b.as<ir::SecretRefExpr>().secret;
+  case ir::ExprKind::OutputRef:
+    return a.as<ir::OutputRefExpr>().task == b.as<ir::OutputRefExpr>().task &&
+           a.as<ir::OutputRefExpr>().key == b.as<ir::OutputRefExpr>().key;
+  default:
+    return true;
+  }
+}
+
 // How `when` is always false, or nothing if it can be true.
 std::optional<std::string> alwaysFalse(const ir::Program &p, ir::ExprId when) {
   auto unknown = [](const ir::Expr &) -> std::optional<ir::Value> { return std::nullopt; };
@@ -37,11 +54,9 @@ std::optional<std::string> alwaysFalse(const ir::Program &p, ir::ExprId when) {
   size_t combinations = 1;
   forEachLeaf(p, when, [&](ir::ExprId leaf, llvm::ArrayRef<ir::ExprId>) {
     const ir::Expr &e = p.expr(leaf);
-    for (ir::ExprId seen : leaves) {
-      const ir::Expr &s = p.expr(seen);
-      if (s.kind == e.kind && s.a == e.a && s.b == e.b)
+    for (ir::ExprId seen : leaves)
+      if (sameLeaf(p.expr(seen), e))
         return;
-    }
     std::vector<ir::Value> values = domain(p, e);
     if (values.empty() || e.kind == ir::ExprKind::SecretRef || e.kind == ir::ExprKind::OutputRef) {
       finite = false;
@@ -56,11 +71,9 @@ std::optional<std::string> alwaysFalse(const ir::Program &p, ir::ExprId when) {
   std::vector<size_t> pick(leaves.size(), 0);
   for (size_t n = 0; n < combinations; ++n) {
     auto leafValue = [&](const ir::Expr &e) -> std::optional<ir::Value> {
-      for (size_t i = 0; i < leaves.size(); ++i) {
-        const ir::Expr &l = p.expr(leaves[i]);
-        if (l.kind == e.kind && l.a == e.a && l.b == e.b)
+      for (size_t i = 0; i < leaves.size(); ++i)
+        if (sameLeaf(p.expr(leaves[i]), e))
           return domains[i][pick[i]];
-      }
       return std::nullopt;
     };
     std::optional<ir::Value> v = p.evaluate(when, leafValue);

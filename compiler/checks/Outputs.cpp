@@ -252,8 +252,9 @@ std::string notUpstreamAdvice(const ir::Program &p, uint32_t reader, uint32_t wr
 }
 
 void reportUndeclared(CheckContext &ctx, const ir::Expr &e) {
-  const ir::Task &producer = ctx.program.tasks[e.a];
-  const std::string &key = ctx.program.values[e.b].text;
+  ir::OutputRefExpr output = e.as<ir::OutputRefExpr>();
+  const ir::Task &producer = ctx.program.task(output.task);
+  const std::string &key = ctx.program.value(output.key).text;
   if (llvm::any_of(producer.outputs, [&](const ir::OutputDecl &o) { return o.name == key; }))
     return;
   std::vector<std::string> names;
@@ -290,7 +291,7 @@ void checkOutputs(CheckContext &ctx) {
         if (e.kind != ir::ExprKind::OutputRef)
           return;
         reads.push_back({leaf, u});
-        writerThenReader.push_back({e.a, u});
+        writerThenReader.push_back({e.as<ir::OutputRefExpr>().task.index(), u});
       });
   if (reads.empty())
     return;
@@ -311,8 +312,9 @@ void checkOutputs(CheckContext &ctx) {
     if (upstream[i])
       continue;
     uint32_t reader = reads[i].reader;
+    uint32_t writer = e.as<ir::OutputRefExpr>().task.index();
     ctx.diags.report(DiagKind::OutputNotUpstream, e.range, p.tasks[reader].name,
-                     p.tasks[e.a].name, notUpstreamAdvice(p, reader, e.a, downstream[next++]));
+                     p.tasks[writer].name, notUpstreamAdvice(p, reader, writer, downstream[next++]));
   }
 }
 

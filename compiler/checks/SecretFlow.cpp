@@ -19,14 +19,14 @@ namespace {
 // used as 'x' here, ...
 void addSteps(DiagnosticEngine::Builder &diag, const ir::Program &p, ir::ExprId leaf,
               llvm::ArrayRef<ir::ExprId> vias) {
-  const ir::Secret &secret = p.secrets[p.expr(leaf).a];
+  const ir::Secret &secret = p.secrets[p.expr(leaf).as<ir::SecretRefExpr>().secret.index()];
   diag.note(NoteKind::NoteSecretDeclared, secret.nameRange, secret.name);
   // From the secret outwards: the innermost Via is the first step. Only
   // template parameters are steps: a loop variable is a constant, since a
   // loop over anything known only at run time (secrets too) is not-constant.
   for (auto it = vias.rbegin(); it != vias.rend(); ++it) {
     const ir::Expr &use = p.expr(*it);
-    const ir::Via &via = p.vias[use.b];
+    const ir::Via &via = p.vias[use.as<ir::ViaExpr>().via.index()];
     assert(via.kind == ir::Via::Kind::TemplateParam && "a loop variable never holds a secret");
     diag.note(NoteKind::NotePassedToParam, via.argRange, via.name, via.owner);
     diag.note(NoteKind::NoteParamUsed, use.range, via.name);
@@ -45,13 +45,14 @@ void checkSecretFlow(CheckContext &ctx) {
         const ir::Expr &e = p.expr(leaf);
         if (e.kind != ir::ExprKind::SecretRef)
           return;
-        const ir::Secret &secret = p.secrets[e.a];
+        uint32_t secretIndex = e.as<ir::SecretRefExpr>().secret.index();
+        const ir::Secret &secret = p.secrets[secretIndex];
         if (te.env) {
           // An env value is the one place for a secret, unless it got there
           // through a template parameter not declared secret: the template
           // may print that parameter, today or after its next edit.
           for (auto it = vias.rbegin(); it != vias.rend(); ++it) {
-            const ir::Via &via = p.vias[p.expr(*it).b];
+            const ir::Via &via = p.vias[p.expr(*it).as<ir::ViaExpr>().via.index()];
             if (via.kind != ir::Via::Kind::TemplateParam || via.declaredSecret)
               continue;
             std::string sink = fmt::format(
@@ -61,8 +62,8 @@ void checkSecretFlow(CheckContext &ctx) {
                 .note(NoteKind::NoteSecretDeclared, secret.nameRange, secret.name);
             return;
           }
-          if (received.insert(e.a).second)
-            receivedAt.push_back({e.a, te.field});
+          if (received.insert(secretIndex).second)
+            receivedAt.push_back({secretIndex, te.field});
           return;
         }
         // The caret goes where the secret enters the sink: the outermost use.

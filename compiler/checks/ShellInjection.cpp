@@ -20,27 +20,31 @@ std::optional<std::string> dangerous(const ir::Program &p, ir::ExprId part) {
     return std::nullopt;
   switch (e.kind) {
   case ir::ExprKind::ParamRef:
-    return "params." + p.params[e.a].name;
-  case ir::ExprKind::OutputRef:
-    return "output '" + p.values[e.b].text + "' of task '" + p.tasks[e.a].name + "'";
+    return "params." + p.params[e.as<ir::ParamRefExpr>().param.index()].name;
+  case ir::ExprKind::OutputRef: {
+    ir::OutputRefExpr output = e.as<ir::OutputRefExpr>();
+    return "output '" + p.value(output.key).text + "' of task '" + p.task(output.task).name + "'";
+  }
   case ir::ExprKind::Via: {
-    const ir::Via &via = p.vias[e.b];
+    ir::ViaExpr use = e.as<ir::ViaExpr>();
+    const ir::Via &via = p.vias[use.via.index()];
     if (via.kind == ir::Via::Kind::LoopVariable)
       return "loop variable '" + via.name + "'";
-    if (std::optional<std::string> inner = dangerous(p, ir::ExprId(e.a)))
+    if (std::optional<std::string> inner = dangerous(p, use.value))
       return *inner + " (as parameter '" + via.name + "' of template '" + via.owner + "')";
     return std::nullopt;
   }
   case ir::ExprKind::Concat:
   case ir::ExprKind::Conditional:
-    for (ir::ExprId operand : p.operandsOf(e))
-      if (std::optional<std::string> inner = dangerous(p, operand))
-        return inner;
-    return std::nullopt;
-  case ir::ExprKind::Binary:
-    if (auto inner = dangerous(p, ir::ExprId(e.a)))
-      return inner;
-    return dangerous(p, ir::ExprId(e.b));
+  case ir::ExprKind::Binary: {
+    // The first operand that is dangerous.
+    std::optional<std::string> found;
+    p.forEachOperand(e, [&](ir::ExprId operand) {
+      if (!found)
+        found = dangerous(p, operand);
+    });
+    return found;
+  }
   default:
     return std::nullopt;
   }
@@ -55,14 +59,15 @@ void checkShellInjection(CheckContext &ctx) {
       continue;
     ir::ExprId script = task.run->argv[0];
     // Look through template parameters to the string that reaches the shell.
-    while (p.expr(script).kind == ir::ExprKind::Via &&
-           p.vias[p.expr(script).b].kind == ir::Via::Kind::TemplateParam &&
-           p.expr(ir::ExprId(p.expr(script).a)).kind == ir::ExprKind::Concat)
-      script = ir::ExprId(p.expr(script).a);
+    while (p.expr(script).is<ir::ViaExpr>() &&
+           p.vias[p.expr(script).as<ir::ViaExpr>().via.index()].kind ==
+               ir::Via::Kind::TemplateParam &&
+           p.expr(p.expr(script).as<ir::ViaExpr>().value).is<ir::ConcatExpr>())
+      script = p.expr(script).as<ir::ViaExpr>().value;
     const ir::Expr &e = p.expr(script);
     llvm::SmallVector<ir::ExprId, 8> parts;
-    if (e.kind == ir::ExprKind::Concat)
-      llvm::append_range(parts, p.operandsOf(e));
+    if (e.is<ir::ConcatExpr>())
+      llvm::append_range(parts, p.operandsOf(e.as<ir::ConcatExpr>().parts));
     else
       parts.push_back(script);
     for (ir::ExprId part : parts)

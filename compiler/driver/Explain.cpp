@@ -3,6 +3,7 @@
 
 #include "compiler/diag/Diagnostic.h"
 #include "compiler/diag/RuleDocs.h"
+#include "compiler/sema/FieldDocs.h"
 
 #include "llvm/Support/Format.h"
 
@@ -65,8 +66,10 @@ int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_
   }
   const DiagKindInfo &k = info(*kind);
   if (std::optional<RuleDoc> doc = findRuleDoc(options.rule)) {
-    out << doc->text;
-    if (!doc->text.endswith("\n"))
+    // A doc may list the fields of each block; that list comes from sema's tables.
+    std::string text = sema::withFieldReference(doc->text);
+    out << text;
+    if (!llvm::StringRef(text).endswith("\n"))
       out << '\n';
   } else {
     out << "# " << k.id << "\n\n(not documented yet)\n";

@@ -37,21 +37,9 @@ std::vector<std::string> secretsOf(const ir::Program &p, const ir::Task &task) {
     ir::ExprId id = work.back();
     work.pop_back();
     const ir::Expr &e = p.expr(id);
-    switch (e.kind) {
-    case ir::ExprKind::SecretRef:
-      names.insert(p.secrets[e.a].name);
-      break;
-    case ir::ExprKind::Via:
-    case ir::ExprKind::Unary:
-      work.push_back(ir::ExprId(e.a));
-      break;
-    case ir::ExprKind::Binary:
-      work.push_back(ir::ExprId(e.a));
-      work.push_back(ir::ExprId(e.b));
-      break;
-    default:
-      llvm::append_range(work, p.operandsOf(e));
-    }
+    if (e.is<ir::SecretRefExpr>())
+      names.insert(p.secrets[e.as<ir::SecretRefExpr>().secret.index()].name);
+    p.forEachOperand(e, [&](ir::ExprId operand) { work.push_back(operand); });
   }
   return {names.begin(), names.end()};
 }

@@ -1,6 +1,7 @@
 // Types, values, and constant folding for wfc's typed IR.
 #include "compiler/ir/Ir.h"
 
+#include "support/Arith.h"
 #include "support/Units.h"
 
 #include <fmt/format.h>
@@ -152,7 +153,7 @@ std::string Value::spelling() const {
   case Kind::String:
     return quoteString(text);
   case Kind::Int:
-    return std::to_string(integer);
+    return arith::toString(integer);
   case Kind::Float:
     return fmt::format("{}", real);
   case Kind::Bool:
@@ -160,7 +161,7 @@ std::string Value::spelling() const {
   case Kind::Duration:
     return formatDuration(integer);
   case Kind::Size:
-    return formatSize(static_cast<uint64_t>(integer));
+    return sizeText(integer);
   case Kind::List: {
     std::string out = "[";
     for (size_t i = 0; i < items.size(); ++i)
@@ -177,15 +178,7 @@ std::string Value::asText() const {
   return spelling();
 }
 
-// --- Operators and triggers -------------------------------------------------------
-
-llvm::StringRef spelling(UnaryOp op) { return op == UnaryOp::Not ? "!" : "-"; }
-
-llvm::StringRef spelling(BinaryOp op) {
-  static const char *const kSpellings[] = {"*",  "/",  "%",  "+",  "-",  "<",  "<=",
-                                           ">",  ">=", "==", "!=", "in", "&&", "||"};
-  return kSpellings[static_cast<size_t>(op)];
-}
+// --- Triggers -------------------------------------------------------
 
 namespace {
 struct TriggerInfo {
@@ -220,97 +213,81 @@ bool RetryPolicy::operator==(const RetryPolicy &o) const {
          onFailure == o.onFailure && onTimeout == o.onTimeout && exitCodes == o.exitCodes;
 }
 
-// --- Constant folding -------------------------------------------------------------
+// --- Constant folding ---------------------------------------------------------------
+//
+// Ints, durations and sizes fold through support/Arith.h, the arithmetic the
+// expression machine runs, so that folding and the run cannot disagree.
+
+Folded::Folded(std::optional<Value> v) : value(std::move(v)) {}
+Folded::Folded(arith::Fault f) : fault(f) {}
 
 namespace {
 
-std::optional<Value> foldBinary(BinaryOp op, const Value &l, const Value &r) {
-  using K = Value::Kind;
-  auto same = [&](K k) { return l.kind == k && r.kind == k; };
-  bool numeric = (same(K::Int) || same(K::Duration) || same(K::Size));
-  switch (op) {
-  case BinaryOp::And:
-    return Value::bool_(l.integer && r.integer);
-  case BinaryOp::Or:
-    return Value::bool_(l.integer || r.integer);
-  case BinaryOp::Eq:
-    return Value::bool_(l == r);
-  case BinaryOp::Ne:
-    return Value::bool_(!(l == r));
-  case BinaryOp::In:
-    if (r.kind == K::List) {
-      for (const Value &item : r.items)
-        if (item == l)
-          return Value::bool_(true);
-      return Value::bool_(false);
-    }
-    if (same(K::String))
-      return Value::bool_(r.text.find(l.text) != std::string::npos);
-    return std::nullopt;
-  case BinaryOp::Lt:
-  case BinaryOp::Le:
-  case BinaryOp::Gt:
-  case BinaryOp::Ge: {
-    double a = l.kind == K::Float ? l.real : double(l.integer);
-    double b = r.kind == K::Float ? r.real : double(r.integer);
-    bool result = op == BinaryOp::Lt   ? a < b
-                  : op == BinaryOp::Le ? a <= b
-                  : op == BinaryOp::Gt ? a > b
-                                       : a >= b;
-    return Value::bool_(result);
+using K = Value::Kind;
+
+bool isIntLike(K k) { return k == K::Int || k == K::Duration || k == K::Size; }
+
+double real(const Value &v) { return v.kind == K::Float ? v.real : double(v.integer); }
+
+// +, -, *, /, %: on two int-likes the result has the unit of the one that
+// has one (`10s * 3` is a duration); floats fold + and * only.
+Folded foldArith(BinaryOp op, const Value &l, const Value &r) {
+  if (op == BinaryOp::Add && l.kind == K::String && r.kind == K::String)
+    return Value::string(l.text + r.text);
+  if (isIntLike(l.kind) && isIntLike(r.kind)) {
+    arith::IntResult result = arith::apply(op, l.integer, r.integer);
+    if (!result.ok())
+      return result.fault;
+    Value v = l.kind == K::Int ? r : l;
+    v.integer = result.value;
+    return v;
   }
-  case BinaryOp::Add:
-    if (same(K::String))
-      return Value::string(l.text + r.text);
-    if (numeric) {
-      Value v = l;
-      if (__builtin_add_overflow(l.integer, r.integer, &v.integer))
-        return std::nullopt;
-      return v;
-    }
-    if (l.kind == K::Float || r.kind == K::Float)
-      return Value::float_((l.kind == K::Float ? l.real : double(l.integer)) +
-                           (r.kind == K::Float ? r.real : double(r.integer)));
-    return std::nullopt;
-  case BinaryOp::Sub:
-    if (numeric) {
-      Value v = l;
-      if (__builtin_sub_overflow(l.integer, r.integer, &v.integer))
-        return std::nullopt;
-      return v;
-    }
-    return std::nullopt;
-  case BinaryOp::Mul:
-    if ((l.kind == K::Int || l.kind == K::Duration || l.kind == K::Size) && r.kind == K::Int) {
-      Value v = l;
-      if (__builtin_mul_overflow(l.integer, r.integer, &v.integer))
-        return std::nullopt;
-      return v;
-    }
-    if (l.kind == K::Int && (r.kind == K::Duration || r.kind == K::Size)) {
-      Value v = r;
-      if (__builtin_mul_overflow(l.integer, r.integer, &v.integer))
-        return std::nullopt;
-      return v;
-    }
-    if (l.kind == K::Float || r.kind == K::Float)
-      return Value::float_((l.kind == K::Float ? l.real : double(l.integer)) *
-                           (r.kind == K::Float ? r.real : double(r.integer)));
-    return std::nullopt;
-  case BinaryOp::Div:
-  case BinaryOp::Mod:
-    if (r.kind == K::Int && r.integer != 0 && l.kind != K::Float && l.kind != K::String &&
-        l.kind != K::List && !(l.integer == INT64_MIN && r.integer == -1)) {
-      Value v = l;
-      v.integer = op == BinaryOp::Div ? l.integer / r.integer : l.integer % r.integer;
-      return v;
-    }
-    return std::nullopt;
-  }
+  if ((l.kind == K::Float || r.kind == K::Float) &&
+      (op == BinaryOp::Add || op == BinaryOp::Mul))
+    return Value::float_(arith::apply(op, real(l), real(r)));
+  return std::nullopt;
+}
+
+Folded foldMember(const Value &l, const Value &r) {
+  if (r.kind == K::List)
+    return Value::bool_(llvm::is_contained(r.items, l));
+  if (l.kind == K::String && r.kind == K::String)
+    return Value::bool_(r.text.find(l.text) != std::string::npos);
   return std::nullopt;
 }
 
 } // namespace
+
+Folded foldBinary(BinaryOp op, const Value &l, const Value &r) {
+  switch (category(op)) {
+  case OpCategory::Arith:
+    return foldArith(op, l, r);
+  case OpCategory::Order:
+    if (isIntLike(l.kind) && isIntLike(r.kind))
+      return Value::bool_(arith::compare(op, l.integer, r.integer));
+    return Value::bool_(arith::compare(op, real(l), real(r)));
+  case OpCategory::Equality:
+    return Value::bool_((l == r) == (op == BinaryOp::Eq));
+  case OpCategory::Member:
+    return foldMember(l, r);
+  case OpCategory::Logic:
+    return Value::bool_(op == BinaryOp::And ? l.integer && r.integer : l.integer || r.integer);
+  }
+  return std::nullopt;
+}
+
+Folded foldUnary(UnaryOp op, const Value &v) {
+  if (op == UnaryOp::Not)
+    return Value::bool_(!v.integer);
+  if (v.kind == K::Float)
+    return Value::float_(-v.real);
+  arith::IntResult result = arith::negate(v.integer);
+  if (!result.ok())
+    return result.fault;
+  Value out = v;
+  out.integer = result.value;
+  return out;
+}
 
 std::optional<Value> Program::constant(ExprId id) const {
   return evaluate(id, [](const Expr &) -> std::optional<Value> { return std::nullopt; });
@@ -318,81 +295,119 @@ std::optional<Value> Program::constant(ExprId id) const {
 
 std::optional<Value>
 Program::evaluate(ExprId id, llvm::function_ref<std::optional<Value>(const Expr &)> leaf) const {
+  return fold(id, leaf).value;
+}
+
+Folded Program::foldLogic(BinaryExpr e, Leaf leaf) const {
+  // && and || decide on one side when it is enough.
+  auto decides = [&](const Folded &side) {
+    return side.value && bool(side.value->integer) == (e.op == BinaryOp::Or);
+  };
+  Folded l = fold(e.lhs, leaf);
+  if (decides(l))
+    return Value::bool_(e.op == BinaryOp::Or);
+  Folded r = fold(e.rhs, leaf);
+  if (decides(r))
+    return Value::bool_(e.op == BinaryOp::Or);
+  if (!l.value)
+    return l;
+  if (!r.value)
+    return r;
+  return foldBinary(e.op, *l.value, *r.value);
+}
+
+Folded Program::foldOperands(OperandRange range, Leaf leaf,
+                             llvm::function_ref<Folded(llvm::ArrayRef<Value>)> combine) const {
+  std::vector<Value> values;
+  for (ExprId operand : operandsOf(range)) {
+    Folded v = fold(operand, leaf);
+    if (!v.value)
+      return v;
+    values.push_back(std::move(*v.value));
+  }
+  return combine(values);
+}
+
+Folded Program::fold(ExprId id, Leaf leaf) const {
   if (!id.valid())
     return std::nullopt;
   const Expr &e = expr(id);
-  auto sub = [&](ExprId operand) { return evaluate(operand, leaf); };
   switch (e.kind) {
   case ExprKind::Const:
-    return values[e.a];
+    return value(e.as<ConstExpr>().value);
   case ExprKind::Via:
-    return sub(ExprId(e.a));
+    return fold(e.as<ViaExpr>().value, leaf);
   case ExprKind::ParamRef:
   case ExprKind::SecretRef:
   case ExprKind::OutputRef:
   case ExprKind::RunEnvironment:
     return leaf(e);
   case ExprKind::Unary: {
-    std::optional<Value> v = sub(ExprId(e.a));
-    if (!v)
-      return std::nullopt;
-    if (static_cast<UnaryOp>(e.op) == UnaryOp::Not)
-      return Value::bool_(!v->integer);
-    if (v->kind == Value::Kind::Float)
-      return Value::float_(-v->real);
-    if (v->integer == INT64_MIN)
-      return std::nullopt;
-    v->integer = -v->integer;
-    return v;
+    UnaryExpr u = e.as<UnaryExpr>();
+    Folded v = fold(u.operand, leaf);
+    return v.value ? foldUnary(u.op, *v.value) : v;
   }
   case ExprKind::Binary: {
-    BinaryOp op = static_cast<BinaryOp>(e.op);
-    std::optional<Value> l = sub(ExprId(e.a));
-    // && and || decide on one side when it is enough.
-    if (op == BinaryOp::And && l && !l->integer)
-      return Value::bool_(false);
-    if (op == BinaryOp::Or && l && l->integer)
-      return Value::bool_(true);
-    std::optional<Value> r = sub(ExprId(e.b));
-    if (op == BinaryOp::And && r && !r->integer)
-      return Value::bool_(false);
-    if (op == BinaryOp::Or && r && r->integer)
-      return Value::bool_(true);
-    if (!l || !r)
-      return std::nullopt;
-    return foldBinary(op, *l, *r);
+    BinaryExpr b = e.as<BinaryExpr>();
+    if (category(b.op) == OpCategory::Logic)
+      return foldLogic(b, leaf);
+    Folded l = fold(b.lhs, leaf);
+    if (!l.value)
+      return l;
+    Folded r = fold(b.rhs, leaf);
+    return r.value ? foldBinary(b.op, *l.value, *r.value) : r;
   }
   case ExprKind::Conditional: {
-    llvm::ArrayRef<ExprId> ops = operandsOf(e);
-    std::optional<Value> c = sub(ops[0]);
-    if (!c)
-      return std::nullopt;
-    return sub(c->integer ? ops[1] : ops[2]);
+    ConditionalExpr c = e.as<ConditionalExpr>();
+    Folded cond = fold(c.cond, leaf);
+    return cond.value ? fold(cond.value->integer ? c.then : c.otherwise, leaf) : cond;
   }
-  case ExprKind::Concat: {
-    std::string text;
-    for (ExprId part : operandsOf(e)) {
-      std::optional<Value> v = sub(part);
-      if (!v)
-        return std::nullopt;
-      text += v->asText();
-    }
-    return Value::string(std::move(text));
-  }
-  case ExprKind::List: {
-    std::vector<Value> items;
-    for (ExprId item : operandsOf(e)) {
-      std::optional<Value> v = sub(item);
-      if (!v)
-        return std::nullopt;
-      items.push_back(std::move(*v));
-    }
-    return Value::list(std::move(items));
-  }
+  case ExprKind::Concat:
+    return foldOperands(e.as<ConcatExpr>().parts, leaf, [](llvm::ArrayRef<Value> parts) -> Folded {
+      std::string text;
+      for (const Value &part : parts)
+        text += part.asText();
+      return Value::string(std::move(text));
+    });
+  case ExprKind::List:
+    return foldOperands(e.as<ListExpr>().items, leaf, [](llvm::ArrayRef<Value> items) -> Folded {
+      return Value::list(items.vec());
+    });
   case ExprKind::Error:
     return std::nullopt;
   }
   return std::nullopt;
+}
+
+void Program::forEachOperand(const Expr &e, llvm::function_ref<void(ExprId)> visit) const {
+  switch (e.kind) {
+  case ExprKind::Via:
+    return visit(e.as<ViaExpr>().value);
+  case ExprKind::Unary:
+    return visit(e.as<UnaryExpr>().operand);
+  case ExprKind::Binary:
+    visit(e.as<BinaryExpr>().lhs);
+    return visit(e.as<BinaryExpr>().rhs);
+  case ExprKind::Conditional: {
+    ConditionalExpr c = e.as<ConditionalExpr>();
+    visit(c.cond);
+    visit(c.then);
+    return visit(c.otherwise);
+  }
+  case ExprKind::Concat:
+  case ExprKind::List:
+    for (ExprId operand :
+         operandsOf(e.is<ConcatExpr>() ? e.as<ConcatExpr>().parts : e.as<ListExpr>().items))
+      visit(operand);
+    return;
+  case ExprKind::Const:
+  case ExprKind::ParamRef:
+  case ExprKind::SecretRef:
+  case ExprKind::OutputRef:
+  case ExprKind::RunEnvironment:
+  case ExprKind::Error:
+    return;
+  }
 }
 
 TaskId Program::findTask(llvm::StringRef name) const {

@@ -6,13 +6,18 @@
 // Nothing here points back into the AST.
 #pragma once
 
+#include "support/Arith.h"
+#include "support/Operators.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SMLoc.h"
 
+#include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -122,28 +127,82 @@ struct Value {
   std::string asText() const;
 };
 
+// What folding an expression gives: its value; nothing when it depends on
+// the run; or, for arithmetic that overflows or divides by zero, the fault
+// (support/Arith.h) and no value.
+struct Folded {
+  std::optional<Value> value;
+  arith::Fault fault = arith::Fault::None;
+
+  Folded(std::optional<Value> v);
+  Folded(Value v) : Folded(std::optional<Value>(std::move(v))) {}
+  Folded(std::nullopt_t) {}
+  Folded(arith::Fault f);
+};
+
+// `l op r` and `op v` on known values, as the expression machine computes
+// them; nothing where the machine could not (floats it never sees).
+Folded foldBinary(BinaryOp op, const Value &l, const Value &r);
+Folded foldUnary(UnaryOp op, const Value &v);
+
 // --- Expressions -----------------------------------------------------------------
 
 enum class ExprKind : uint8_t {
-#define WFC_IR_EXPR(Name, Description) Name,
+#define WFC_IR_EXPR(Name, Fields, Description) Name,
 #include "compiler/ir/ExprKinds.def"
 };
 
-enum class UnaryOp : uint8_t { Not, Neg };
-enum class BinaryOp : uint8_t { Mul, Div, Mod, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, In, And, Or };
-llvm::StringRef spelling(UnaryOp op);
-llvm::StringRef spelling(BinaryOp op);
+// The operators and their spellings: support/Operators.def.
+using wfc::BinaryOp;
+using wfc::UnaryOp;
 
-struct Expr {
-  ExprKind kind = ExprKind::Error;
-  uint8_t op = 0; // UnaryOp or BinaryOp
-  TypeId type;
-  uint32_t a = 0;
-  uint32_t b = 0;
-  uint32_t firstOperand = 0; // Conditional, Concat, List: into Program::operands
-  uint32_t operandCount = 0;
-  llvm::SMRange range;
+// A run of Program::operands: the parts of a Concat, the items of a List.
+struct OperandRange {
+  uint32_t first = 0;
+  uint32_t count = 0;
 };
+
+// The typed operands of each kind: ConstExpr, BinaryExpr, ... (ExprKinds.def).
+#define WFC_IR_EXPR_FIELDS(...) __VA_ARGS__
+#define WFC_IR_EXPR(Name, Fields, Description)                                                     \
+  struct Name##Expr {                                                                              \
+    static constexpr ExprKind Kind = ExprKind::Name;                                               \
+    WFC_IR_EXPR_FIELDS Fields                                                                      \
+  };
+#include "compiler/ir/ExprKinds.def"
+#undef WFC_IR_EXPR_FIELDS
+
+// One expression: its kind, its type, where it is written, and the operands
+// of its kind, stored in place (no allocation, no pointers).
+class Expr {
+public:
+  static constexpr size_t kPayloadSize = 12;
+
+  ExprKind kind = ExprKind::Error;
+  TypeId type;
+  llvm::SMRange range;
+
+  Expr() = default;
+  template <typename T>
+  Expr(T fields, TypeId type, llvm::SMRange range) : kind(T::Kind), type(type), range(range) {
+    static_assert(sizeof(T) <= kPayloadSize, "an expression's operands take 12 bytes at most");
+    std::memcpy(payload_, &fields, sizeof(T));
+  }
+
+  template <typename T> bool is() const { return kind == T::Kind; }
+  // The operands, for an expression of T's kind.
+  template <typename T> T as() const {
+    assert(is<T>() && "as<T>() of an expression of another kind");
+    T fields;
+    std::memcpy(&fields, payload_, sizeof(T));
+    return fields;
+  }
+
+private:
+  alignas(uint32_t) unsigned char payload_[kPayloadSize] = {};
+};
+// A program of 100,000 tasks holds millions of these.
+static_assert(sizeof(Expr) <= 40, "ir::Expr grew");
 
 // Where a value came through a template parameter or a loop variable: the
 // steps a secret-flow diagnostic shows.
@@ -304,17 +363,26 @@ struct Program {
   const Expr &expr(ExprId id) const { return exprs[id.index()]; }
   const Task &task(TaskId id) const { return tasks[id.index()]; }
   const Value &value(ValueId id) const { return values[id.index()]; }
-  llvm::ArrayRef<ExprId> operandsOf(const Expr &e) const {
-    return llvm::ArrayRef<ExprId>(operands).slice(e.firstOperand, e.operandCount);
+  llvm::ArrayRef<ExprId> operandsOf(OperandRange range) const {
+    return llvm::ArrayRef<ExprId>(operands).slice(range.first, range.count);
   }
+  // Calls `visit` on each operand expression of `e`, in order.
+  void forEachOperand(const Expr &e, llvm::function_ref<void(ExprId)> visit) const;
   // The constant an expression folds to, looking through Via; none if it
   // depends on the run (params, outputs, secrets, run.environment).
   std::optional<Value> constant(ExprId id) const;
   // Evaluates with `leaf` giving the values of params, secrets, outputs and
   // run.environment (none: unknown, and so is every value built from it).
-  std::optional<Value>
-  evaluate(ExprId id, llvm::function_ref<std::optional<Value>(const Expr &)> leaf) const;
+  using Leaf = llvm::function_ref<std::optional<Value>(const Expr &)>;
+  std::optional<Value> evaluate(ExprId id, Leaf leaf) const;
+  // As evaluate, telling a fault of the arithmetic from an unknown value.
+  Folded fold(ExprId id, Leaf leaf) const;
   TaskId findTask(llvm::StringRef name) const;
+
+private:
+  Folded foldLogic(BinaryExpr e, Leaf leaf) const;
+  Folded foldOperands(OperandRange range, Leaf leaf,
+                      llvm::function_ref<Folded(llvm::ArrayRef<Value>)> combine) const;
 };
 
 } // namespace wfc::ir

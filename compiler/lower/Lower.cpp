@@ -57,6 +57,17 @@ public:
 private:
   // --- Expressions ---
   ValueType emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitConst(const ir::Value &v, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitParam(ir::ExprId id, ir::ParamId param, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitSecret(ir::ExprId id, ir::SecretId secret, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitOutput(ir::OutputRefExpr output, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitOp(SymbolicBlock &b, uint32_t &depth, Opcode code, ValueType result);
+  ValueType emitUnary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitConditional(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitConcat(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitList(llvm::ArrayRef<ir::ExprId> items, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitError(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   void emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   void op(SymbolicBlock &b, uint32_t &depth, Opcode code, int pops, int pushes, int64_t a = 0,
           uint32_t extra = 0) {
@@ -119,7 +130,7 @@ void Lowering::secretOutsideEnv(ir::ExprId id) {
   diags_.report(DiagKind::RuntimeUnsupported, e.range,
                 fmt::format("{} of task '{}'", secretFreeField_, task_->name),
                 fmt::format("it reads secret '{}', and the runtime gives secrets only to env values",
-                            p_.secrets[e.a].name));
+                            p_.secrets[e.as<ir::SecretRefExpr>().secret.index()].name));
 }
 
 // The loader refuses a task that breaks the policy of an environment it
@@ -162,194 +173,226 @@ void Lowering::checkPolicies(const ir::Task &task) {
   }
 }
 
+// One function per kind of expression; each pushes the expression's value.
 ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   const ir::Expr &e = p_.expr(id);
-  const ir::TypeTable &types = p_.types;
   switch (e.kind) {
-  case ir::ExprKind::Const: {
-    const ir::Value &v = p_.values[e.a];
-    switch (v.kind) {
-    case ir::Value::Kind::String:
-      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.text));
-      return ValueType::String;
-    case ir::Value::Kind::Int:
-    case ir::Value::Kind::Duration:
-    case ir::Value::Kind::Size:
-      op(b, depth, Opcode::PushInt, 0, 1, v.integer);
-      return ValueType::Int;
-    case ir::Value::Kind::Bool:
-      op(b, depth, v.integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
-      return ValueType::Bool;
-    case ir::Value::Kind::Float:
-      // A float is only ever shown, never computed with, at run time.
-      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.asText()));
-      return ValueType::String;
-    case ir::Value::Kind::List:
-      for (const ir::Value &item : v.items)
-        op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(item.asText()));
-      op(b, depth, Opcode::List, int(v.items.size()), 1, int64_t(v.items.size()));
-      return ValueType::List;
-    }
-    return ValueType::String;
-  }
+  case ir::ExprKind::Const:
+    return emitConst(p_.value(e.as<ir::ConstExpr>().value), b, depth);
   case ir::ExprKind::Via:
-    return emit(ir::ExprId(e.a), b, depth);
-  case ir::ExprKind::ParamRef: {
-    ir::TypeKind kind = types.kind(p_.params[e.a].type);
-    if (kind == ir::TypeKind::Float) {
-      unsupported(id, "it reads float param '" + p_.params[e.a].name +
-                          "', and the runtime has no floats");
-      return ValueType::String;
-    }
-    op(b, depth, Opcode::Param, 0, 1, e.a);
-    if (kind == ir::TypeKind::Bool)
-      return ValueType::Bool;
-    if (kind == ir::TypeKind::Int || kind == ir::TypeKind::Duration || kind == ir::TypeKind::Size)
-      return ValueType::Int;
-    if (kind == ir::TypeKind::List)
-      return ValueType::List;
-    return ValueType::String;
-  }
+    return emit(e.as<ir::ViaExpr>().value, b, depth);
+  case ir::ExprKind::ParamRef:
+    return emitParam(id, e.as<ir::ParamRefExpr>().param, b, depth);
   case ir::ExprKind::SecretRef:
-    if (secretFreeField_) {
-      // Lowered on as a string, so that nothing built from it fails again.
-      secretOutsideEnv(id);
-      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
-      return ValueType::String;
-    }
-    if (llvm::none_of(received_, [&](const auto &r) { return r.first == e.a; }))
-      received_.push_back({e.a, e.range});
-    op(b, depth, Opcode::Secret, 0, 1, e.a);
-    return ValueType::Secret;
+    return emitSecret(id, e.as<ir::SecretRefExpr>().secret, b, depth);
   case ir::ExprKind::OutputRef:
-    op(b, depth, Opcode::Output, 0, 1, newIndex_[e.a], strings_.intern(p_.values[e.b].text));
-    return ValueType::String;
+    return emitOutput(e.as<ir::OutputRefExpr>(), b, depth);
   case ir::ExprKind::RunEnvironment:
-    op(b, depth, Opcode::RunEnv, 0, 1);
+    return emitOp(b, depth, Opcode::RunEnv, ValueType::String);
+  case ir::ExprKind::Unary:
+    return emitUnary(id, b, depth);
+  case ir::ExprKind::Binary:
+    return emitBinary(id, b, depth);
+  case ir::ExprKind::Conditional:
+    return emitConditional(id, b, depth);
+  case ir::ExprKind::Concat:
+    return emitConcat(id, b, depth);
+  case ir::ExprKind::List:
+    return emitList(p_.operandsOf(e.as<ir::ListExpr>().items), b, depth);
+  case ir::ExprKind::Error:
+    return emitError(id, b, depth);
+  }
+  return ValueType::String;
+}
+
+ValueType Lowering::emitConst(const ir::Value &v, SymbolicBlock &b, uint32_t &depth) {
+  switch (v.kind) {
+  case ir::Value::Kind::String:
+    op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.text));
     return ValueType::String;
-  case ir::ExprKind::Unary: {
-    uint32_t before = errors_;
-    ValueType t = emit(ir::ExprId(e.a), b, depth);
-    bool negate = static_cast<ir::UnaryOp>(e.op) == ir::UnaryOp::Neg;
-    if (negate && t != ValueType::Int && !operandsFailed(before))
-      unsupported(id, "only whole numbers and durations can be negated");
-    op(b, depth, negate ? Opcode::Neg : Opcode::Not, 1, 1);
-    return negate ? ValueType::Int : ValueType::Bool;
-  }
-  case ir::ExprKind::Binary: {
-    auto opKind = static_cast<ir::BinaryOp>(e.op);
-    ir::ExprId l(e.a), r(e.b);
-    bool textual = types.isStringLike(e.type);
-    uint32_t before = errors_;
-    switch (opKind) {
-    case ir::BinaryOp::And:
-    case ir::BinaryOp::Or:
-      emit(l, b, depth);
-      emit(r, b, depth);
-      op(b, depth, opKind == ir::BinaryOp::And ? Opcode::And : Opcode::Or, 2, 1);
-      return ValueType::Bool;
-    case ir::BinaryOp::Eq:
-    case ir::BinaryOp::Ne: {
-      ValueType lt = emit(l, b, depth);
-      ValueType rt = emit(r, b, depth);
-      if ((lt != rt || lt == ValueType::List || lt == ValueType::Secret) &&
-          !operandsFailed(before))
-        unsupported(id, "only two bools, two whole numbers or two strings can be compared");
-      op(b, depth, opKind == ir::BinaryOp::Eq ? Opcode::Eq : Opcode::Ne, 2, 1);
-      return ValueType::Bool;
-    }
-    case ir::BinaryOp::Lt:
-    case ir::BinaryOp::Le:
-    case ir::BinaryOp::Gt:
-    case ir::BinaryOp::Ge: {
-      ValueType lt = emit(l, b, depth);
-      ValueType rt = emit(r, b, depth);
-      if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
-        unsupported(id, "only whole numbers, durations and sizes can be ordered");
-      Opcode code = opKind == ir::BinaryOp::Lt   ? Opcode::Lt
-                    : opKind == ir::BinaryOp::Le ? Opcode::Le
-                    : opKind == ir::BinaryOp::Gt ? Opcode::Gt
-                                                 : Opcode::Ge;
-      op(b, depth, code, 2, 1);
-      return ValueType::Bool;
-    }
-    case ir::BinaryOp::In:
-      if (types.kind(p_.expr(r).type) == ir::TypeKind::List) {
-        emitString(l, b, depth);
-        emit(r, b, depth);
-        op(b, depth, Opcode::In, 2, 1);
-      } else {
-        emitString(l, b, depth);
-        emitString(r, b, depth);
-        op(b, depth, Opcode::Contains, 2, 1);
-      }
-      return ValueType::Bool;
-    case ir::BinaryOp::Add:
-      if (textual) {
-        emitString(l, b, depth);
-        emitString(r, b, depth);
-        op(b, depth, Opcode::Concat, 2, 1, 2);
-        return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
-      }
-      [[fallthrough]];
-    case ir::BinaryOp::Sub:
-    case ir::BinaryOp::Mul:
-    case ir::BinaryOp::Div:
-    case ir::BinaryOp::Mod: {
-      ValueType lt = emit(l, b, depth);
-      ValueType rt = emit(r, b, depth);
-      if ((lt != ValueType::Int || rt != ValueType::Int) && !operandsFailed(before))
-        unsupported(id, "arithmetic at run time works on whole numbers, durations and sizes");
-      Opcode code = opKind == ir::BinaryOp::Add   ? Opcode::Add
-                    : opKind == ir::BinaryOp::Sub ? Opcode::Sub
-                    : opKind == ir::BinaryOp::Mul ? Opcode::Mul
-                    : opKind == ir::BinaryOp::Div ? Opcode::Div
-                                                  : Opcode::Mod;
-      op(b, depth, code, 2, 1);
-      return ValueType::Int;
-    }
-    }
+  case ir::Value::Kind::Int:
+  case ir::Value::Kind::Duration:
+  case ir::Value::Kind::Size:
+    op(b, depth, Opcode::PushInt, 0, 1, v.integer);
+    return ValueType::Int;
+  case ir::Value::Kind::Bool:
+    op(b, depth, v.integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
     return ValueType::Bool;
-  }
-  case ir::ExprKind::Conditional: {
-    llvm::ArrayRef<ir::ExprId> ops = p_.operandsOf(e);
-    emit(ops[0], b, depth);
-    ValueType t;
-    if (types.isStringLike(e.type)) {
-      emitString(ops[1], b, depth);
-      emitString(ops[2], b, depth);
-      t = types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
-    } else {
-      uint32_t before = errors_;
-      t = emit(ops[1], b, depth);
-      if (emit(ops[2], b, depth) != t && !operandsFailed(before))
-        unsupported(id, "the two branches of '?:' must have one type");
-    }
-    op(b, depth, Opcode::Select, 3, 1);
-    return t;
-  }
-  case ir::ExprKind::Concat: {
-    llvm::ArrayRef<ir::ExprId> parts = p_.operandsOf(e);
-    for (ir::ExprId part : parts)
-      emitString(part, b, depth);
-    int n = int(parts.size());
-    op(b, depth, Opcode::Concat, n, 1, n);
-    return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
-  }
-  case ir::ExprKind::List: {
-    llvm::ArrayRef<ir::ExprId> items = p_.operandsOf(e);
-    for (ir::ExprId item : items)
-      emitString(item, b, depth);
-    int n = int(items.size());
-    op(b, depth, Opcode::List, n, 1, n);
+  case ir::Value::Kind::Float:
+    // A float is only ever shown, never computed with, at run time.
+    op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.asText()));
+    return ValueType::String;
+  case ir::Value::Kind::List:
+    for (const ir::Value &item : v.items)
+      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(item.asText()));
+    op(b, depth, Opcode::List, int(v.items.size()), 1, int64_t(v.items.size()));
     return ValueType::List;
   }
-  case ir::ExprKind::Error:
-    unsupported(id, "it had errors");
+  return ValueType::String;
+}
+
+ValueType Lowering::emitParam(ir::ExprId id, ir::ParamId param, SymbolicBlock &b,
+                              uint32_t &depth) {
+  const ir::Param &declared = p_.params[param.index()];
+  ir::TypeKind kind = p_.types.kind(declared.type);
+  if (kind == ir::TypeKind::Float) {
+    unsupported(id, "it reads float param '" + declared.name + "', and the runtime has no floats");
+    return ValueType::String;
+  }
+  op(b, depth, Opcode::Param, 0, 1, param.index());
+  if (kind == ir::TypeKind::Bool)
+    return ValueType::Bool;
+  if (kind == ir::TypeKind::Int || kind == ir::TypeKind::Duration || kind == ir::TypeKind::Size)
+    return ValueType::Int;
+  if (kind == ir::TypeKind::List)
+    return ValueType::List;
+  return ValueType::String;
+}
+
+ValueType Lowering::emitSecret(ir::ExprId id, ir::SecretId secret, SymbolicBlock &b,
+                               uint32_t &depth) {
+  if (secretFreeField_) {
+    // Lowered on as a string, so that nothing built from it fails again.
+    secretOutsideEnv(id);
     op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
     return ValueType::String;
   }
+  uint32_t index = secret.index();
+  if (llvm::none_of(received_, [&](const auto &r) { return r.first == index; }))
+    received_.push_back({index, p_.expr(id).range});
+  op(b, depth, Opcode::Secret, 0, 1, index);
+  return ValueType::Secret;
+}
+
+ValueType Lowering::emitOutput(ir::OutputRefExpr output, SymbolicBlock &b, uint32_t &depth) {
+  op(b, depth, Opcode::Output, 0, 1, newIndex_[output.task.index()],
+     strings_.intern(p_.value(output.key).text));
   return ValueType::String;
+}
+
+ValueType Lowering::emitOp(SymbolicBlock &b, uint32_t &depth, Opcode code, ValueType result) {
+  op(b, depth, code, 0, 1);
+  return result;
+}
+
+ValueType Lowering::emitUnary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  ir::UnaryExpr u = p_.expr(id).as<ir::UnaryExpr>();
+  uint32_t before = errors_;
+  ValueType t = emit(u.operand, b, depth);
+  bool negate = u.op == ir::UnaryOp::Neg;
+  if (negate && t != ValueType::Int && !operandsFailed(before))
+    unsupported(id, "only whole numbers and durations can be negated");
+  op(b, depth, negate ? Opcode::Neg : Opcode::Not, 1, 1);
+  return negate ? ValueType::Int : ValueType::Bool;
+}
+
+ValueType Lowering::emitConditional(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  const ir::Expr &e = p_.expr(id);
+  const ir::TypeTable &types = p_.types;
+  ir::ConditionalExpr c = e.as<ir::ConditionalExpr>();
+  emit(c.cond, b, depth);
+  ValueType t;
+  if (types.isStringLike(e.type)) {
+    emitString(c.then, b, depth);
+    emitString(c.otherwise, b, depth);
+    t = types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
+  } else {
+    uint32_t before = errors_;
+    t = emit(c.then, b, depth);
+    if (emit(c.otherwise, b, depth) != t && !operandsFailed(before))
+      unsupported(id, "the two branches of '?:' must have one type");
+  }
+  op(b, depth, Opcode::Select, 3, 1);
+  return t;
+}
+
+ValueType Lowering::emitConcat(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  const ir::Expr &e = p_.expr(id);
+  llvm::ArrayRef<ir::ExprId> parts = p_.operandsOf(e.as<ir::ConcatExpr>().parts);
+  for (ir::ExprId part : parts)
+    emitString(part, b, depth);
+  int n = int(parts.size());
+  op(b, depth, Opcode::Concat, n, 1, n);
+  return p_.types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
+}
+
+ValueType Lowering::emitList(llvm::ArrayRef<ir::ExprId> items, SymbolicBlock &b,
+                             uint32_t &depth) {
+  for (ir::ExprId item : items)
+    emitString(item, b, depth);
+  int n = int(items.size());
+  op(b, depth, Opcode::List, n, 1, n);
+  return ValueType::List;
+}
+
+ValueType Lowering::emitError(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  unsupported(id, "it had errors");
+  op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
+  return ValueType::String;
+}
+
+// The opcode of an operator on ints and bools (support/Operators.def).
+Opcode opcodeOf(ir::BinaryOp op) {
+  switch (op) {
+#define WFC_BINARY_OP(Name, Spelling, Token, Category, Op, TypeRule)                              \
+  case ir::BinaryOp::Name:                                                                         \
+    return Opcode::Op;
+#include "support/Operators.def"
+  }
+  return Opcode::Eq;
+}
+
+// Why the machine cannot run an operator of `category` on operands of
+// types `l` and `r`; null when it can.
+const char *unrunnable(OpCategory category, ValueType l, ValueType r) {
+  switch (category) {
+  case OpCategory::Logic:
+  case OpCategory::Member:
+    return nullptr;
+  case OpCategory::Equality:
+    return l != r || l == ValueType::List || l == ValueType::Secret
+               ? "only two bools, two whole numbers or two strings can be compared"
+               : nullptr;
+  case OpCategory::Order:
+    return l != ValueType::Int || r != ValueType::Int
+               ? "only whole numbers, durations and sizes can be ordered"
+               : nullptr;
+  case OpCategory::Arith:
+    return l != ValueType::Int || r != ValueType::Int
+               ? "arithmetic at run time works on whole numbers, durations and sizes"
+               : nullptr;
+  }
+  return nullptr;
+}
+
+ValueType Lowering::emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  const ir::Expr &e = p_.expr(id);
+  const ir::TypeTable &types = p_.types;
+  ir::BinaryExpr binary = e.as<ir::BinaryExpr>();
+  OpCategory kind = category(binary.op);
+  // Strings: `+` concatenates, `in` looks for a substring or a list item.
+  if (kind == OpCategory::Member || (binary.op == ir::BinaryOp::Add && types.isStringLike(e.type))) {
+    bool list = types.kind(p_.expr(binary.rhs).type) == ir::TypeKind::List;
+    emitString(binary.lhs, b, depth);
+    if (list)
+      emit(binary.rhs, b, depth);
+    else
+      emitString(binary.rhs, b, depth);
+    if (kind == OpCategory::Member)
+      op(b, depth, list ? opcodeOf(binary.op) : Opcode::Contains, 2, 1);
+    else
+      op(b, depth, Opcode::Concat, 2, 1, 2);
+    return kind == OpCategory::Member                     ? ValueType::Bool
+           : types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret
+                                                         : ValueType::String;
+  }
+  uint32_t before = errors_;
+  ValueType lt = emit(binary.lhs, b, depth);
+  ValueType rt = emit(binary.rhs, b, depth);
+  if (const char *why = unrunnable(kind, lt, rt); why && !operandsFailed(before))
+    unsupported(id, why);
+  op(b, depth, opcodeOf(binary.op), 2, 1);
+  return kind == OpCategory::Arith ? ValueType::Int : ValueType::Bool;
 }
 
 // As emit, then turned into text as "${…}" would show it.
@@ -386,8 +429,8 @@ uint32_t Lowering::block(SymbolicBlock b) {
 Operand Lowering::operand(ir::ExprId id, const char *field) {
   // Most operands are string literals: interned without folding a copy.
   if (const ir::Expr &e = p_.expr(id);
-      e.kind == ir::ExprKind::Const && p_.values[e.a].kind == ir::Value::Kind::String)
-    return Operand::string(strings_.intern(p_.values[e.a].text));
+      e.is<ir::ConstExpr>() && p_.value(e.as<ir::ConstExpr>().value).kind == ir::Value::Kind::String)
+    return Operand::string(strings_.intern(p_.value(e.as<ir::ConstExpr>().value).text));
   if (std::optional<ir::Value> v = p_.constant(id))
     return Operand::string(strings_.intern(v->asText()));
   SymbolicBlock b;

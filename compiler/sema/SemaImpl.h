@@ -53,6 +53,31 @@ struct FieldSource {
   const Scope *scope;
 };
 
+// A field being applied: its item, the scope its value is read in, and how
+// messages name it ("'timeout'", "retry jitter").
+struct FieldUse {
+  const ast::Item &item;
+  const Scope &scope;
+  std::string what;
+};
+
+// The names of a table of fields, in its order.
+template <typename Field, size_t N> std::vector<const char *> namesOf(const Field (&fields)[N]) {
+  std::vector<const char *> names;
+  for (const Field &field : fields)
+    names.push_back(field.name);
+  return names;
+}
+
+// The fields of TaskFields.def and RetryFields.def, in their order; those
+// a pipeline's `defaults { … }` may set.
+std::vector<const char *> taskFieldNames();
+std::vector<const char *> defaultFieldNames();
+std::vector<const char *> retryFieldNames();
+
+// Letters, digits and '_' (and '-', '.'), not starting with a digit.
+bool isName(StringRef name, bool allowDashDot);
+
 // "an environment", "a task": a noun with its article.
 std::string article(StringRef noun);
 
@@ -80,8 +105,19 @@ public:
   // `via`: the import that brought the file in (none for the entry file).
   Module *collectModule(const ast::File &file, const ast::ImportDecl *via = nullptr);
 
-  // --- Exprs.cpp ---
+  // --- Exprs.cpp, ExprNames.cpp, ExprOperators.cpp ---
+  // One function per kind of expression; `lower` dispatches.
   ir::ExprId lower(const ast::Expr *expr, const Scope &scope);
+#define WFC_AST_EXPR(Name, Example)                                                                \
+  ir::ExprId lower##Name(const ast::Name##Expr &e, const Scope &scope);
+#include "compiler/ast/ExprKinds.def"
+  ir::ExprId lowerParamRef(const ast::MemberExpr &m, const Scope &scope);
+  ir::ExprId lowerSecretRef(const ast::MemberExpr &m, const Scope &scope);
+  ir::ExprId lowerRunProperty(const ast::MemberExpr &m, const Scope &scope);
+  ir::ExprId lowerOutputRef(const ast::MemberExpr &m, const ast::NameExpr &task,
+                            const Scope &scope);
+  ir::ExprId add(const ir::Expr &e);
+  ir::OperandRange addOperands(llvm::ArrayRef<ir::ExprId> operands);
   ir::ExprId makeConst(ir::Value value, ir::TypeId type, SMRange range);
   ir::ExprId makeError(SMRange range);
   ir::ExprId makeVia(const Binding &binding, SMRange range);
@@ -93,20 +129,55 @@ public:
   bool expectType(ir::ExprId id, ir::TypeId expected, StringRef what,
                   const Scope *scope = nullptr);
   std::string describeRuntime(ir::ExprId id) const;
+  // Reports arithmetic on known operands that overflows; false if it does.
+  bool checkFault(ir::ExprId id, const Scope &scope);
   ir::TypeId typeOf(ir::ExprId id) const { return program_->expr(id).type; }
 
   // --- Tasks.cpp ---
   void declareTasks(const ast::Decl *decl, const Scope &scope);
   void buildTask(const PendingTask &pending);
-  void applyTaskField(ir::Task &task, StringRef name, const FieldSource &field);
   void buildDefaults();
   void applyDefaults(ir::Task &task, llvm::ArrayRef<StringRef> set);
-  bool buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);
   const ast::TemplateDecl *resolveTemplate(const ast::TemplateCall &call);
   const Scope *bindTemplate(const ast::TemplateDecl &tmpl, const ast::TemplateCall &call,
                             const Scope &outer);
   void checkTemplate(const ast::TemplateDecl &tmpl);
   void resolveEdges();
+
+  // --- TaskFields.cpp: one function per field of TaskFields.def ---
+  void applyTaskField(ir::Task &task, StringRef name, const FieldSource &field);
+  void applyDescription(ir::Task &task, const FieldUse &use);
+  void applyRun(ir::Task &task, const FieldUse &use);
+  void applyWorkdir(ir::Task &task, const FieldUse &use);
+  void applyTimeout(ir::Task &task, const FieldUse &use);
+  void applyRetry(ir::Task &task, const FieldUse &use);
+  void applyAfter(ir::Task &task, const FieldUse &use);
+  void applyTrigger(ir::Task &task, const FieldUse &use);
+  void applyEnvironments(ir::Task &task, const FieldUse &use);
+  void applyWhen(ir::Task &task, const FieldUse &use);
+  void applyEnv(ir::Task &task, const FieldUse &use);
+  void applyOutputs(ir::Task &task, const FieldUse &use);
+  ir::ExprId runValue(const FieldUse &use, ir::TypeId type);
+  bool isArgument(ir::ExprId id, const Scope &scope);
+  bool commandFrom(ir::ExprId id, const FieldUse &use, ir::Command &command);
+  std::optional<std::pair<std::string, SMRange>> nameIn(const ast::Expr *e, StringRef kind,
+                                                        const Scope &scope);
+  void forEachName(const FieldUse &use, StringRef kind,
+                   llvm::function_ref<void(const std::string &, SMRange)> visit);
+  bool isEnvName(const ast::MapEntry &entry, const Scope &scope);
+
+  // --- RetryFields.cpp: one function per field of RetryFields.def ---
+  bool buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);
+  bool retryAttemptsOnly(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);
+  bool applyRetryAttempts(ir::RetryPolicy &retry, const FieldUse &use);
+  bool applyRetryBackoff(ir::RetryPolicy &retry, const FieldUse &use);
+  bool applyRetryJitter(ir::RetryPolicy &retry, const FieldUse &use);
+  bool applyRetryOn(ir::RetryPolicy &retry, const FieldUse &use);
+  bool backoffArgument(ir::RetryPolicy &retry, const ast::NameExpr &callee, StringRef argName,
+                       const ast::Arg &arg, const Scope &scope);
+  void addExitCode(ir::RetryPolicy &retry, const ast::Arg &arg, const Scope &scope);
+  std::optional<ir::Value> constantOf(const ast::Expr *e, ir::TypeId type, const std::string &what,
+                                      const Scope &scope);
 
   // Reports through the engine, adding "used here" for template bodies.
   template <typename... Args>

@@ -21,7 +21,7 @@ llvm::ArrayRef<const char *> typeNames();
 // Trigger rules (runtime/bytecode/Triggers.def).
 std::vector<llvm::StringRef> triggerRules();
 
-// Tasks.cpp and Declarations.cpp own these tables.
+// From the *Fields.def tables.
 llvm::ArrayRef<const char *> taskFields();
 llvm::ArrayRef<const char *> retryFields();
 llvm::ArrayRef<const char *> pipelineFields();

@@ -11,37 +11,25 @@
 namespace wfc::syntax {
 namespace {
 
+// The operator a binary expression's token spells (support/Operators.def).
 ast::BinaryOp binaryOp(size_t type) {
   switch (type) {
-  case WfParser::STAR:
-    return ast::BinaryOp::Mul;
-  case WfParser::SLASH:
-    return ast::BinaryOp::Div;
-  case WfParser::PERCENT:
-    return ast::BinaryOp::Mod;
-  case WfParser::PLUS:
-    return ast::BinaryOp::Add;
-  case WfParser::MINUS:
-    return ast::BinaryOp::Sub;
-  case WfParser::LT:
-    return ast::BinaryOp::Lt;
-  case WfParser::LE:
-    return ast::BinaryOp::Le;
-  case WfParser::GT:
-    return ast::BinaryOp::Gt;
-  case WfParser::GE:
-    return ast::BinaryOp::Ge;
-  case WfParser::EQ:
-    return ast::BinaryOp::Eq;
-  case WfParser::NE:
-    return ast::BinaryOp::Ne;
-  case WfParser::IN:
-    return ast::BinaryOp::In;
-  case WfParser::AND:
-    return ast::BinaryOp::And;
-  default:
-    return ast::BinaryOp::Or;
+#define WFC_BINARY_OP(Name, Spelling, Token, Category, Opcode, TypeRule)                          \
+  case WfParser::Token:                                                                            \
+    return ast::BinaryOp::Name;
+#include "support/Operators.def"
   }
+  return ast::BinaryOp::Or; // the grammar allows no other token here
+}
+
+ast::UnaryOp unaryOp(size_t type) {
+  switch (type) {
+#define WFC_UNARY_OP(Name, Spelling, Token, Opcode)                                                \
+  case WfParser::Token:                                                                            \
+    return ast::UnaryOp::Name;
+#include "support/Operators.def"
+  }
+  return ast::UnaryOp::Not; // the grammar allows no other token here
 }
 
 std::string withoutUnderscores(llvm::StringRef text) {
@@ -143,8 +131,7 @@ const ast::Expr *AstBuilder::buildExpr(WfParser::ExprContext *ctx, unsigned dept
     return ctx_.make<ast::CallExpr>(range, sub(c->callee), ctx_.copy(llvm::ArrayRef(args)));
   }
   if (auto *c = as<WfParser::UnaryExprContext>(ctx)) {
-    ast::UnaryOp op = c->op && c->op->getType() == WfParser::MINUS ? ast::UnaryOp::Neg
-                                                                   : ast::UnaryOp::Not;
+    ast::UnaryOp op = c->op ? unaryOp(c->op->getType()) : ast::UnaryOp::Not;
     return ctx_.make<ast::UnaryExpr>(range, op, sub(c->operand));
   }
   if (auto *c = as<WfParser::IndexExprContext>(ctx))

@@ -1,6 +1,7 @@
 // The values of a run's params: `--param name=value` over the defaults.
 #include "runtime/run/Params.h"
 
+#include "support/Arith.h"
 #include "support/Units.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -46,7 +47,7 @@ std::string defaultText(const bytecode::Module &m, const bytecode::Param &p, Par
   case ParamType::String:
     return m.str(string).str();
   case ParamType::Int:
-    return std::to_string(integer);
+    return arith::toString(integer);
   case ParamType::Bool:
     return integer ? "true" : "false";
   case ParamType::Duration:
@@ -87,12 +88,10 @@ std::optional<vm::Value> parseScalar(const bytecode::Module &m, const bytecode::
   switch (type) {
   case ParamType::String:
     return vm::Value::ofString(text.str());
-  case ParamType::Int: {
-    long long v;
-    if (llvm::getAsSignedInteger(text, 10, v))
-      return std::nullopt;
-    return vm::Value::ofInt(v);
-  }
+  case ParamType::Int:
+    if (std::optional<int64_t> v = arith::parseInt(text))
+      return vm::Value::ofInt(*v);
+    return std::nullopt;
   case ParamType::Bool:
     if (text == "true" || text == "false")
       return vm::Value::ofBool(text == "true");
@@ -167,7 +166,7 @@ llvm::Expected<std::vector<vm::Value>> resolveParams(const bytecode::Module &m,
         else if (p.element == ParamType::Size)
           itemText = formatSize(static_cast<uint64_t>(item->integer));
         else if (p.element == ParamType::Int)
-          itemText = std::to_string(item->integer);
+          itemText = arith::toString(item->integer);
         else if (p.element == ParamType::Bool)
           itemText = item->boolean ? "true" : "false";
         items.push_back(std::move(itemText));

@@ -2,12 +2,14 @@
 #include "runtime/vm/Vm.h"
 
 #include "runtime/bytecode/Verifier.h"
+#include "support/Arith.h"
 #include "support/Units.h"
 
 namespace wfc::vm {
 
 using bytecode::Opcode;
 using bytecode::ValueType;
+using wfc::BinaryOp;
 
 Value Value::ofBool(bool b) {
   Value v;
@@ -42,6 +44,8 @@ Value Value::ofList(std::vector<std::string> items) {
 
 namespace {
 
+using arith::IntResult;
+
 llvm::Error fail(const std::string &message) {
   return llvm::createStringError(std::make_error_code(std::errc::invalid_argument), message);
 }
@@ -57,177 +61,214 @@ bool equal(const Value &a, const Value &b) {
   }
 }
 
-uint64_t wrap(int64_t v) { return static_cast<uint64_t>(v); }
+// The operator an opcode computes on ints and bools (support/Operators.def).
+BinaryOp binaryOpOf(Opcode op) {
+  switch (op) {
+#define WFC_BINARY_OP(Name, Spelling, Token, Category, Op, TypeRule)                              \
+  case Opcode::Op:                                                                                 \
+    return BinaryOp::Name;
+#include "support/Operators.def"
+  default:
+    assert(false && "not an operator's opcode");
+    return BinaryOp::Eq;
+  }
+}
+
+// One run of a block: the stack and what each instruction does to it.
+class Machine {
+public:
+  Machine(const bytecode::Module &module, const Inputs &inputs, uint32_t maxStack)
+      : module_(module), inputs_(inputs) {
+    stack_.reserve(maxStack);
+  }
+
+  // Runs `in`; an error ends the block.
+  llvm::Error step(const bytecode::Instruction &in) {
+    switch (in.op) {
+    case Opcode::PushStr:
+      return push(Value::ofString(module_.str(static_cast<uint32_t>(in.a)).str()));
+    case Opcode::PushInt:
+      return push(Value::ofInt(in.a));
+    case Opcode::PushTrue:
+    case Opcode::PushFalse:
+      return push(Value::ofBool(in.op == Opcode::PushTrue));
+    case Opcode::Param:
+      return push(inputs_.params[in.a]);
+    case Opcode::Secret:
+      return secret(static_cast<uint32_t>(in.a));
+    case Opcode::Output:
+      return output(static_cast<uint32_t>(in.a), in.b);
+    case Opcode::RunEnv:
+      return push(Value::ofString(inputs_.runEnvironment));
+    case Opcode::Not:
+      return logicalNot();
+    case Opcode::Neg:
+      return negate();
+    case Opcode::Add:
+    case Opcode::Sub:
+    case Opcode::Mul:
+    case Opcode::Div:
+    case Opcode::Mod:
+      return arithmetic(binaryOpOf(in.op));
+    case Opcode::Eq:
+    case Opcode::Ne:
+    case Opcode::Lt:
+    case Opcode::Le:
+    case Opcode::Gt:
+    case Opcode::Ge:
+      return comparison(binaryOpOf(in.op));
+    case Opcode::And:
+    case Opcode::Or:
+      return logic(in.op == Opcode::And);
+    case Opcode::Select:
+      return select();
+    case Opcode::Concat:
+      return concat(static_cast<size_t>(in.a));
+    case Opcode::ToStr:
+    case Opcode::FmtDur:
+    case Opcode::FmtSize:
+      return toText(in.op);
+    case Opcode::List:
+      return list(static_cast<size_t>(in.a));
+    case Opcode::In:
+    case Opcode::Contains:
+      return member(in.op == Opcode::In);
+    case Opcode::Ret:
+      return llvm::Error::success(); // evaluate() takes the result
+    }
+    return fail("unknown opcode"); // unreachable for verified blocks
+  }
+
+  Value pop() {
+    Value v = std::move(stack_.back());
+    stack_.pop_back();
+    return v;
+  }
+
+private:
+  llvm::Error push(Value v) {
+    stack_.push_back(std::move(v));
+    return llvm::Error::success();
+  }
+
+  llvm::Error secret(uint32_t index) {
+    const std::string *value = inputs_.secret ? inputs_.secret(index) : nullptr;
+    if (!value)
+      return fail("secret '" + module_.str(module_.secrets[index]).str() + "' is not available");
+    return push(Value::ofSecret(*value));
+  }
+
+  llvm::Error output(uint32_t task, uint32_t key) {
+    return push(
+        Value::ofString(inputs_.output ? inputs_.output(task, module_.str(key)) : ""));
+  }
+
+  llvm::Error logicalNot() {
+    stack_.back().boolean = !stack_.back().boolean;
+    return llvm::Error::success();
+  }
+
+  llvm::Error negate() {
+    int64_t v = stack_.back().integer;
+    IntResult result = arith::negate(v);
+    if (!result.ok())
+      return fail(arith::describeNegation(v));
+    stack_.back().integer = result.value;
+    return llvm::Error::success();
+  }
+
+  llvm::Error arithmetic(BinaryOp op) {
+    int64_t r = pop().integer;
+    int64_t l = pop().integer;
+    IntResult result = arith::apply(op, l, r);
+    if (!result.ok())
+      return fail(arith::describe(result.fault, op, l, r));
+    return push(Value::ofInt(result.value));
+  }
+
+  llvm::Error comparison(BinaryOp op) {
+    Value r = pop();
+    Value l = pop();
+    if (l.type == ValueType::Int)
+      return push(Value::ofBool(arith::compare(op, l.integer, r.integer)));
+    bool same = equal(l, r);
+    return push(Value::ofBool(op == BinaryOp::Eq ? same : !same));
+  }
+
+  llvm::Error logic(bool isAnd) {
+    bool r = pop().boolean;
+    bool l = pop().boolean;
+    return push(Value::ofBool(isAnd ? (l && r) : (l || r)));
+  }
+
+  llvm::Error select() {
+    Value otherwise = pop();
+    Value then = pop();
+    bool cond = pop().boolean;
+    Value chosen = cond ? std::move(then) : std::move(otherwise);
+    // A choice between a secret and a string is a secret either way.
+    if (then.isSecret() || otherwise.isSecret())
+      chosen.type = ValueType::Secret;
+    return push(std::move(chosen));
+  }
+
+  llvm::Error concat(size_t n) {
+    std::string text;
+    bool secret = false;
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i) {
+      text += stack_[i].text;
+      secret = secret || stack_[i].isSecret();
+    }
+    stack_.resize(stack_.size() - n);
+    return push(secret ? Value::ofSecret(std::move(text)) : Value::ofString(std::move(text)));
+  }
+
+  llvm::Error toText(Opcode op) {
+    Value v = pop();
+    if (op == Opcode::FmtDur)
+      return push(Value::ofString(formatDuration(v.integer)));
+    if (op == Opcode::FmtSize)
+      return push(Value::ofString(sizeText(v.integer)));
+    if (v.type == ValueType::Bool)
+      return push(Value::ofString(v.boolean ? "true" : "false"));
+    return push(Value::ofString(arith::toString(v.integer)));
+  }
+
+  llvm::Error list(size_t n) {
+    std::vector<std::string> items;
+    for (size_t i = stack_.size() - n; i < stack_.size(); ++i)
+      items.push_back(std::move(stack_[i].text));
+    stack_.resize(stack_.size() - n);
+    return push(Value::ofList(std::move(items)));
+  }
+
+  // `in` on a list, or CONTAINS on two strings.
+  llvm::Error member(bool inList) {
+    Value whole = pop();
+    Value part = pop();
+    if (inList)
+      return push(Value::ofBool(llvm::is_contained(whole.list, part.text)));
+    return push(Value::ofBool(whole.text.find(part.text) != std::string::npos));
+  }
+
+  const bytecode::Module &module_;
+  const Inputs &inputs_;
+  std::vector<Value> stack_;
+};
 
 } // namespace
 
 llvm::Expected<Value> evaluate(const bytecode::Module &module, const bytecode::CodeBlock &block,
                                const Inputs &inputs) {
   llvm::ArrayRef<uint8_t> ops = module.opsOf(block);
-  std::vector<Value> stack;
-  stack.reserve(block.maxStack);
-  auto pop = [&] {
-    Value v = std::move(stack.back());
-    stack.pop_back();
-    return v;
-  };
+  Machine machine(module, inputs, block.maxStack);
   for (size_t pos = 0; pos < ops.size();) {
     bytecode::Instruction in = bytecode::decode(ops, pos);
     pos += in.size;
-    switch (in.op) {
-    case Opcode::PushStr:
-      stack.push_back(Value::ofString(module.str(static_cast<uint32_t>(in.a)).str()));
-      break;
-    case Opcode::PushInt:
-      stack.push_back(Value::ofInt(in.a));
-      break;
-    case Opcode::PushTrue:
-    case Opcode::PushFalse:
-      stack.push_back(Value::ofBool(in.op == Opcode::PushTrue));
-      break;
-    case Opcode::Param:
-      stack.push_back(inputs.params[in.a]);
-      break;
-    case Opcode::Secret: {
-      const std::string *value = inputs.secret ? inputs.secret(static_cast<uint32_t>(in.a)) : nullptr;
-      if (!value)
-        return fail("secret '" + module.str(module.secrets[in.a]).str() + "' is not available");
-      stack.push_back(Value::ofSecret(*value));
-      break;
-    }
-    case Opcode::Output:
-      stack.push_back(Value::ofString(
-          inputs.output ? inputs.output(static_cast<uint32_t>(in.a), module.str(in.b)) : ""));
-      break;
-    case Opcode::RunEnv:
-      stack.push_back(Value::ofString(inputs.runEnvironment));
-      break;
-    case Opcode::Not:
-      stack.back().boolean = !stack.back().boolean;
-      break;
-    case Opcode::Neg:
-      stack.back().integer = static_cast<int64_t>(0 - wrap(stack.back().integer));
-      break;
-    case Opcode::Add:
-    case Opcode::Sub:
-    case Opcode::Mul:
-    case Opcode::Div:
-    case Opcode::Mod: {
-      int64_t r = pop().integer;
-      int64_t l = pop().integer;
-      int64_t v = 0;
-      if ((in.op == Opcode::Div || in.op == Opcode::Mod) && r == 0)
-        return fail("division by zero");
-      switch (in.op) {
-      case Opcode::Add:
-        v = static_cast<int64_t>(wrap(l) + wrap(r));
-        break;
-      case Opcode::Sub:
-        v = static_cast<int64_t>(wrap(l) - wrap(r));
-        break;
-      case Opcode::Mul:
-        v = static_cast<int64_t>(wrap(l) * wrap(r));
-        break;
-      case Opcode::Div:
-        v = (l == INT64_MIN && r == -1) ? l : l / r;
-        break;
-      default:
-        v = (l == INT64_MIN && r == -1) ? 0 : l % r;
-        break;
-      }
-      stack.push_back(Value::ofInt(v));
-      break;
-    }
-    case Opcode::Eq:
-    case Opcode::Ne: {
-      Value r = pop();
-      Value l = pop();
-      bool same = equal(l, r);
-      stack.push_back(Value::ofBool(in.op == Opcode::Eq ? same : !same));
-      break;
-    }
-    case Opcode::Lt:
-    case Opcode::Le:
-    case Opcode::Gt:
-    case Opcode::Ge: {
-      int64_t r = pop().integer;
-      int64_t l = pop().integer;
-      bool v = in.op == Opcode::Lt   ? l < r
-               : in.op == Opcode::Le ? l <= r
-               : in.op == Opcode::Gt ? l > r
-                                     : l >= r;
-      stack.push_back(Value::ofBool(v));
-      break;
-    }
-    case Opcode::And:
-    case Opcode::Or: {
-      bool r = pop().boolean;
-      bool l = pop().boolean;
-      stack.push_back(Value::ofBool(in.op == Opcode::And ? (l && r) : (l || r)));
-      break;
-    }
-    case Opcode::Select: {
-      Value otherwise = pop();
-      Value then = pop();
-      bool cond = pop().boolean;
-      Value chosen = cond ? std::move(then) : std::move(otherwise);
-      // A choice between a secret and a string is a secret either way.
-      if (then.isSecret() || otherwise.isSecret())
-        chosen.type = ValueType::Secret;
-      stack.push_back(std::move(chosen));
-      break;
-    }
-    case Opcode::Concat: {
-      size_t n = static_cast<size_t>(in.a);
-      std::string text;
-      bool secret = false;
-      for (size_t i = stack.size() - n; i < stack.size(); ++i) {
-        text += stack[i].text;
-        secret = secret || stack[i].isSecret();
-      }
-      stack.resize(stack.size() - n);
-      stack.push_back(secret ? Value::ofSecret(std::move(text)) : Value::ofString(std::move(text)));
-      break;
-    }
-    case Opcode::ToStr: {
-      Value v = pop();
-      stack.push_back(Value::ofString(v.type == ValueType::Bool ? (v.boolean ? "true" : "false")
-                                                                : std::to_string(v.integer)));
-      break;
-    }
-    case Opcode::FmtDur:
-      stack.push_back(Value::ofString(formatDuration(pop().integer)));
-      break;
-    case Opcode::FmtSize: {
-      int64_t bytes = pop().integer;
-      stack.push_back(Value::ofString(bytes < 0 ? std::to_string(bytes)
-                                                : formatSize(static_cast<uint64_t>(bytes))));
-      break;
-    }
-    case Opcode::List: {
-      size_t n = static_cast<size_t>(in.a);
-      std::vector<std::string> items;
-      for (size_t i = stack.size() - n; i < stack.size(); ++i)
-        items.push_back(std::move(stack[i].text));
-      stack.resize(stack.size() - n);
-      stack.push_back(Value::ofList(std::move(items)));
-      break;
-    }
-    case Opcode::In: {
-      Value list = pop();
-      Value item = pop();
-      stack.push_back(Value::ofBool(llvm::is_contained(list.list, item.text)));
-      break;
-    }
-    case Opcode::Contains: {
-      Value text = pop();
-      Value part = pop();
-      stack.push_back(Value::ofBool(text.text.find(part.text) != std::string::npos));
-      break;
-    }
-    case Opcode::Ret:
-      return pop();
-    }
+    if (llvm::Error error = machine.step(in))
+      return error;
+    if (in.op == Opcode::Ret)
+      return machine.pop();
   }
   return fail("the block did not return"); // unreachable for verified blocks
 }

@@ -37,7 +37,8 @@ struct Inputs {
   std::string runEnvironment;
 };
 
-// Runs `block` of a verified module. Errors: division by zero, a secret the
+// Runs `block` of a verified module, with support/Arith.h's arithmetic.
+// Errors: division by zero, integer overflow, a secret the
 // run does not have.
 llvm::Expected<Value> evaluate(const bytecode::Module &module, const bytecode::CodeBlock &block,
                                const Inputs &inputs);
