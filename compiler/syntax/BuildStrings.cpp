@@ -31,7 +31,8 @@ public:
     lex(llvm::StringRef(file_.base, end), begin, end, lexed_);
     if (lexed_.stoppedAt != UINT32_MAX) {
       file_.diags.report(DiagKind::InputTooLarge, file_.range(lexed_.stoppedAt, lexed_.stoppedAt),
-                         fmt::format("file has more than {} tokens", withThousands(kMaxTokens)));
+                         fmt::format("file has more than {} tokens{}", withThousands(kMaxTokens),
+                                     kSplitAdvice));
       return nullptr;
     }
     reportLexProblems(file_, lexed_);

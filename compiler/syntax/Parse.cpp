@@ -191,8 +191,8 @@ void reportStopped(const FileSyntax &file, const ParseStopped &stop, llvm::SMRan
     return;
   case ParseStopped::TooLong:
     file.diags.report(DiagKind::InputTooLarge, whole,
-                      fmt::format("declaration has more than {} tokens",
-                                  withThousands(kMaxDeclarationTokens)));
+                      fmt::format("declaration has more than {} tokens{}",
+                                  withThousands(kMaxDeclarationTokens), kSplitAdvice));
     return;
   case ParseStopped::ErrorLimit:
     return; // nothing more is reported
@@ -229,7 +229,8 @@ const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
   if (lexed.stoppedAt != UINT32_MAX) {
     // Not parsed at all: the file is refused, like one of more than 64 MiB.
     diags.report(DiagKind::InputTooLarge, file.range(lexed.stoppedAt, lexed.stoppedAt),
-                 fmt::format("file has more than {} tokens", withThousands(kMaxTokens)));
+                 fmt::format("file has more than {} tokens{}", withThousands(kMaxTokens),
+                             kSplitAdvice));
     lexed.comments.clear();
     return makeFile(ctx, file, lexed, {});
   }
