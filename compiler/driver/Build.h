@@ -19,6 +19,7 @@ struct BuildOptions {
   ColorMode color = ColorMode::Auto;
   bool debugInfo = true;
   bool werror = false;
+  unsigned errorLimit = kDefaultErrorLimit; // 0: no limit
 };
 
 // Compiles `options.input` to verified bytecode in memory, reporting

@@ -137,6 +137,7 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_ostream &
     build.input = options.input;
     build.stdlibDir = options.stdlibDir;
     build.configPath = options.configPath;
+    build.errorLimit = options.errorLimit;
     build.color = options.color;
     int code = 0;
     std::optional<std::vector<uint8_t>> compiled = compileToBytecode(build, err, code);
