@@ -26,6 +26,9 @@ std::string formatDuration(int64_t millis);
 // The largest exact binary (or decimal) unit: 2147483648 -> "2GiB".
 std::string formatSize(uint64_t bytes);
 
+// "4,000,000": a count or limit as messages show it.
+std::string withThousands(uint64_t n);
+
 // A quoted string with escapes, as wfc source would spell it.
 std::string quoteString(const std::string &text);
 

@@ -6,6 +6,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/SaveAndRestore.h"
 
 namespace wfc::sema {
 
@@ -46,6 +47,8 @@ std::vector<std::string> triggerNames() {
 
 void Sema::declareTasks(const ast::Decl *decl, const Scope &scope) {
   ir::Program &p = *program_;
+  if (expansionStopped_)
+    return;
   if (auto *loop = llvm::dyn_cast<ast::ForDecl>(decl)) {
     if (!loop->iterable() || loop->var().name.empty())
       return;
@@ -60,9 +63,16 @@ void Sema::declareTasks(const ast::Decl *decl, const Scope &scope) {
     std::optional<Value> list = requireConstant(iterable, "the list a for loop runs over");
     if (!list)
       return;
+    // Counted before anything is made: a loop that would go over a limit
+    // makes nothing at all.
+    const ast::ForDecl *outer = outerLoop_ ? outerLoop_ : loop;
+    llvm::SaveAndRestore<const ast::ForDecl *> holding(outerLoop_, outer);
+    if (!fits(loopCost(*loop, list->items.size()), loop->range()))
+      return;
     auto *literal = llvm::dyn_cast<ast::ListExpr>(loop->iterable());
     ir::TypeId element = p.types.info(typeOf(iterable)).element;
-    for (size_t i = 0; i < list->items.size(); ++i) {
+    for (size_t i = 0; i < list->items.size() && !expansionStopped_; ++i) {
+      ++expanded_.iterations;
       Scope &inner = scopes_.emplace_back();
       inner.parent = &scope;
       SMRange at = literal && i < literal->elements().size() ? literal->elements()[i]->range()
@@ -109,6 +119,11 @@ void Sema::declareTasks(const ast::Decl *decl, const Scope &scope) {
         .note(NoteKind::NoteFirstDefined, p.task(existing).nameRange);
     return;
   }
+  uint64_t bytes = taskBytes(*task);
+  if (!fits({1, 0, bytes}, nameRange))
+    return;
+  ++expanded_.tasks;
+  expanded_.bytes += bytes;
   ir::TaskId id(static_cast<uint32_t>(p.tasks.size()));
   ir::Task &built = p.tasks.emplace_back();
   built.name = std::move(name);

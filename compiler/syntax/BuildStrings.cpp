@@ -1,6 +1,7 @@
 // Builders for string literals: escapes, `$$`, "${…}" interpolation, and the
 // indentation of triple-quoted strings.
 #include "compiler/syntax/AstBuilder.h"
+#include "support/Units.h"
 
 #include "atn/ParserATNSimulator.h"
 #include "atn/PredictionMode.h"

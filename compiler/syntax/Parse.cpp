@@ -10,6 +10,7 @@
 #include "compiler/syntax/AstBuilder.h"
 #include "compiler/syntax/Lexer.h"
 #include "compiler/syntax/ParseSupport.h"
+#include "support/Units.h"
 
 #include "BailErrorStrategy.h"
 #include "Exceptions.h"
@@ -170,13 +171,6 @@ const ast::File *makeFile(ast::Context &ctx, const FileSyntax &file, const Lexed
 }
 
 } // namespace
-
-std::string withThousands(size_t n) {
-  std::string digits = std::to_string(n);
-  for (size_t at = digits.size(); at > 3; at -= 3)
-    digits.insert(at - 3, ",");
-  return digits;
-}
 
 void reportStopped(const FileSyntax &file, const ParseStopped &stop, llvm::SMRange at,
                    llvm::SMRange whole) {
