@@ -50,9 +50,13 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
   lowerOptions.stdlibDir = options.stdlibDir;
   std::optional<bytecode::Module> module = lower(*result.program, result.files, sm, diags, lowerOptions);
   llvm::append_range(found, diags.takeDiagnostics());
+  // A limit (a string or the file too large) is an input error, as in check.
+  bool inputError = llvm::any_of(found, [](const Diagnostic &d) {
+    return d.severity == Severity::Error && info(d.kind).group == DiagGroup::Input;
+  });
   report(std::move(found));
   if (!module) {
-    exitCode = 1;
+    exitCode = inputError ? 2 : 1;
     return std::nullopt;
   }
   std::vector<uint8_t> bytes = bytecode::encode(*module);

@@ -32,9 +32,6 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
 // or input error.
 int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err);
 
-// The largest .wfb file wfc reads.
-constexpr uint64_t kMaxBytecodeBytes = 256ull << 20;
-
 // Exit codes: 0 printed, 2 unreadable or invalid bytecode (the error names the
 // section and byte).
 int runDisasm(const std::string &input, llvm::raw_ostream &out, llvm::raw_ostream &err);

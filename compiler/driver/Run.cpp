@@ -3,6 +3,7 @@
 #include "compiler/driver/Run.h"
 
 #include "compiler/driver/Build.h"
+#include "compiler/lower/Lower.h"
 #include "runtime/bytecode/Reader.h"
 #include "runtime/run/Params.h"
 #include "runtime/run/Plan.h"
