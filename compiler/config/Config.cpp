@@ -250,6 +250,11 @@ std::optional<Config> loadConfig(llvm::StringRef path, llvm::SourceMgr &sm,
   std::optional<unsigned> buffer = readConfigFile(path, sm, diags);
   if (!buffer)
     return std::nullopt;
+  return parseConfig(*buffer, path, sm, diags);
+}
+
+std::optional<Config> parseConfig(unsigned buffer, llvm::StringRef path, llvm::SourceMgr &sm,
+                                  DiagnosticEngine &diags) {
   Config config;
   config.path = path.str();
   llvm::SmallString<256> dir(llvm::sys::path::parent_path(path));
@@ -257,9 +262,9 @@ std::optional<Config> loadConfig(llvm::StringRef path, llvm::SourceMgr &sm,
   llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
   config.dir = std::string(dir);
 
-  ConfigReader reader(sm, *buffer, diags);
+  ConfigReader reader(sm, buffer, diags);
   try {
-    YAML::Node root = YAML::Load(sm.getMemoryBuffer(*buffer)->getBuffer().str());
+    YAML::Node root = YAML::Load(sm.getMemoryBuffer(buffer)->getBuffer().str());
     if (root.IsNull())
       return config; // an empty file: all defaults
     if (!root.IsMap()) {

@@ -57,4 +57,9 @@ std::string findConfig(llvm::StringRef dir);
 std::optional<Config> loadConfig(llvm::StringRef path, llvm::SourceMgr &sm,
                                  DiagnosticEngine &diags);
 
+// Validates a configuration already in `sm` (source text, at most
+// kMaxConfigBytes), as if read from `path`.
+std::optional<Config> parseConfig(unsigned buffer, llvm::StringRef path, llvm::SourceMgr &sm,
+                                  DiagnosticEngine &diags);
+
 } // namespace wfc
