@@ -77,6 +77,8 @@ public:
 private:
   // --- Expressions ---
   ValueType emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitIn(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  void emitConcat(llvm::ArrayRef<ir::ExprId> parts, SymbolicBlock &b, uint32_t &depth);
   // Returns String, or Secret for a secret's text, or List after an error.
   ValueType emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   // A text that the runtime tests (`in`, a list item) may not be a secret.
@@ -325,21 +327,8 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
       op(b, depth, code, 2, 1);
       return ValueType::Bool;
     }
-    case ir::BinaryOp::In: {
-      // The answer would tell what the secret holds, and the runtime keeps
-      // secrets opaque: passed on, whole or joined into text, never tested.
-      const char *why = "`in` cannot test a secret: the runtime passes a secret on (whole or "
-                        "joined into text) but never looks at what it holds";
-      testedText(id, emitString(l, b, depth), before, why);
-      if (types.kind(p_.expr(r).type) == ir::TypeKind::List) {
-        emit(r, b, depth);
-        op(b, depth, Opcode::In, 2, 1);
-      } else {
-        testedText(id, emitString(r, b, depth), before, why);
-        op(b, depth, Opcode::Contains, 2, 1);
-      }
-      return ValueType::Bool;
-    }
+    case ir::BinaryOp::In:
+      return emitIn(id, b, depth);
     case ir::BinaryOp::Add:
       if (textual) {
         emitString(l, b, depth);
@@ -384,20 +373,9 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     op(b, depth, Opcode::Select, 3, 1);
     return t;
   }
-  case ir::ExprKind::Concat: {
-    llvm::ArrayRef<ir::ExprId> parts = p_.operandsOf(e);
-    int n = 0;
-    for (size_t i = 0; i < parts.size(); ++i) {
-      emitString(parts[i], b, depth);
-      // Joined in steps from left to right, which gives the same text.
-      if (++n == kConcatStep && i + 1 < parts.size()) {
-        op(b, depth, Opcode::Concat, n, 1, n);
-        n = 1;
-      }
-    }
-    op(b, depth, Opcode::Concat, n, 1, n);
+  case ir::ExprKind::Concat:
+    emitConcat(p_.operandsOf(e), b, depth);
     return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
-  }
   case ir::ExprKind::List: {
     llvm::ArrayRef<ir::ExprId> items = p_.operandsOf(e);
     for (ir::ExprId item : items) {
@@ -415,6 +393,40 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     return ValueType::String;
   }
   return ValueType::String;
+}
+
+// `x in list` or `part in text`. The answer would tell what a secret holds,
+// and the runtime keeps secrets opaque: passed on, whole or joined into
+// text, never tested.
+ValueType Lowering::emitIn(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  const ir::Expr &e = p_.expr(id);
+  ir::ExprId l(e.a), r(e.b);
+  uint32_t before = errors_;
+  const char *why = "`in` cannot test a secret: the runtime passes a secret on (whole or "
+                    "joined into text) but never looks at what it holds";
+  testedText(id, emitString(l, b, depth), before, why);
+  if (p_.types.kind(p_.expr(r).type) == ir::TypeKind::List) {
+    emit(r, b, depth);
+    op(b, depth, Opcode::In, 2, 1);
+  } else {
+    testedText(id, emitString(r, b, depth), before, why);
+    op(b, depth, Opcode::Contains, 2, 1);
+  }
+  return ValueType::Bool;
+}
+
+// Parts joined in steps of kConcatStep from left to right, which gives the
+// same text with a bounded stack.
+void Lowering::emitConcat(llvm::ArrayRef<ir::ExprId> parts, SymbolicBlock &b, uint32_t &depth) {
+  int n = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    emitString(parts[i], b, depth);
+    if (++n == kConcatStep && i + 1 < parts.size()) {
+      op(b, depth, Opcode::Concat, n, 1, n);
+      n = 1;
+    }
+  }
+  op(b, depth, Opcode::Concat, n, 1, n);
 }
 
 // As emit, then turned into text as "${…}" would show it.

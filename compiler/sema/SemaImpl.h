@@ -118,6 +118,7 @@ public:
 
   // --- Tasks.cpp ---
   void declareTasks(const ast::Decl *decl, const Scope &scope);
+  void declareLoop(const ast::ForDecl *loop, const Scope &scope);
   void buildTask(const PendingTask &pending);
   void applyTaskField(ir::Task &task, StringRef name, const FieldSource &field);
   void buildDefaults();
