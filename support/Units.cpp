@@ -144,4 +144,11 @@ std::string quoteString(const std::string &text) {
   return out + "\"";
 }
 
+std::string withThousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (size_t at = digits.size(); at > 3; at -= 3)
+    digits.insert(at - 3, ",");
+  return digits;
+}
+
 } // namespace wfc

@@ -29,6 +29,8 @@ std::string formatSize(uint64_t bytes);
 // A size as "${s}" shows it, at compile time and at run time: formatSize,
 // or plain decimal bytes when it is negative (a difference of sizes can be).
 std::string sizeText(int64_t bytes);
+// "4,000,000": a count or limit as messages show it.
+std::string withThousands(uint64_t n);
 
 // A quoted string with escapes, as wfc source would spell it.
 std::string quoteString(const std::string &text);

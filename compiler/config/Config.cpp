@@ -2,11 +2,14 @@
 #include "compiler/config/Config.h"
 
 #include "compiler/source/Source.h"
+#include "support/Files.h"
 #include "support/Units.h"
 
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <map>
@@ -115,17 +118,26 @@ public:
       error(node.Mark(), "'exclude' must be a list of glob patterns");
       return;
     }
+    if (node.size() > kMaxExcludePatterns) {
+      error(node.Mark(), fmt::format("'exclude' has {} patterns, more than the {} wfc takes",
+                                     node.size(), kMaxExcludePatterns));
+      return;
+    }
     for (const auto &item : node) {
       std::optional<std::string> glob = scalar(item, "an exclude pattern");
       if (!glob)
         continue;
-      auto text = std::make_unique<std::string>(*glob);
-      llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(*text);
+      if (glob->size() > kMaxGlobBytes) {
+        error(item.Mark(), fmt::format("an exclude pattern of {} bytes is longer than the {} "
+                                       "wfc takes",
+                                       glob->size(), kMaxGlobBytes));
+        continue;
+      }
+      llvm::Expected<Glob> pattern = Glob::create(*glob);
       if (!pattern) {
         error(item.Mark(), "bad glob '" + *glob + "': " + llvm::toString(pattern.takeError()));
         continue;
       }
-      config.excludeText.push_back(std::move(text));
       config.exclude.push_back(std::move(*pattern));
     }
   }
@@ -172,6 +184,27 @@ private:
   bool ok_ = true;
 };
 
+// Reads a configuration as source text (no NUL, valid UTF-8), up to
+// kMaxConfigBytes: yaml-cpp keeps a node of some 600 bytes for each item, so
+// a larger file would cost memory out of all proportion to any real use.
+std::optional<unsigned> readConfigFile(llvm::StringRef path, llvm::SourceMgr &sm,
+                                       DiagnosticEngine &diags) {
+  std::string error;
+  std::optional<FileContents> data = readFileBounded(path, kMaxConfigBytes, error);
+  if (!data) {
+    diags.reportFile(DiagKind::InputUnreadable, path, path, error);
+    return std::nullopt;
+  }
+  if (data->tooLarge) {
+    diags.reportFile(DiagKind::ConfigInvalid, path,
+                     fmt::format("the file is larger than {} KiB, the most wfc reads of a "
+                                 "configuration",
+                                 kMaxConfigBytes >> 10));
+    return std::nullopt;
+  }
+  return addSource(llvm::MemoryBuffer::getMemBufferCopy(data->bytes, path), sm, diags);
+}
+
 } // namespace
 
 bool Config::excludes(llvm::StringRef path) const {
@@ -183,7 +216,7 @@ bool Config::excludes(llvm::StringRef path) const {
   llvm::StringRef relative = absolute;
   if (!relative.consume_front(dir) || !relative.consume_front("/"))
     return false;
-  for (const llvm::GlobPattern &glob : exclude)
+  for (const Glob &glob : exclude)
     if (glob.match(relative))
       return true;
   return false;
@@ -201,7 +234,9 @@ std::string findConfig(llvm::StringRef start) {
   while (true) {
     llvm::SmallString<256> candidate(dir);
     llvm::sys::path::append(candidate, kConfigFileName);
-    if (llvm::sys::fs::is_regular_file(candidate))
+    // lstat: a link that leads nowhere (or in a loop) is found too.
+    llvm::sys::fs::file_status status;
+    if (!llvm::sys::fs::status(candidate, status, /*follow=*/false))
       return std::string(candidate);
     llvm::StringRef parent = llvm::sys::path::parent_path(dir);
     if (parent.empty() || parent == dir)
@@ -212,9 +247,14 @@ std::string findConfig(llvm::StringRef start) {
 
 std::optional<Config> loadConfig(llvm::StringRef path, llvm::SourceMgr &sm,
                                  DiagnosticEngine &diags) {
-  std::optional<unsigned> buffer = loadSource({path.str(), path.str()}, sm, diags);
+  std::optional<unsigned> buffer = readConfigFile(path, sm, diags);
   if (!buffer)
     return std::nullopt;
+  return parseConfig(*buffer, path, sm, diags);
+}
+
+std::optional<Config> parseConfig(unsigned buffer, llvm::StringRef path, llvm::SourceMgr &sm,
+                                  DiagnosticEngine &diags) {
   Config config;
   config.path = path.str();
   llvm::SmallString<256> dir(llvm::sys::path::parent_path(path));
@@ -222,9 +262,9 @@ std::optional<Config> loadConfig(llvm::StringRef path, llvm::SourceMgr &sm,
   llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
   config.dir = std::string(dir);
 
-  ConfigReader reader(sm, *buffer, diags);
+  ConfigReader reader(sm, buffer, diags);
   try {
-    YAML::Node root = YAML::Load(sm.getMemoryBuffer(*buffer)->getBuffer().str());
+    YAML::Node root = YAML::Load(sm.getMemoryBuffer(buffer)->getBuffer().str());
     if (root.IsNull())
       return config; // an empty file: all defaults
     if (!root.IsMap()) {

@@ -13,10 +13,10 @@
 #include "compiler/checks/Checks.h"
 #include "compiler/diag/DiagnosticEngine.h"
 
-#include "llvm/Support/GlobPattern.h"
+#include "compiler/config/Glob.h"
+
 #include "llvm/Support/SourceMgr.h"
 
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,9 +28,7 @@ struct Config {
   std::string dir;  // exclude globs are relative to it
   // Severity per rule; nullopt turns a rule off.
   std::vector<std::pair<DiagKind, std::optional<Severity>>> rules;
-  // A GlobPattern may point into its text, so each text has a fixed home.
-  std::vector<std::unique_ptr<std::string>> excludeText;
-  std::vector<llvm::GlobPattern> exclude;
+  std::vector<Glob> exclude;
   CheckPolicy policy;
 
   // True when `path` (as given on the command line) matches an exclude glob.
@@ -41,12 +39,27 @@ struct Config {
 
 constexpr const char *kConfigFileName = ".wfc.yaml";
 
+// Limits on a configuration (docs/cli.md): each is a located config-invalid
+// error. They bound the memory a .wfc.yaml takes (yaml-cpp keeps every node)
+// and the time its excludes take on each input path.
+constexpr uint64_t kMaxConfigBytes = 256 << 10;
+constexpr size_t kMaxExcludePatterns = 1000;
+constexpr size_t kMaxGlobBytes = 1024;
+
 // The nearest .wfc.yaml in `dir` or a parent of it; empty if there is none.
+// Anything of that name counts, not only a regular file: a directory, FIFO
+// or broken link there is reported by loadConfig, not passed over, so that
+// the policy it was meant to carry is not silently dropped.
 std::string findConfig(llvm::StringRef dir);
 
 // Reads and validates a config file. Problems are reported with their line
 // and column (the file is added to `sm`); returns nothing after an error.
 std::optional<Config> loadConfig(llvm::StringRef path, llvm::SourceMgr &sm,
                                  DiagnosticEngine &diags);
+
+// Validates a configuration already in `sm` (source text, at most
+// kMaxConfigBytes), as if read from `path`.
+std::optional<Config> parseConfig(unsigned buffer, llvm::StringRef path, llvm::SourceMgr &sm,
+                                  DiagnosticEngine &diags);
 
 } // namespace wfc

@@ -37,6 +37,9 @@ struct DiagKindInfo {
 };
 
 const DiagKindInfo &info(DiagKind kind);
+
+// What an input-too-large error about a file or one declaration ends with.
+constexpr const char *kSplitAdvice = ", the most wfc reads; split the pipeline into modules";
 const char *noteFormat(NoteKind kind);
 llvm::ArrayRef<DiagKindInfo> allDiagKinds();
 std::optional<DiagKind> findDiagKind(llvm::StringRef id);

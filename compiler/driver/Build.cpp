@@ -1,18 +1,20 @@
 // `wfc build` compiles a pipeline to bytecode; `wfc disasm` prints bytecode.
 #include "compiler/driver/Build.h"
 
-#include "compiler/config/Config.h"
 #include "compiler/diag/Render.h"
 #include "compiler/driver/Compile.h"
-#include "compiler/driver/Suppressions.h"
 #include "compiler/lower/Lower.h"
-#include "compiler/source/Source.h"
 #include "runtime/bytecode/Disasm.h"
 #include "runtime/bytecode/Reader.h"
 #include "runtime/bytecode/Writer.h"
 #include "support/Files.h"
 
 #include "llvm/Support/Path.h"
+
+#include <fmt/format.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace wfc::driver {
 
@@ -22,22 +24,6 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
   ast::Context ast;
   DiagnosticEngine diags;
   diags.setWarningsAsErrors(options.werror);
-
-  // The same configuration `wfc check` would use.
-  std::string configPath = options.configPath;
-  if (configPath.empty() && options.input != "-")
-    configPath = findConfig(llvm::sys::path::parent_path(options.input));
-  std::optional<Config> config;
-  if (!configPath.empty()) {
-    config = loadConfig(configPath, sm, diags);
-    if (!config) {
-      renderText(err, sm, diags.diagnostics(), useColor(options.color, 2));
-      exitCode = 2;
-      return std::nullopt;
-    }
-    config->configure(diags);
-  }
-
   auto report = [&](std::vector<Diagnostic> found) {
     sortByLocation(sm, found);
     if (options.format == OutputFormat::Gcc)
@@ -46,37 +32,31 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
       renderText(err, sm, found, useColor(options.color, 2));
   };
 
-  std::optional<unsigned> buffer = loadSource({options.input, options.input}, sm, diags);
-  if (!buffer) {
-    report(diags.takeDiagnostics());
-    exitCode = 2;
-    return std::nullopt;
-  }
   CompileOptions compileOptions;
   compileOptions.stdlibDir = options.stdlibDir;
-  compileOptions.config = config ? &*config : nullptr;
-  CompileResult result = compile(sm, ast, diags, *buffer, compileOptions);
-  std::vector<Diagnostic> found = diags.takeDiagnostics();
-  applySuppressions(sm, result.files, found, diags, result.checksRan);
-  llvm::append_range(found, diags.takeDiagnostics());
-  bool failed = llvm::any_of(found, [](const Diagnostic &d) { return d.severity == Severity::Error; });
-  bool inputError = llvm::any_of(found, [](const Diagnostic &d) {
-    return d.severity == Severity::Error && info(d.kind).group == DiagGroup::Input;
-  });
-  if (failed || !result.program) {
+  compileOptions.errorLimit = options.errorLimit;
+  std::unique_ptr<CompiledInput> compiled =
+      compileInput(options.input, options.configPath, sm, ast, diags, compileOptions);
+  std::vector<Diagnostic> found = std::move(compiled->found);
+  if (compiled->exitCode != 0) {
     report(std::move(found));
-    exitCode = inputError ? 2 : 1;
+    exitCode = compiled->exitCode;
     return std::nullopt;
   }
+  const CompileResult &result = compiled->result;
 
   LowerOptions lowerOptions;
   lowerOptions.debugInfo = options.debugInfo;
   lowerOptions.stdlibDir = options.stdlibDir;
   std::optional<bytecode::Module> module = lower(*result.program, result.files, sm, diags, lowerOptions);
   llvm::append_range(found, diags.takeDiagnostics());
+  // A limit (a string or the file too large) is an input error, as in check.
+  bool inputError = llvm::any_of(found, [](const Diagnostic &d) {
+    return d.severity == Severity::Error && info(d.kind).group == DiagGroup::Input;
+  });
   report(std::move(found));
   if (!module) {
-    exitCode = 1;
+    exitCode = inputError ? 2 : 1;
     return std::nullopt;
   }
   std::vector<uint8_t> bytes = bytecode::encode(*module);
@@ -89,6 +69,40 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
   }
   return bytes;
 }
+
+namespace {
+
+// What is wrong with writing to `output`, if anything. The file is renamed
+// into place, which replaces whatever the path names: only a new path or a
+// regular file may be written over (never a device such as /dev/full, a
+// FIFO, or a symbolic link, which would become a file), and never the
+// input itself, however it is named (a hard link, `x.wfb` built to itself).
+std::optional<std::string> outputProblem(const std::string &input, const std::string &output) {
+  struct stat out;
+  if (::lstat(output.c_str(), &out) != 0)
+    return std::nullopt; // a new path (or one writeFileAtomically explains)
+  if (S_ISDIR(out.st_mode))
+    return std::string("Is a directory");
+  if (!S_ISREG(out.st_mode)) {
+    const char *kind = S_ISLNK(out.st_mode)    ? "a symbolic link"
+                       : S_ISFIFO(out.st_mode) ? "a FIFO"
+                       : S_ISCHR(out.st_mode)  ? "a character device"
+                       : S_ISBLK(out.st_mode)  ? "a block device"
+                       : S_ISSOCK(out.st_mode) ? "a socket"
+                                               : "of an unknown type";
+    return fmt::format("it is not a regular file ({}); wfc build writes only a new file or "
+                       "over a regular one",
+                       kind);
+  }
+  struct stat in;
+  int got = input == "-" ? ::fstat(STDIN_FILENO, &in) : ::stat(input.c_str(), &in);
+  if (got == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+    return fmt::format("it is the input{}; the source would be lost",
+                       input == "-" ? " (standard input)" : "");
+  return std::nullopt;
+}
+
+} // namespace
 
 int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
   int exitCode = 0;
@@ -106,6 +120,10 @@ int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     output = std::string(path);
   }
   std::string error;
+  if (std::optional<std::string> problem = outputProblem(options.input, output)) {
+    err << "wfc build: cannot write '" << output << "': " << *problem << '\n';
+    return 2;
+  }
   if (!writeFileAtomically(output, *bytes, error)) {
     err << "wfc build: cannot write '" << output << "': " << error << '\n';
     return 2;

@@ -19,6 +19,7 @@ struct BuildOptions {
   ColorMode color = ColorMode::Auto;
   bool debugInfo = true;
   bool werror = false;
+  unsigned errorLimit = kDefaultErrorLimit; // 0: no limit
 };
 
 // Compiles `options.input` to verified bytecode in memory, reporting
@@ -30,9 +31,6 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
 // Exit codes: 0 built, 1 the pipeline has errors (nothing written), 2 usage
 // or input error.
 int runBuild(const BuildOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err);
-
-// The largest .wfb file wfc reads.
-constexpr uint64_t kMaxBytecodeBytes = 256ull << 20;
 
 // Exit codes: 0 printed, 2 unreadable or invalid bytecode (the error names the
 // section and byte).

@@ -97,7 +97,6 @@ std::vector<Diagnostic> lowerAndDiscard(const ir::Program &program, const llvm::
 // Checks one unit of source: a file, or one part of a split file.
 void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options) {
   DiagnosticEngine diags;
-  diags.setErrorLimit(options.errorLimit);
   diags.setWarningsAsErrors(options.werror);
   if (check.config)
     check.config->configure(diags);
@@ -106,6 +105,7 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
   CompileOptions compileOptions;
   compileOptions.stdlibDir = options.stdlibDir;
   compileOptions.config = check.config;
+  compileOptions.errorLimit = options.errorLimit;
   compileOptions.parseOnly = options.dump == DumpKind::Ast;
   compileOptions.stats = options.stats;
   // Compiling to bytecode needs only the analysed program: it runs on a

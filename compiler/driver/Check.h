@@ -19,7 +19,7 @@ struct CheckOptions {
   OutputFormat format = OutputFormat::Text;
   ColorMode color = ColorMode::Auto;
   DumpKind dump = DumpKind::None;
-  unsigned errorLimit = 50;
+  unsigned errorLimit = kDefaultErrorLimit;
   unsigned jobs = 0; // 0: one per core
   bool quiet = false;
   bool noIgnores = false;

@@ -36,6 +36,7 @@ cl::OptionCategory kInputCategory("Input options");
 // Subcommands declared before the options shared with check.
 cl::SubCommand kBuild("build", "Compile a pipeline to verified bytecode (.wfb); refuses one "
                                "with errors (exit 1)");
+cl::SubCommand kGraph("graph", "Draw the task graph (Graphviz DOT or Mermaid)");
 cl::SubCommand kDisasm("disasm", "Print every section of a .wfb file, after verifying it");
 cl::SubCommand kRun("run", "Run a pipeline here (.wfb, or .wf compiled in memory): exit 0 it "
                            "succeeded, 1 a task failed, 2 nothing ran (usage, compile, bytecode, "
@@ -88,9 +89,12 @@ cl::opt<std::string> kStdlib("stdlib", cl::value_desc("dir"),
                              cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun),
                              cl::cat(kInputCategory));
 
-cl::opt<unsigned> kErrorLimit("error-limit", cl::init(50), cl::value_desc("n"),
+// Every command that compiles a .wf stops reporting at the same limit.
+cl::opt<unsigned> kErrorLimit("error-limit", cl::init(wfc::driver::kDefaultErrorLimit),
+                              cl::value_desc("n"),
                               cl::desc("Stop reporting a file's errors after n (0: no limit)"),
-                              cl::sub(kCheck), cl::cat(kOutputCategory));
+                              cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun), cl::sub(kGraph),
+                              cl::cat(kOutputCategory));
 
 cl::opt<bool> kQuiet("quiet", cl::desc("No summary line"), cl::sub(kCheck),
                      cl::cat(kOutputCategory));
@@ -109,7 +113,7 @@ cl::opt<bool> kSplitInputFile("split-input-file",
 cl::opt<std::string> kConfig("config", cl::value_desc("file"),
                              cl::desc("Use this .wfc.yaml for every file instead of the nearest "
                                       "one above each file"),
-                             cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun),
+                             cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun), cl::sub(kGraph),
                              cl::cat(kInputCategory));
 
 cl::opt<bool> kNoIgnores("no-ignores",
@@ -161,7 +165,6 @@ cl::opt<std::string> kFmtStdinFilename(
 
 // --- wfc graph ---------------------------------------------------------------
 
-cl::SubCommand kGraph("graph", "Draw the task graph (Graphviz DOT or Mermaid)");
 
 cl::opt<std::string> kGraphInput(cl::Positional, cl::desc("<file.wf>"), cl::Required,
                                  cl::sub(kGraph));
@@ -408,6 +411,7 @@ int main(int argc, char **argv) {
     options.color = kColor;
     options.debugInfo = !kBuildNoDebug;
     options.werror = kWerror;
+    options.errorLimit = kErrorLimit;
     return wfc::driver::runBuild(options, llvm::outs(), llvm::errs());
   }
   if (kDisasm)
@@ -420,6 +424,7 @@ int main(int argc, char **argv) {
       return 2;
     options.stdlibDir = *stdlib;
     options.configPath = kConfig;
+    options.errorLimit = kErrorLimit;
     options.environment = kRunEnv;
     options.approvals.assign(kRunApprove.begin(), kRunApprove.end());
     options.params.assign(kRunParams.begin(), kRunParams.end());
@@ -454,6 +459,8 @@ int main(int argc, char **argv) {
     wfc::driver::GraphOptions options;
     options.input = kGraphInput;
     options.format = kGraphFormat;
+    options.configPath = kConfig;
+    options.errorLimit = kErrorLimit;
     std::optional<std::string> stdlib = stdlibFor("graph", kGraphStdlib, argv[0]);
     if (!stdlib)
       return 2;

@@ -2,11 +2,15 @@
 #include "compiler/driver/Compile.h"
 
 #include "compiler/checks/Checks.h"
+#include "compiler/driver/Suppressions.h"
+#include "compiler/source/Source.h"
 #include "compiler/ir/TaskGraph.h"
 #include "compiler/sema/Sema.h"
 #include "compiler/syntax/Parse.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -25,6 +29,7 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
                                  std::chrono::duration<double, std::milli>(now - start).count());
     start = now;
   };
+  diags.setErrorLimit(options.errorLimit);
   CompileResult result;
   result.file = parse(sm, bufferId, ast, diags);
   result.files.push_back(result.file);
@@ -54,6 +59,46 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
   result.checksRan = true;
   lap("checks");
   return result;
+}
+
+std::unique_ptr<CompiledInput> compileInput(const std::string &input,
+                                            const std::string &configPath,
+                                            llvm::SourceMgr &sm, ast::Context &ast,
+                                            DiagnosticEngine &diags, CompileOptions options) {
+  auto out = std::make_unique<CompiledInput>();
+  diags.setErrorLimit(options.errorLimit);
+  // The same configuration `wfc check` would use.
+  std::string path = configPath;
+  if (path.empty() && input != "-")
+    path = findConfig(llvm::sys::path::parent_path(input));
+  if (!path.empty()) {
+    out->config = loadConfig(path, sm, diags);
+    if (!out->config) {
+      out->found = diags.takeDiagnostics();
+      out->exitCode = 2;
+      return out;
+    }
+    out->config->configure(diags);
+  }
+  std::optional<unsigned> buffer = loadSource({input, input}, sm, diags);
+  if (!buffer) {
+    out->found = diags.takeDiagnostics();
+    out->exitCode = 2;
+    return out;
+  }
+  options.config = out->config ? &*out->config : nullptr;
+  out->result = compile(sm, ast, diags, *buffer, options);
+  out->found = diags.takeDiagnostics();
+  applySuppressions(sm, out->result.files, out->found, diags, out->result.checksRan);
+  llvm::append_range(out->found, diags.takeDiagnostics());
+  auto isError = [](const Diagnostic &d) { return d.severity == Severity::Error; };
+  if (llvm::any_of(out->found, isError) || !out->result.program)
+    out->exitCode = llvm::any_of(out->found, [&](const Diagnostic &d) {
+                      return isError(d) && info(d.kind).group == DiagGroup::Input;
+                    })
+                        ? 2
+                        : 1;
+  return out;
 }
 
 } // namespace wfc::driver

@@ -4,12 +4,15 @@
 #include "compiler/ast/Ast.h"
 #include "compiler/config/Config.h"
 #include "compiler/diag/DiagnosticEngine.h"
+#include "compiler/driver/Output.h"
 #include "compiler/ir/Ir.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace wfc::driver {
@@ -17,6 +20,7 @@ namespace wfc::driver {
 struct CompileOptions {
   std::string stdlibDir;
   const Config *config = nullptr;
+  unsigned errorLimit = kDefaultErrorLimit; // 0: no limit
   bool parseOnly = false;
   bool stats = false; // phase times on stderr
 };
@@ -35,5 +39,24 @@ struct CompileResult {
 CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &diags,
                       unsigned bufferId, const CompileOptions &options,
                       llvm::function_ref<void(const ir::Program &)> afterSema = nullptr);
+
+// One input file of `wfc build`, `graph` or `run`, compiled and checked as
+// `wfc check` would: its configuration (`configPath`, or the nearest
+// .wfc.yaml), the phases, the suppressions.
+struct CompiledInput {
+  std::optional<Config> config;
+  CompileResult result;
+  // Everything reported, unsorted; `exitCode` 0 when none is an error, 1
+  // when some are, 2 when one is about the input or its configuration.
+  std::vector<Diagnostic> found;
+  int exitCode = 0;
+};
+
+// `options.config` is ignored: the input's own configuration is used. The
+// engine takes `werror` and the error limit from the caller.
+std::unique_ptr<CompiledInput> compileInput(const std::string &input,
+                                            const std::string &configPath,
+                                            llvm::SourceMgr &sm, ast::Context &ast,
+                                            DiagnosticEngine &diags, CompileOptions options);
 
 } // namespace wfc::driver

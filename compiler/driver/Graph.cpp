@@ -9,10 +9,11 @@
 #include "compiler/checks/CriticalPath.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/diag/Render.h"
-#include "compiler/sema/Sema.h"
-#include "compiler/source/Source.h"
+#include "compiler/driver/Compile.h"
+#include "compiler/lower/Lower.h"
 #include "support/Units.h"
-#include "compiler/syntax/Parse.h"
+
+#include "llvm/ADT/STLExtras.h"
 
 #include <fmt/format.h>
 
@@ -200,29 +201,40 @@ int runGraph(const GraphOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
   llvm::SourceMgr sm;
   ast::Context ctx;
   DiagnosticEngine diags;
-  std::optional<unsigned> buffer = loadSource({options.input, options.input}, sm, diags);
-  std::unique_ptr<ir::Program> program;
-  if (buffer) {
-    const ast::File *file = parse(sm, *buffer, ctx, diags);
-    if (!diags.hasErrors()) {
-      SemaOptions semaOptions;
-      semaOptions.stdlibDir = options.stdlibDir;
-      program = analyze(*file, sm, ctx, diags, semaOptions);
-    }
-    // Credentials stay out of the errors printed below.
-    checks::redactHardcodedSecrets(sm, {file}, diags);
+  CompileOptions compileOptions;
+  compileOptions.stdlibDir = options.stdlibDir;
+  compileOptions.errorLimit = options.errorLimit;
+  std::unique_ptr<CompiledInput> compiled =
+      compileInput(options.input, options.configPath, sm, ctx, diags, compileOptions);
+  int exitCode = compiled->exitCode;
+  if (exitCode == 0) {
+    // What `wfc build` would refuse makes the graph one of a pipeline with
+    // errors too, as `wfc check` counts it.
+    LowerOptions lowerOptions;
+    lowerOptions.debugInfo = false;
+    lowerOptions.finish = false;
+    (void)lower(*compiled->result.program, {}, sm, diags, lowerOptions);
+    std::vector<Diagnostic> lowered = diags.takeDiagnostics();
+    if (!lowered.empty())
+      exitCode = llvm::any_of(lowered, [](const Diagnostic &d) {
+                   return info(d.kind).group == DiagGroup::Input;
+                 })
+                     ? 2
+                     : 1;
+    llvm::append_range(compiled->found, std::move(lowered));
   }
-  if (diags.hasErrors()) {
-    bool inputError = diags.hasErrorsIn(DiagGroup::Input);
-    std::vector<Diagnostic> found = diags.takeDiagnostics();
+  // A drawing is no place for warnings: they are shown with the errors that
+  // stop it, and by `wfc check`.
+  if (exitCode != 0) {
+    std::vector<Diagnostic> found = std::move(compiled->found);
     sortByLocation(sm, found);
     renderText(err, sm, found, useColor(options.color, 2));
-    return inputError ? 2 : 1;
+    return exitCode;
   }
   if (options.format == GraphFormat::Dot)
-    writeDot(out, *program);
+    writeDot(out, *compiled->result.program);
   else
-    writeMermaid(out, *program);
+    writeMermaid(out, *compiled->result.program);
   return 0;
 }
 

@@ -11,6 +11,11 @@
 namespace wfc::driver {
 
 enum class OutputFormat { Text, Gcc, Json, Sarif };
+
+// How many errors of one file every command that compiles reports before it
+// stops (`--error-limit`): a file of a million stray characters must not
+// print a million errors.
+constexpr unsigned kDefaultErrorLimit = 50;
 enum class ColorMode { Auto, Always, Never };
 
 // Colour for `os` under `mode`: auto means a terminal, NO_COLOR unset, and a

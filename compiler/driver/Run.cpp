@@ -3,6 +3,7 @@
 #include "compiler/driver/Run.h"
 
 #include "compiler/driver/Build.h"
+#include "compiler/lower/Lower.h"
 #include "runtime/bytecode/Reader.h"
 #include "runtime/run/Params.h"
 #include "runtime/run/Plan.h"
@@ -154,6 +155,7 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_fd_ostrea
     build.input = options.input;
     build.stdlibDir = options.stdlibDir;
     build.configPath = options.configPath;
+    build.errorLimit = options.errorLimit;
     build.color = options.color;
     int code = 0;
     std::optional<std::vector<uint8_t>> compiled = compileToBytecode(build, err, code);

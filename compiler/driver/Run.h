@@ -19,6 +19,7 @@ struct RunCommandOptions {
   std::string input;
   std::string stdlibDir;
   std::string configPath;
+  unsigned errorLimit = kDefaultErrorLimit; // 0: no limit
   std::string environment;
   std::vector<std::string> approvals;
   std::vector<std::string> params;

@@ -44,7 +44,27 @@ struct SymbolicBlock {
   ValueType result = ValueType::Bool;
   uint32_t maxStack = 0;
   std::vector<SymbolicOp> ops;
+  llvm::SMRange origin; // the value it computes, for errors
 };
+
+// Parts joined by one CONCAT at most: an interpolation of many parts is
+// joined in steps, so that it never needs more than this many stack slots
+// (bytecode::kMaxStack in all) for its parts.
+constexpr int kConcatStep = 16;
+
+size_t ulebSize(uint64_t v) {
+  size_t n = 1;
+  while (v >>= 7)
+    ++n;
+  return n;
+}
+
+size_t slebSize(int64_t v) {
+  size_t n = 1;
+  while (!((v >= -64 && v < 64)))
+    v >>= 7, ++n;
+  return n;
+}
 
 class Lowering {
 public:
@@ -57,18 +77,27 @@ public:
 private:
   // --- Expressions ---
   ValueType emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
-  ValueType emitConst(const ir::Value &v, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitConst(const ir::Value &v, llvm::SMRange at, SymbolicBlock &b, uint32_t &depth);
   ValueType emitParam(ir::ExprId id, ir::ParamId param, SymbolicBlock &b, uint32_t &depth);
   ValueType emitSecret(ir::ExprId id, ir::SecretId secret, SymbolicBlock &b, uint32_t &depth);
-  ValueType emitOutput(ir::OutputRefExpr output, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitOutput(ir::ExprId id, ir::OutputRefExpr output, SymbolicBlock &b,
+                       uint32_t &depth);
   ValueType emitOp(SymbolicBlock &b, uint32_t &depth, Opcode code, ValueType result);
   ValueType emitUnary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   ValueType emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitIn(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   ValueType emitConditional(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   ValueType emitConcat(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  void emitParts(llvm::ArrayRef<ir::ExprId> parts, SymbolicBlock &b, uint32_t &depth);
   ValueType emitList(llvm::ArrayRef<ir::ExprId> items, SymbolicBlock &b, uint32_t &depth);
   ValueType emitError(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
-  void emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  // Returns String, or Secret for a secret's text, or List after an error.
+  ValueType emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  // A text that the runtime tests (`in`, a list item) may not be a secret.
+  void testedText(ir::ExprId id, ValueType t, uint32_t errorsBefore, const char *why) {
+    if (t == ValueType::Secret && errors_ == errorsBefore)
+      unsupported(id, why);
+  }
   void op(SymbolicBlock &b, uint32_t &depth, Opcode code, int pops, int pushes, int64_t a = 0,
           uint32_t extra = 0) {
     b.ops.push_back({code, a, extra});
@@ -76,6 +105,22 @@ private:
     b.maxStack = std::max(b.maxStack, depth);
   }
   uint32_t block(SymbolicBlock b);
+  // A finished block that needs more stack than the runtime has is an error
+  // (unless it had another error, after which its depth means nothing).
+  void checkStack(const SymbolicBlock &b, ir::ExprId id, uint32_t errorsBefore);
+  // The size of each block's code, which the format bounds, once every
+  // string is known (ids are at most as long as the largest one).
+  void checkBlockLengths();
+  // Interns a string that the format allows to be at most
+  // bytecode::kMaxStringLength bytes, reporting one longer at `at`.
+  uint32_t str(llvm::StringRef text, llvm::SMRange at);
+  // A task order in which each task comes after what it waits for, or an
+  // error at a dependency of a cycle (with dependency-cycle turned off).
+  bool orderTasks();
+  void lowerTask(uint32_t old, const LowerOptions &options,
+                 const llvm::DenseMap<unsigned, uint32_t> &fileOf);
+  uint64_t sizeBound() const;
+  void tooLarge(uint64_t bytes);
   // `field` names where the value of task_ goes ("the workdir"); only an env
   // value (`field` null) may read a secret.
   Operand operand(ir::ExprId id, const char *field);
@@ -94,6 +139,7 @@ private:
   // --- Entities ---
   uint32_t policy(const ir::Task &task);
   void params();
+  void checkParam(const ir::Param &param, const bytecode::Param &out);
   void environments();
   std::vector<uint8_t> serialize(const SymbolicBlock &b, const std::vector<uint32_t> &remap);
   void remapStrings(const std::vector<uint32_t> &remap);
@@ -103,6 +149,7 @@ private:
   DiagnosticEngine &diags_;
   bytecode::Module m_;
   bytecode::StringTable strings_;
+  std::vector<uint32_t> order_; // old task indexes in the file's order
   std::vector<uint32_t> newIndex_;
   std::vector<SymbolicBlock> blocks_;
   std::map<std::string, uint32_t> blockIds_;
@@ -117,6 +164,9 @@ private:
   std::vector<std::pair<uint32_t, llvm::SMRange>> received_;
   uint32_t errors_ = 0;
   bool failed_ = false;
+  // The bytes of the string table, for the bound on the file's size.
+  uint64_t stringBytes_ = 0;
+  uint32_t stringCount_ = 0;
 };
 
 // The bytecode gives secrets to env values only. The secret-leak check says
@@ -178,7 +228,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   const ir::Expr &e = p_.expr(id);
   switch (e.kind) {
   case ir::ExprKind::Const:
-    return emitConst(p_.value(e.as<ir::ConstExpr>().value), b, depth);
+    return emitConst(p_.value(e.as<ir::ConstExpr>().value), e.range, b, depth);
   case ir::ExprKind::Via:
     return emit(e.as<ir::ViaExpr>().value, b, depth);
   case ir::ExprKind::ParamRef:
@@ -186,7 +236,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   case ir::ExprKind::SecretRef:
     return emitSecret(id, e.as<ir::SecretRefExpr>().secret, b, depth);
   case ir::ExprKind::OutputRef:
-    return emitOutput(e.as<ir::OutputRefExpr>(), b, depth);
+    return emitOutput(id, e.as<ir::OutputRefExpr>(), b, depth);
   case ir::ExprKind::RunEnvironment:
     return emitOp(b, depth, Opcode::RunEnv, ValueType::String);
   case ir::ExprKind::Unary:
@@ -205,10 +255,11 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   return ValueType::String;
 }
 
-ValueType Lowering::emitConst(const ir::Value &v, SymbolicBlock &b, uint32_t &depth) {
+ValueType Lowering::emitConst(const ir::Value &v, llvm::SMRange at, SymbolicBlock &b,
+                              uint32_t &depth) {
   switch (v.kind) {
   case ir::Value::Kind::String:
-    op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.text));
+    op(b, depth, Opcode::PushStr, 0, 1, str(v.text, at));
     return ValueType::String;
   case ir::Value::Kind::Int:
   case ir::Value::Kind::Duration:
@@ -220,11 +271,11 @@ ValueType Lowering::emitConst(const ir::Value &v, SymbolicBlock &b, uint32_t &de
     return ValueType::Bool;
   case ir::Value::Kind::Float:
     // A float is only ever shown, never computed with, at run time.
-    op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.asText()));
+    op(b, depth, Opcode::PushStr, 0, 1, str(v.asText(), at));
     return ValueType::String;
   case ir::Value::Kind::List:
     for (const ir::Value &item : v.items)
-      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(item.asText()));
+      op(b, depth, Opcode::PushStr, 0, 1, str(item.asText(), at));
     op(b, depth, Opcode::List, int(v.items.size()), 1, int64_t(v.items.size()));
     return ValueType::List;
   }
@@ -254,7 +305,7 @@ ValueType Lowering::emitSecret(ir::ExprId id, ir::SecretId secret, SymbolicBlock
   if (secretFreeField_) {
     // Lowered on as a string, so that nothing built from it fails again.
     secretOutsideEnv(id);
-    op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
+    op(b, depth, Opcode::PushStr, 0, 1, str("", {}));
     return ValueType::String;
   }
   uint32_t index = secret.index();
@@ -264,9 +315,16 @@ ValueType Lowering::emitSecret(ir::ExprId id, ir::SecretId secret, SymbolicBlock
   return ValueType::Secret;
 }
 
-ValueType Lowering::emitOutput(ir::OutputRefExpr output, SymbolicBlock &b, uint32_t &depth) {
-  op(b, depth, Opcode::Output, 0, 1, newIndex_[output.task.index()],
-     strings_.intern(p_.value(output.key).text));
+ValueType Lowering::emitOutput(ir::ExprId id, ir::OutputRefExpr output, SymbolicBlock &b,
+                               uint32_t &depth) {
+  uint32_t from = output.task.index();
+  if (task_ && newIndex_[from] >= newIndex_[uint32_t(task_ - p_.tasks.data())])
+    unsupported(id, fmt::format("it reads an output of task '{}', which does not run before "
+                                "task '{}' (output-not-upstream, turned off or suppressed "
+                                "here, says so first)",
+                                p_.tasks[from].name, task_->name));
+  op(b, depth, Opcode::Output, 0, 1, newIndex_[from],
+     str(p_.value(output.key).text, p_.expr(id).range));
   return ValueType::String;
 }
 
@@ -308,18 +366,31 @@ ValueType Lowering::emitConditional(ir::ExprId id, SymbolicBlock &b, uint32_t &d
 
 ValueType Lowering::emitConcat(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   const ir::Expr &e = p_.expr(id);
-  llvm::ArrayRef<ir::ExprId> parts = p_.operandsOf(e.as<ir::ConcatExpr>().parts);
-  for (ir::ExprId part : parts)
-    emitString(part, b, depth);
-  int n = int(parts.size());
-  op(b, depth, Opcode::Concat, n, 1, n);
+  emitParts(p_.operandsOf(e.as<ir::ConcatExpr>().parts), b, depth);
   return p_.types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
+}
+
+// Parts joined in steps of kConcatStep from left to right, which gives the
+// same text with a bounded stack.
+void Lowering::emitParts(llvm::ArrayRef<ir::ExprId> parts, SymbolicBlock &b, uint32_t &depth) {
+  int n = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    emitString(parts[i], b, depth);
+    if (++n == kConcatStep && i + 1 < parts.size()) {
+      op(b, depth, Opcode::Concat, n, 1, n);
+      n = 1;
+    }
+  }
+  op(b, depth, Opcode::Concat, n, 1, n);
 }
 
 ValueType Lowering::emitList(llvm::ArrayRef<ir::ExprId> items, SymbolicBlock &b,
                              uint32_t &depth) {
-  for (ir::ExprId item : items)
-    emitString(item, b, depth);
+  for (ir::ExprId item : items) {
+    uint32_t before = errors_;
+    testedText(item, emitString(item, b, depth), before,
+               "a list made while the pipeline runs cannot hold a secret");
+  }
   int n = int(items.size());
   op(b, depth, Opcode::List, n, 1, n);
   return ValueType::List;
@@ -327,7 +398,7 @@ ValueType Lowering::emitList(llvm::ArrayRef<ir::ExprId> items, SymbolicBlock &b,
 
 ValueType Lowering::emitError(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   unsupported(id, "it had errors");
-  op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
+  op(b, depth, Opcode::PushStr, 0, 1, str("", {}));
   return ValueType::String;
 }
 
@@ -370,21 +441,14 @@ ValueType Lowering::emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth)
   const ir::TypeTable &types = p_.types;
   ir::BinaryExpr binary = e.as<ir::BinaryExpr>();
   OpCategory kind = category(binary.op);
-  // Strings: `+` concatenates, `in` looks for a substring or a list item.
-  if (kind == OpCategory::Member || (binary.op == ir::BinaryOp::Add && types.isStringLike(e.type))) {
-    bool list = types.kind(p_.expr(binary.rhs).type) == ir::TypeKind::List;
+  if (kind == OpCategory::Member)
+    return emitIn(id, b, depth);
+  // Strings: `+` concatenates.
+  if (binary.op == ir::BinaryOp::Add && types.isStringLike(e.type)) {
     emitString(binary.lhs, b, depth);
-    if (list)
-      emit(binary.rhs, b, depth);
-    else
-      emitString(binary.rhs, b, depth);
-    if (kind == OpCategory::Member)
-      op(b, depth, list ? opcodeOf(binary.op) : Opcode::Contains, 2, 1);
-    else
-      op(b, depth, Opcode::Concat, 2, 1, 2);
-    return kind == OpCategory::Member                     ? ValueType::Bool
-           : types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret
-                                                         : ValueType::String;
+    emitString(binary.rhs, b, depth);
+    op(b, depth, Opcode::Concat, 2, 1, 2);
+    return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
   }
   uint32_t before = errors_;
   ValueType lt = emit(binary.lhs, b, depth);
@@ -395,8 +459,27 @@ ValueType Lowering::emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth)
   return kind == OpCategory::Arith ? ValueType::Int : ValueType::Bool;
 }
 
+// `x in list` or `part in text`. The answer would tell what a secret holds,
+// and the runtime keeps secrets opaque: passed on, whole or joined into
+// text, never tested.
+ValueType Lowering::emitIn(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  ir::BinaryExpr in = p_.expr(id).as<ir::BinaryExpr>();
+  uint32_t before = errors_;
+  const char *why = "`in` cannot test a secret: the runtime passes a secret on (whole or "
+                    "joined into text) but never looks at what it holds";
+  testedText(id, emitString(in.lhs, b, depth), before, why);
+  if (p_.types.kind(p_.expr(in.rhs).type) == ir::TypeKind::List) {
+    emit(in.rhs, b, depth);
+    op(b, depth, opcodeOf(in.op), 2, 1);
+  } else {
+    testedText(id, emitString(in.rhs, b, depth), before, why);
+    op(b, depth, Opcode::Contains, 2, 1);
+  }
+  return ValueType::Bool;
+}
+
 // As emit, then turned into text as "${…}" would show it.
-void Lowering::emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+ValueType Lowering::emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   uint32_t before = errors_;
   ValueType t = emit(id, b, depth);
   ir::TypeKind kind = p_.types.kind(p_.expr(id).type);
@@ -410,6 +493,61 @@ void Lowering::emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     op(b, depth, Opcode::ToStr, 1, 1);
   else if (t == ValueType::List && !operandsFailed(before))
     unsupported(id, "a list cannot be shown as text");
+  return t == ValueType::Int || t == ValueType::Bool ? ValueType::String : t;
+}
+
+uint32_t Lowering::str(llvm::StringRef text, llvm::SMRange at) {
+  uint32_t id = strings_.intern(text);
+  if (id == stringCount_) {
+    ++stringCount_;
+    stringBytes_ += text.size();
+  }
+  if (text.size() > bytecode::kMaxStringLength) {
+    failed_ = true;
+    ++errors_;
+    diags_.report(DiagKind::InputTooLarge, at,
+                  fmt::format("this text is {} bytes long, over the {} bytes (1 MiB) that a "
+                              "string of a compiled pipeline may hold",
+                              withThousands(text.size()),
+                              withThousands(bytecode::kMaxStringLength)));
+  }
+  return id;
+}
+
+void Lowering::checkStack(const SymbolicBlock &b, ir::ExprId id, uint32_t errorsBefore) {
+  if (b.maxStack <= bytecode::kMaxStack || errors_ != errorsBefore)
+    return;
+  unsupported(id, fmt::format("it needs {} values on the runtime's stack at once, more than "
+                              "the {} there are; use a shorter list, or nest fewer brackets "
+                              "to the right",
+                              b.maxStack, bytecode::kMaxStack));
+}
+
+void Lowering::checkBlockLengths() {
+  size_t stringId = ulebSize(stringCount_ ? stringCount_ - 1 : 0);
+  for (const SymbolicBlock &b : blocks_) {
+    size_t length = 0;
+    for (const SymbolicOp &o : b.ops) {
+      ++length;
+      if (o.op == Opcode::PushStr)
+        length += stringId;
+      else if (o.op == Opcode::PushInt)
+        length += slebSize(o.a);
+      else if (o.op == Opcode::Output)
+        length += ulebSize(uint64_t(o.a)) + stringId;
+      else if (o.op == Opcode::Param || o.op == Opcode::Secret || o.op == Opcode::Concat ||
+               o.op == Opcode::List)
+        length += ulebSize(uint64_t(o.a));
+    }
+    if (length <= bytecode::kMaxBlockLength)
+      continue;
+    failed_ = true;
+    ++errors_;
+    diags_.report(DiagKind::RuntimeUnsupported, b.origin, "this value",
+                  fmt::format("it compiles to {} bytes of code, more than the {} one value may "
+                              "take; split it",
+                              withThousands(length), withThousands(bytecode::kMaxBlockLength)));
+  }
 }
 
 // Adds a finished block, or finds the same block already added.
@@ -430,10 +568,12 @@ Operand Lowering::operand(ir::ExprId id, const char *field) {
   // Most operands are string literals: interned without folding a copy.
   if (const ir::Expr &e = p_.expr(id);
       e.is<ir::ConstExpr>() && p_.value(e.as<ir::ConstExpr>().value).kind == ir::Value::Kind::String)
-    return Operand::string(strings_.intern(p_.value(e.as<ir::ConstExpr>().value).text));
+    return Operand::string(str(p_.value(e.as<ir::ConstExpr>().value).text, e.range));
   if (std::optional<ir::Value> v = p_.constant(id))
-    return Operand::string(strings_.intern(v->asText()));
+    return Operand::string(str(v->asText(), p_.expr(id).range));
+  uint32_t before = errors_;
   SymbolicBlock b;
+  b.origin = p_.expr(id).range;
   uint32_t depth = 0;
   secretFreeField_ = field;
   emitString(id, b, depth);
@@ -441,11 +581,14 @@ Operand Lowering::operand(ir::ExprId id, const char *field) {
   bool secret = p_.types.kind(p_.expr(id).type) == ir::TypeKind::Secret;
   b.result = !field && secret ? ValueType::Secret : ValueType::String;
   op(b, depth, Opcode::Ret, 1, 0);
+  checkStack(b, id, before);
   return Operand::block(block(std::move(b)));
 }
 
 Operand Lowering::condition(ir::ExprId id, const char *field) {
+  uint32_t before = errors_;
   SymbolicBlock b;
+  b.origin = p_.expr(id).range;
   uint32_t depth = 0;
   secretFreeField_ = field;
   if (std::optional<ir::Value> v = p_.constant(id))
@@ -455,6 +598,7 @@ Operand Lowering::condition(ir::ExprId id, const char *field) {
   secretFreeField_ = nullptr;
   b.result = ValueType::Bool;
   op(b, depth, Opcode::Ret, 1, 0);
+  checkStack(b, id, before);
   return Operand::block(block(std::move(b)));
 }
 
@@ -498,6 +642,29 @@ uint32_t Lowering::policy(const ir::Task &task) {
   return it->second;
 }
 
+// What the PARAM section cannot hold, though the language can say it.
+void Lowering::checkParam(const ir::Param &param, const bytecode::Param &out) {
+  auto refuse = [&](const std::string &why) {
+    failed_ = true;
+    ++errors_;
+    diags_.report(DiagKind::RuntimeUnsupported, param.range, "param '" + param.name + "'", why);
+  };
+  if (out.type == bytecode::ParamType::List && out.element == bytecode::ParamType::List)
+    return refuse("the runtime takes no list of lists as a param");
+  bool counts = [](bytecode::ParamType t) {
+    return t == bytecode::ParamType::Duration || t == bytecode::ParamType::Size;
+  }(out.type == bytecode::ParamType::List ? out.element : out.type);
+  if (!counts || !out.hasDefault)
+    return;
+  bool negative = out.type == bytecode::ParamType::List
+                      ? llvm::any_of(llvm::ArrayRef(m_.listValues).slice(out.firstListValue,
+                                                                          out.listCount),
+                                     [](const bytecode::ListValue &v) { return v.integer < 0; })
+                      : out.integer < 0;
+  if (negative)
+    refuse("its default is negative, and the runtime's durations and sizes never are");
+}
+
 void Lowering::params() {
   auto typeOf = [&](ir::TypeId id) {
     switch (p_.types.kind(id)) {
@@ -519,11 +686,11 @@ void Lowering::params() {
       return bytecode::ParamType::String;
     }
   };
-  auto valueOf = [&](const ir::Value &v, bytecode::ParamType type,
+  auto valueOf = [&](const ir::Param &param, const ir::Value &v, bytecode::ParamType type,
                      const std::vector<std::string> &enumValues, int64_t &integer,
                      uint32_t &string) {
     if (type == bytecode::ParamType::String) {
-      string = strings_.intern(v.text);
+      string = str(v.text, param.range);
     } else if (type == bytecode::ParamType::Enum) {
       integer = llvm::find(enumValues, v.text) - enumValues.begin();
     } else if (type == bytecode::ParamType::Float) {
@@ -537,7 +704,7 @@ void Lowering::params() {
   };
   for (const ir::Param &param : p_.params) {
     bytecode::Param out;
-    out.name = strings_.intern(param.name);
+    out.name = str(param.name, param.nameRange);
     out.type = typeOf(param.type);
     ir::TypeId enumType = param.type;
     if (out.type == bytecode::ParamType::List) {
@@ -549,7 +716,7 @@ void Lowering::params() {
       out.firstEnumValue = static_cast<uint32_t>(m_.enumValues.size());
       out.enumCount = static_cast<uint32_t>(enumValues.size());
       for (const std::string &v : enumValues)
-        m_.enumValues.push_back(strings_.intern(v));
+        m_.enumValues.push_back(str(v, param.range));
     }
     if (param.defaultValue) {
       out.hasDefault = true;
@@ -558,13 +725,14 @@ void Lowering::params() {
         out.listCount = static_cast<uint32_t>(param.defaultValue->items.size());
         for (const ir::Value &item : param.defaultValue->items) {
           bytecode::ListValue lv;
-          valueOf(item, out.element, enumValues, lv.integer, lv.string);
+          valueOf(param, item, out.element, enumValues, lv.integer, lv.string);
           m_.listValues.push_back(lv);
         }
       } else {
-        valueOf(*param.defaultValue, out.type, enumValues, out.integer, out.string);
+        valueOf(param, *param.defaultValue, out.type, enumValues, out.integer, out.string);
       }
     }
+    checkParam(param, out);
     m_.params.push_back(out);
   }
 }
@@ -572,7 +740,7 @@ void Lowering::params() {
 void Lowering::environments() {
   for (const ir::Environment &env : p_.environments) {
     bytecode::Environment out;
-    out.name = strings_.intern(env.name);
+    out.name = str(env.name, env.nameRange);
     out.network = env.network;
     out.approval = env.approval;
     std::vector<uint32_t> secrets;
@@ -583,12 +751,12 @@ void Lowering::environments() {
     out.secretCount = static_cast<uint32_t>(secrets.size());
     llvm::append_range(m_.envSecrets, secrets);
     out.maxTimeoutMs = static_cast<uint64_t>(env.maxTimeoutMs.value_or(0));
-    out.path = env.path.empty() ? 0 : strings_.intern(env.path) + 1;
+    out.path = env.path.empty() ? 0 : str(env.path, env.range) + 1;
     // Sorted by final string id in remapStrings, as the format wants.
     out.firstWritable = static_cast<uint32_t>(m_.envWritable.size());
     out.writableCount = static_cast<uint32_t>(env.writable.size());
     for (const std::string &w : env.writable)
-      m_.envWritable.push_back(strings_.intern(w));
+      m_.envWritable.push_back(str(w, env.range));
     const ir::Limits &l = env.limits;
     if (l.memoryBytes)
       out.limitMask |= bytecode::kLimitMemory, out.memoryBytes = *l.memoryBytes;
@@ -738,14 +906,140 @@ std::string sourceMapPath(llvm::StringRef path, llvm::StringRef entryDir,
   return relativeTo(absolute, entryDir);
 }
 
-std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> files,
-                                              const LowerOptions &options) {
+// Tasks go in a topological order with ties broken by name. With the
+// dependency-cycle check turned off or suppressed, a cycle leaves tasks out
+// of the order; the file would hold none of them, so it is refused.
+bool Lowering::orderTasks() {
   ir::TaskGraph graph(p_);
-  std::vector<uint32_t> order = graph.topologicalOrder(
+  order_ = graph.topologicalOrder(
       [&](uint32_t a, uint32_t b) { return p_.tasks[a].name < p_.tasks[b].name; });
   newIndex_.assign(p_.tasks.size(), 0);
-  for (uint32_t i = 0; i < order.size(); ++i)
-    newIndex_[order[i]] = i;
+  for (uint32_t i = 0; i < order_.size(); ++i)
+    newIndex_[order_[i]] = i;
+  if (order_.size() == p_.tasks.size())
+    return true;
+  // The first task of the file in or behind a cycle, at its first edge
+  // toward one: in or behind a cycle too, since no order took it either.
+  std::vector<bool> ordered(p_.tasks.size(), false);
+  for (uint32_t t : order_)
+    ordered[t] = true;
+  for (const ir::Task &task : p_.tasks) {
+    if (ordered[uint32_t(&task - p_.tasks.data())])
+      continue;
+    for (const ir::Dependency &dep : task.after) {
+      if (ordered[dep.task.index()])
+        continue;
+      diags_.report(DiagKind::RuntimeUnsupported, dep.range,
+                    fmt::format("the order of task '{}'", task.name),
+                    fmt::format("it waits for '{}', which waits for it in turn through a cycle "
+                                "of `after` (dependency-cycle, turned off or suppressed here, "
+                                "says so first), so neither can ever start",
+                                p_.tasks[dep.task.index()].name));
+      break;
+    }
+    break;
+  }
+  failed_ = true;
+  ++errors_;
+  return false;
+}
+
+void Lowering::lowerTask(uint32_t old, const LowerOptions &options,
+                         const llvm::DenseMap<unsigned, uint32_t> &fileOf) {
+  const ir::Task &task = p_.tasks[old];
+  bytecode::Task out;
+  out.name = str(task.name, task.nameRange);
+  out.trigger = static_cast<uint8_t>(task.trigger);
+  out.policy = policy(task);
+  task_ = &task;
+  received_.clear();
+  if (task.description) {
+    out.flags |= bytecode::kTaskHasDescription;
+    out.description = operand(task.description, "the description");
+  }
+  if (task.when) {
+    out.flags |= bytecode::kTaskHasWhen;
+    out.when = condition(task.when, "the `when` condition");
+  }
+  if (task.workdir) {
+    out.flags |= bytecode::kTaskHasWorkdir;
+    out.workdir = operand(task.workdir, "the workdir");
+  }
+  out.firstArg = static_cast<uint32_t>(m_.args.size());
+  if (task.run) {
+    if (task.run->shell)
+      out.flags |= bytecode::kTaskShell;
+    for (ir::ExprId arg : task.run->argv)
+      m_.args.push_back(operand(arg, "the command line"));
+  }
+  out.argCount = static_cast<uint32_t>(m_.args.size() - out.firstArg);
+  out.firstEnv = static_cast<uint32_t>(m_.envValues.size());
+  for (const ir::EnvVar &var : task.env)
+    m_.envValues.push_back({str(var.name, var.range), operand(var.value, nullptr)});
+  out.envCount = static_cast<uint32_t>(task.env.size());
+  checkPolicies(task);
+  out.firstOutput = static_cast<uint32_t>(m_.outputs.size());
+  for (const ir::OutputDecl &o : task.outputs)
+    m_.outputs.push_back(str(o.name, o.range));
+  out.outputCount = static_cast<uint32_t>(task.outputs.size());
+  std::vector<uint32_t> envs;
+  for (ir::EnvId e : task.environments)
+    envs.push_back(e.index());
+  llvm::sort(envs);
+  out.firstEnvironment = static_cast<uint32_t>(m_.taskEnvironments.size());
+  out.environmentCount = static_cast<uint32_t>(envs.size());
+  llvm::append_range(m_.taskEnvironments, envs);
+  std::vector<uint32_t> deps;
+  for (const ir::Dependency &d : task.after)
+    deps.push_back(newIndex_[d.task.index()]);
+  llvm::sort(deps);
+  out.firstDep = static_cast<uint32_t>(m_.deps.size());
+  out.depCount = static_cast<uint32_t>(deps.size());
+  llvm::append_range(m_.deps, deps);
+  m_.tasks.push_back(out);
+  if (options.debugInfo) {
+    bytecode::DebugInfo::Position position;
+    unsigned buffer = sm_.FindBufferContainingLoc(task.nameRange.Start);
+    auto [line, column] = sm_.getLineAndColumn(task.nameRange.Start, buffer);
+    position.file = fileOf.lookup(buffer);
+    position.line = line;
+    position.column = column;
+    m_.debug.tasks.push_back(position);
+  }
+}
+
+// An upper bound of the encoded file's size without encoding it: every
+// varint at its longest, the strings and code as they are.
+uint64_t Lowering::sizeBound() const {
+  // Fields of 64 bits take up to 10 bytes; counts, indexes and flags up to 5.
+  uint64_t wide = 16 + m_.params.size() * 4 + m_.listValues.size() +
+                  m_.environments.size() * 8 + m_.policies.size() * 8;
+  uint64_t narrow = m_.params.size() * 6 + m_.enumValues.size() + m_.listValues.size() +
+                    m_.secrets.size() + m_.environments.size() * 8 + m_.envSecrets.size() +
+                    m_.envWritable.size() + m_.policies.size() * 6 + m_.exitCodes.size() +
+                    m_.tasks.size() * 12 + m_.args.size() + m_.envValues.size() * 2 +
+                    m_.outputs.size() + m_.taskEnvironments.size() + m_.deps.size() +
+                    m_.debug.files.size() + m_.debug.tasks.size() * 3 + blocks_.size() * 3 +
+                    stringCount_ + 16;
+  uint64_t code = 0;
+  for (const SymbolicBlock &b : blocks_)
+    code += b.ops.size() * 16; // an opcode and the longest operands
+  return bytecode::kHeaderSize + 64 + stringBytes_ + wide * 10 + narrow * 5 + code;
+}
+
+void Lowering::tooLarge(uint64_t bytes) {
+  failed_ = true;
+  ++errors_;
+  diags_.report(DiagKind::InputTooLarge, p_.pipeline.nameRange,
+                fmt::format("this pipeline compiles to {:.1f} MiB of bytecode, more than the {} "
+                            "MiB wfc reads back",
+                            double(bytes) / (1 << 20), kMaxBytecodeBytes >> 20));
+}
+
+std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> files,
+                                              const LowerOptions &options) {
+  if (!orderTasks())
+    return std::nullopt;
 
   // The sources by their source-map names, entry first: the order they were
   // loaded in follows their absolute paths, which may not show.
@@ -758,14 +1052,14 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
     std::sort(sources.begin() + 1, sources.end());
   }
 
-  m_.pipeline.name = strings_.intern(p_.pipeline.name);
+  m_.pipeline.name = str(p_.pipeline.name, p_.pipeline.nameRange);
   m_.pipeline.description =
-      p_.pipeline.description.empty() ? 0 : strings_.intern(p_.pipeline.description) + 1;
+      p_.pipeline.description.empty() ? 0 : str(p_.pipeline.description, p_.pipeline.range) + 1;
   m_.pipeline.deadlineMs = static_cast<uint64_t>(p_.pipeline.deadlineMs.value_or(0));
   m_.pipeline.maxParallel = p_.pipeline.maxParallel;
   params();
   for (const ir::Secret &secret : p_.secrets)
-    m_.secrets.push_back(strings_.intern(secret.name));
+    m_.secrets.push_back(str(secret.name, secret.nameRange));
   environments();
 
   llvm::DenseMap<unsigned, uint32_t> fileOf;
@@ -774,74 +1068,16 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
     m_.flags |= bytecode::kFlagDebugInfo;
     for (const auto &[name, file] : sources) {
       fileOf[file->bufferId] = static_cast<uint32_t>(m_.debug.files.size());
-      m_.debug.files.push_back(strings_.intern(name));
+      m_.debug.files.push_back(str(name, {}));
     }
   }
-
-  for (uint32_t old : order) {
-    const ir::Task &task = p_.tasks[old];
-    bytecode::Task out;
-    out.name = strings_.intern(task.name);
-    out.trigger = static_cast<uint8_t>(task.trigger);
-    out.policy = policy(task);
-    task_ = &task;
-    received_.clear();
-    if (task.description) {
-      out.flags |= bytecode::kTaskHasDescription;
-      out.description = operand(task.description, "the description");
-    }
-    if (task.when) {
-      out.flags |= bytecode::kTaskHasWhen;
-      out.when = condition(task.when, "the `when` condition");
-    }
-    if (task.workdir) {
-      out.flags |= bytecode::kTaskHasWorkdir;
-      out.workdir = operand(task.workdir, "the workdir");
-    }
-    out.firstArg = static_cast<uint32_t>(m_.args.size());
-    if (task.run) {
-      if (task.run->shell)
-        out.flags |= bytecode::kTaskShell;
-      for (ir::ExprId arg : task.run->argv)
-        m_.args.push_back(operand(arg, "the command line"));
-    }
-    out.argCount = static_cast<uint32_t>(m_.args.size() - out.firstArg);
-    out.firstEnv = static_cast<uint32_t>(m_.envValues.size());
-    for (const ir::EnvVar &var : task.env)
-      m_.envValues.push_back({strings_.intern(var.name), operand(var.value, nullptr)});
-    out.envCount = static_cast<uint32_t>(task.env.size());
-    checkPolicies(task);
-    out.firstOutput = static_cast<uint32_t>(m_.outputs.size());
-    for (const ir::OutputDecl &o : task.outputs)
-      m_.outputs.push_back(strings_.intern(o.name));
-    out.outputCount = static_cast<uint32_t>(task.outputs.size());
-    std::vector<uint32_t> envs;
-    for (ir::EnvId e : task.environments)
-      envs.push_back(e.index());
-    llvm::sort(envs);
-    out.firstEnvironment = static_cast<uint32_t>(m_.taskEnvironments.size());
-    out.environmentCount = static_cast<uint32_t>(envs.size());
-    llvm::append_range(m_.taskEnvironments, envs);
-    std::vector<uint32_t> deps;
-    for (const ir::Dependency &d : task.after)
-      deps.push_back(newIndex_[d.task.index()]);
-    llvm::sort(deps);
-    out.firstDep = static_cast<uint32_t>(m_.deps.size());
-    out.depCount = static_cast<uint32_t>(deps.size());
-    llvm::append_range(m_.deps, deps);
-    m_.tasks.push_back(out);
-    if (options.debugInfo) {
-      bytecode::DebugInfo::Position position;
-      unsigned buffer = sm_.FindBufferContainingLoc(task.nameRange.Start);
-      auto [line, column] = sm_.getLineAndColumn(task.nameRange.Start, buffer);
-      position.file = fileOf.lookup(buffer);
-      position.line = line;
-      position.column = column;
-      m_.debug.tasks.push_back(position);
-    }
-  }
-  // Every error is found by now; the rest only makes the file.
-  if (failed_ || !options.finish)
+  for (uint32_t old : order_)
+    lowerTask(old, options, fileOf);
+  checkBlockLengths();
+  // Every error is found by now but one: a file too large to read back. Its
+  // size is known exactly only once it is made, so a bound decides when.
+  bool measure = sizeBound() > kMaxBytecodeBytes;
+  if (failed_ || (!options.finish && !measure))
     return std::nullopt;
 
   // The hash of every source, in the source map's order.
@@ -865,6 +1101,11 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
     llvm::append_range(m_.ops, ops);
     m_.code.push_back(out);
   }
+  if (measure)
+    if (uint64_t bytes = bytecode::encode(m_).size(); bytes > kMaxBytecodeBytes)
+      tooLarge(bytes);
+  if (failed_ || !options.finish)
+    return std::nullopt;
   return std::move(m_);
 }
 

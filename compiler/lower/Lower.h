@@ -13,6 +13,10 @@
 
 namespace wfc {
 
+// The largest .wfb file wfc reads (`wfc run`, `wfc disasm`): lowering
+// refuses to make a larger one.
+constexpr uint64_t kMaxBytecodeBytes = 256ull << 20;
+
 struct LowerOptions {
   // Record where each task is declared (the DEBUG section).
   bool debugInfo = true;

@@ -40,8 +40,11 @@ std::unique_ptr<ir::Program> Sema::run(const ast::File &file) {
     diags_.report(DiagKind::MissingPipeline, firstTask->range());
 
   buildDefaults();
-  for (const PendingTask &pending : pending_)
-    buildTask(pending);
+  // Past a limit the program is not compiled, so its tasks are not built:
+  // they could take as much as the limit allows.
+  if (!expansionStopped_)
+    for (const PendingTask &pending : pending_)
+      buildTask(pending);
 
   // Every template is checked, even one that nothing uses.
   for (const auto &entry : modules_)

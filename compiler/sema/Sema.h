@@ -13,6 +13,19 @@
 
 namespace wfc {
 
+// What loops and templates may expand to (docs/language.md#limits), checked
+// before anything is made: beyond them a 5 KB file could ask for ten million
+// tasks and exhaust memory. Each is an input-too-large error at the
+// outermost `for` (or at the task that passes it).
+// The tasks of a pipeline, as many as the bytecode holds.
+constexpr uint64_t kMaxPipelineTasks = 1'000'000;
+// Times loop bodies are expanded, counting every level:
+// `for a in A { for b in B {…} }` counts |A| + |A|·|B|.
+constexpr uint64_t kMaxLoopIterations = 2'000'000;
+// Source text the tasks are made of: each task counts the bytes of its
+// declaration, and of its template's declaration when it instantiates one.
+constexpr uint64_t kMaxExpandedBytes = 256ull << 20;
+
 struct SemaOptions {
   // Where `import "std/…"` looks; empty: not found.
   std::string stdlibDir;

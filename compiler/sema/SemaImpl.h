@@ -47,6 +47,13 @@ struct PendingTask {
   ir::TaskId id;
 };
 
+// What expanding declarations costs, against the limits of Sema.h.
+struct ExpansionCost {
+  uint64_t tasks = 0;
+  uint64_t iterations = 0;
+  uint64_t bytes = 0;
+};
+
 // One field of a task, after template fields and instance overrides merged.
 struct FieldSource {
   const ast::Item *item;
@@ -133,8 +140,23 @@ public:
   bool checkFault(ir::ExprId id, const Scope &scope);
   ir::TypeId typeOf(ir::ExprId id) const { return program_->expr(id).type; }
 
+  // --- Expansion.cpp ---
+  // What `loop` makes when its list has `items` items: nested loops over
+  // list literals are counted exactly, others as if of one item (they are
+  // counted again, exactly, before they expand).
+  ExpansionCost loopCost(const ast::ForDecl &loop, uint64_t items) const;
+  ExpansionCost declCost(const ast::Decl &decl) const;
+  uint64_t taskBytes(const ast::TaskDecl &task) const;
+  // The template a call names, without reporting anything if there is none.
+  const ast::TemplateDecl *findTemplate(const ast::TemplateCall &call) const;
+  // True when `more` fits in what is left of the limits; otherwise reports
+  // it at the outermost loop being expanded (else at `at`) and stops every
+  // further expansion.
+  bool fits(const ExpansionCost &more, SMRange at);
+
   // --- Tasks.cpp ---
   void declareTasks(const ast::Decl *decl, const Scope &scope);
+  void declareLoop(const ast::ForDecl *loop, const Scope &scope);
   void buildTask(const PendingTask &pending);
   void buildDefaults();
   void applyDefaults(ir::Task &task, llvm::ArrayRef<StringRef> set);
@@ -210,6 +232,11 @@ public:
   ir::Task defaultsTask_;
   llvm::StringMap<bool> defaultsSet_;
   std::vector<PendingTask> pending_;
+  // What loops and tasks have used of the limits; the loop being expanded
+  // that no other loop holds; whether a limit stopped expansion.
+  ExpansionCost expanded_;
+  const ast::ForDecl *outerLoop_ = nullptr;
+  bool expansionStopped_ = false;
   // How messages name the task being built.
   std::string taskLabel_;
   std::deque<Scope> scopes_;

@@ -3,6 +3,7 @@
 #include "compiler/sema/SemaImpl.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/SaveAndRestore.h"
 
 namespace wfc::sema {
 
@@ -21,38 +22,50 @@ bool isName(StringRef name, bool allowDashDot) {
 
 // --- Declaring tasks: names first, so that `after` can point forward ---------
 
-void Sema::declareTasks(const ast::Decl *decl, const Scope &scope) {
+void Sema::declareLoop(const ast::ForDecl *loop, const Scope &scope) {
   ir::Program &p = *program_;
-  if (auto *loop = llvm::dyn_cast<ast::ForDecl>(decl)) {
-    if (!loop->iterable() || loop->var().name.empty())
-      return;
-    ExprId iterable = lower(loop->iterable(), scope);
-    if (p.types.kind(typeOf(iterable)) == TypeKind::Error)
-      return;
-    if (p.types.kind(typeOf(iterable)) != TypeKind::List) {
-      diags_.report(DiagKind::TypeMismatch, loop->iterable()->range(), "what a for loop runs over",
-                    "a list", p.types.name(typeOf(iterable)), "");
-      return;
-    }
-    std::optional<Value> list = requireConstant(iterable, "the list a for loop runs over");
-    if (!list)
-      return;
-    auto *literal = llvm::dyn_cast<ast::ListExpr>(loop->iterable());
-    ir::TypeId element = p.types.info(typeOf(iterable)).element;
-    for (size_t i = 0; i < list->items.size(); ++i) {
-      Scope &inner = scopes_.emplace_back();
-      inner.parent = &scope;
-      SMRange at = literal && i < literal->elements().size() ? literal->elements()[i]->range()
-                                                             : loop->iterable()->range();
-      p.vias.push_back({ir::Via::Kind::LoopVariable, loop->var().name.str(), "", false,
-                        loop->var().range, at});
-      ExprId value = makeConst(list->items[i], element, at);
-      inner.names[loop->var().name] = {value, ir::ViaId(static_cast<uint32_t>(p.vias.size() - 1))};
-      for (const ast::Decl *body : loop->body())
-        declareTasks(body, inner);
-    }
+  if (!loop->iterable() || loop->var().name.empty())
+    return;
+  ExprId iterable = lower(loop->iterable(), scope);
+  if (p.types.kind(typeOf(iterable)) == TypeKind::Error)
+    return;
+  if (p.types.kind(typeOf(iterable)) != TypeKind::List) {
+    diags_.report(DiagKind::TypeMismatch, loop->iterable()->range(), "what a for loop runs over",
+                  "a list", p.types.name(typeOf(iterable)), "");
     return;
   }
+  std::optional<Value> list = requireConstant(iterable, "the list a for loop runs over");
+  if (!list)
+    return;
+  // Counted before anything is made: a loop that would go over a limit
+  // makes nothing at all.
+  const ast::ForDecl *outer = outerLoop_ ? outerLoop_ : loop;
+  llvm::SaveAndRestore<const ast::ForDecl *> holding(outerLoop_, outer);
+  if (!fits(loopCost(*loop, list->items.size()), loop->range()))
+    return;
+  auto *literal = llvm::dyn_cast<ast::ListExpr>(loop->iterable());
+  ir::TypeId element = p.types.info(typeOf(iterable)).element;
+  for (size_t i = 0; i < list->items.size() && !expansionStopped_; ++i) {
+    ++expanded_.iterations;
+    Scope &inner = scopes_.emplace_back();
+    inner.parent = &scope;
+    SMRange at = literal && i < literal->elements().size() ? literal->elements()[i]->range()
+                                                           : loop->iterable()->range();
+    p.vias.push_back({ir::Via::Kind::LoopVariable, loop->var().name.str(), "", false,
+                      loop->var().range, at});
+    ExprId value = makeConst(list->items[i], element, at);
+    inner.names[loop->var().name] = {value, ir::ViaId(static_cast<uint32_t>(p.vias.size() - 1))};
+    for (const ast::Decl *body : loop->body())
+      declareTasks(body, inner);
+  }
+}
+
+void Sema::declareTasks(const ast::Decl *decl, const Scope &scope) {
+  ir::Program &p = *program_;
+  if (expansionStopped_)
+    return;
+  if (auto *loop = llvm::dyn_cast<ast::ForDecl>(decl))
+    return declareLoop(loop, scope);
   auto *task = llvm::dyn_cast<ast::TaskDecl>(decl);
   if (!task)
     return;
@@ -86,6 +99,11 @@ void Sema::declareTasks(const ast::Decl *decl, const Scope &scope) {
         .note(NoteKind::NoteFirstDefined, p.task(existing).nameRange);
     return;
   }
+  uint64_t bytes = taskBytes(*task);
+  if (!fits({1, 0, bytes}, nameRange))
+    return;
+  ++expanded_.tasks;
+  expanded_.bytes += bytes;
   ir::TaskId id(static_cast<uint32_t>(p.tasks.size()));
   ir::Task &built = p.tasks.emplace_back();
   built.name = std::move(name);

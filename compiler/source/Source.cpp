@@ -90,7 +90,7 @@ std::optional<unsigned> loadSource(const SourceInput &input, llvm::SourceMgr &sm
   }
   if (data->tooLarge) {
     diags.reportFile(DiagKind::InputTooLarge, input.displayName,
-                     fmt::format("file is larger than {} MiB", kMaxSourceBytes >> 20));
+                     fmt::format("file is larger than {} MiB{}", kMaxSourceBytes >> 20, kSplitAdvice));
     return std::nullopt;
   }
   return addSource(std::make_unique<OwnedSourceBuffer>(std::move(data->bytes), input.displayName),

@@ -1,6 +1,7 @@
 // Builders for string literals: escapes, `$$`, "${…}" interpolation, and the
 // indentation of triple-quoted strings.
 #include "compiler/syntax/AstBuilder.h"
+#include "support/Units.h"
 
 #include "atn/ParserATNSimulator.h"
 #include "atn/PredictionMode.h"
@@ -31,7 +32,8 @@ public:
     lex(llvm::StringRef(file_.base, end), begin, end, lexed_);
     if (lexed_.stoppedAt != UINT32_MAX) {
       file_.diags.report(DiagKind::InputTooLarge, file_.range(lexed_.stoppedAt, lexed_.stoppedAt),
-                         fmt::format("file has more than {} tokens", withThousands(kMaxTokens)));
+                         fmt::format("file has more than {} tokens{}", withThousands(kMaxTokens),
+                                     kSplitAdvice));
       return nullptr;
     }
     reportLexProblems(file_, lexed_);

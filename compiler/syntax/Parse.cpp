@@ -10,6 +10,7 @@
 #include "compiler/syntax/AstBuilder.h"
 #include "compiler/syntax/Lexer.h"
 #include "compiler/syntax/ParseSupport.h"
+#include "support/Units.h"
 
 #include "BailErrorStrategy.h"
 #include "Exceptions.h"
@@ -171,13 +172,6 @@ const ast::File *makeFile(ast::Context &ctx, const FileSyntax &file, const Lexed
 
 } // namespace
 
-std::string withThousands(size_t n) {
-  std::string digits = std::to_string(n);
-  for (size_t at = digits.size(); at > 3; at -= 3)
-    digits.insert(at - 3, ",");
-  return digits;
-}
-
 void reportStopped(const FileSyntax &file, const ParseStopped &stop, llvm::SMRange at,
                    llvm::SMRange whole) {
   switch (stop.reason) {
@@ -191,8 +185,8 @@ void reportStopped(const FileSyntax &file, const ParseStopped &stop, llvm::SMRan
     return;
   case ParseStopped::TooLong:
     file.diags.report(DiagKind::InputTooLarge, whole,
-                      fmt::format("declaration has more than {} tokens",
-                                  withThousands(kMaxDeclarationTokens)));
+                      fmt::format("declaration has more than {} tokens{}",
+                                  withThousands(kMaxDeclarationTokens), kSplitAdvice));
     return;
   case ParseStopped::ErrorLimit:
     return; // nothing more is reported
@@ -229,7 +223,8 @@ const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
   if (lexed.stoppedAt != UINT32_MAX) {
     // Not parsed at all: the file is refused, like one of more than 64 MiB.
     diags.report(DiagKind::InputTooLarge, file.range(lexed.stoppedAt, lexed.stoppedAt),
-                 fmt::format("file has more than {} tokens", withThousands(kMaxTokens)));
+                 fmt::format("file has more than {} tokens{}", withThousands(kMaxTokens),
+                             kSplitAdvice));
     lexed.comments.clear();
     return makeFile(ctx, file, lexed, {});
   }

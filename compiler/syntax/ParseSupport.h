@@ -215,8 +215,7 @@ private:
 void reportStopped(const FileSyntax &file, const ParseStopped &stop, llvm::SMRange at,
                    llvm::SMRange whole);
 
-// "4,000,000": a limit as messages show it.
-std::string withThousands(size_t n);
+
 
 // True for the keywords that start a top-level declaration.
 bool startsDeclaration(size_t tokenType);
