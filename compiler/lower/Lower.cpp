@@ -10,6 +10,8 @@
 #include "compiler/ir/TaskGraph.h"
 #include "runtime/bytecode/Encoding.h"
 #include "runtime/bytecode/Writer.h"
+#include "runtime/policy/Environment.h"
+#include "runtime/policy/Retry.h"
 #include "support/Units.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -432,7 +434,7 @@ uint32_t Lowering::policy(const ir::Task &task) {
   case ir::BackoffKind::Exponential:
     policy.backoff = bytecode::Backoff::Exponential;
     policy.baseMs = static_cast<uint64_t>(r.baseMs);
-    policy.factorMilli = static_cast<uint32_t>(std::llround(r.factor * 1000));
+    policy.factorMilli = wfc::policy::factorMilli(r.factor);
     policy.capMs = static_cast<uint64_t>(r.maxMs);
     policy.jitterMilli = static_cast<uint32_t>(std::llround(r.jitter * 1000));
     break;

@@ -7,6 +7,8 @@
 // allocations, not hundreds of thousands.
 #pragma once
 
+#include "runtime/policy/Retry.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -49,7 +51,7 @@ inline constexpr uint32_t kMaxStack = 64;
 inline constexpr uint32_t kMaxAttempts = 100;
 inline constexpr uint64_t kMaxTimeoutMs = 30ull * 24 * 3600 * 1000;   // 30 days
 inline constexpr uint64_t kMaxDeadlineMs = 366ull * 24 * 3600 * 1000; // a year
-inline constexpr uint64_t kMaxDelayMs = 24ull * 3600 * 1000;        // a day
+inline constexpr uint64_t kMaxDelayMs = policy::kMaxDelayMs;        // a day
 inline constexpr uint32_t kMaxParallel = 4096;
 inline constexpr uint32_t kMaxWritable = 64; // writable paths of one environment
 
