@@ -128,11 +128,21 @@ void Lowering::secretOutsideEnv(ir::ExprId id) {
 // lists (docs/bytecode.md), so the checks that say so first
 // (timeout-exceeds-policy, secret-not-allowed) may be turned off, but what
 // they find still cannot be compiled. A task that lists no environments is
-// checked by the runtime, against the one the run chooses.
+// checked by the runtime, against the one the run chooses. The judgement is
+// the loader's own (policy::judge), on the environment as lowered.
 void Lowering::checkPolicies(const ir::Task &task) {
+  if (task.environments.empty())
+    return;
+  llvm::SmallVector<uint32_t, 4> secrets;
+  for (auto [secret, at] : received_)
+    secrets.push_back(secret);
+  uint64_t timeout = static_cast<uint64_t>(task.timeoutMs.value_or(0));
   for (ir::EnvId id : task.environments) {
     const ir::Environment &env = p_.environments[id.index()];
-    if (env.maxTimeoutMs && task.timeoutMs && *task.timeoutMs > *env.maxTimeoutMs) {
+    const bytecode::Environment &lowered = m_.environments[id.index()];
+    policy::Verdict verdict =
+        policy::judge({timeout, secrets}, {lowered.maxTimeoutMs, m_.secretsOf(lowered)});
+    if (verdict.timeoutOverMax) {
       failed_ = true;
       ++errors_;
       std::string why = fmt::format("its timeout of {} is over the max_timeout of {}",
@@ -145,9 +155,8 @@ void Lowering::checkPolicies(const ir::Task &task) {
         diag.note(NoteKind::NoteDefaultHere, task.timeoutRange);
       diag.note(NoteKind::NoteLimitHere, env.maxTimeoutRange, "max_timeout of '" + env.name + "'");
     }
-    for (auto [secret, at] : received_) {
-      if (llvm::is_contained(env.secrets, ir::SecretId(secret)))
-        continue;
+    for (uint32_t denied : verdict.deniedSecrets) {
+      auto [secret, at] = received_[denied];
       failed_ = true;
       ++errors_;
       std::vector<std::string> allowed;

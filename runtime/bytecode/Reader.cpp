@@ -12,6 +12,7 @@
 
 #include "runtime/bytecode/Crc32c.h"
 #include "runtime/bytecode/Verifier.h"
+#include "runtime/policy/Environment.h"
 #include "support/Units.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -654,35 +655,47 @@ void Loader::collectBlockSecrets(const CodeBlock &b) {
   secretRanges_.push_back({first, static_cast<uint32_t>(blockSecrets_.size()) - first});
 }
 
-// A task that lists an environment must keep to its policy: a timeout
-// within its max_timeout, and only secrets it allows in env values. (A task
-// that lists none may run anywhere; the runtime checks it against the
-// environment of the run.) Reported at the environment's index in the list.
+// A task that lists an environment must keep to its policy (policy::judge):
+// a timeout within its max_timeout, and only secrets it allows in env
+// values. (A task that lists none may run anywhere; the runtime checks it
+// against the environment of the run.) Reported at the environment's index
+// in the list.
 bool Loader::taskFitsEnvironment(uint32_t task, const Task &t, uint32_t environment) {
   const Environment &env = m_.environments[environment];
+  // The secrets its env values read, and the value that reads each; a block
+  // already known to fit this environment is not looked at again.
+  llvm::SmallVector<uint32_t, 8> secrets, readers;
+  llvm::ArrayRef<EnvValue> values = m_.envOf(t);
+  for (uint32_t k = 0; k < values.size(); ++k) {
+    Operand v = values[k].value;
+    if (!v.isBlock() || !facts_[v.index()].readsSecret ||
+        blockFitsEnvironment_.contains(uint64_t(v.index()) << 32 | environment))
+      continue;
+    auto [first, n] = secretRanges_[v.index()];
+    for (uint32_t s : llvm::ArrayRef<uint32_t>(blockSecrets_).slice(first, n)) {
+      secrets.push_back(s);
+      readers.push_back(k);
+    }
+  }
   uint64_t timeout = m_.policies[t.policy].timeoutMs;
-  if (env.maxTimeoutMs && timeout > env.maxTimeoutMs)
+  policy::Verdict verdict =
+      policy::judge({timeout, secrets}, {env.maxTimeoutMs, m_.secretsOf(env)});
+  if (verdict.timeoutOverMax)
     return fail(fmt::format("task {} ('{}') lists environment '{}', whose max_timeout of {} is "
                             "under the task's timeout of {} (policy {})",
                             task, m_.str(t.name), m_.str(env.name),
                             formatDuration(int64_t(env.maxTimeoutMs)),
                             formatDuration(int64_t(timeout)), t.policy));
-  llvm::ArrayRef<uint32_t> allowed = m_.secretsOf(env);
-  for (const EnvValue &v : m_.envOf(t)) {
-    if (!v.value.isBlock() || !facts_[v.value.index()].readsSecret)
-      continue;
-    uint64_t key = uint64_t(v.value.index()) << 32 | environment;
-    if (blockFitsEnvironment_.contains(key))
-      continue;
-    auto [first, n] = secretRanges_[v.value.index()];
-    for (uint32_t s : llvm::ArrayRef<uint32_t>(blockSecrets_).slice(first, n))
-      if (!std::binary_search(allowed.begin(), allowed.end(), s))
-        return fail(fmt::format("task {} ('{}') lists environment '{}', which does not allow "
-                                "secret '{}' (read by env value {})",
-                                task, m_.str(t.name), m_.str(env.name), m_.str(m_.secrets[s]),
-                                m_.str(v.name)));
-    blockFitsEnvironment_.insert(key);
+  if (!verdict.deniedSecrets.empty()) {
+    uint32_t denied = verdict.deniedSecrets.front();
+    return fail(fmt::format("task {} ('{}') lists environment '{}', which does not allow "
+                            "secret '{}' (read by env value {})",
+                            task, m_.str(t.name), m_.str(env.name),
+                            m_.str(m_.secrets[secrets[denied]]),
+                            m_.str(values[readers[denied]].name)));
   }
+  for (uint32_t k : readers)
+    blockFitsEnvironment_.insert(uint64_t(values[k].value.index()) << 32 | environment);
   return true;
 }
 
