@@ -60,10 +60,12 @@ private:
   // --- Expressions ---
   ValueType emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   void emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
-  void op(SymbolicBlock &b, uint32_t &depth, Opcode code, int pops, int pushes, int64_t a = 0,
-          uint32_t extra = 0) {
+  // Appends an instruction; what it pops and pushes comes from Opcodes.def
+  // (a Count operand `a` says how many it pops).
+  void emitOp(SymbolicBlock &b, uint32_t &depth, Opcode code, int64_t a = 0, uint32_t extra = 0) {
+    const bytecode::OpcodeInfo &info = bytecode::opcodeInfo(code);
     b.ops.push_back({code, a, extra});
-    depth = depth - pops + pushes;
+    depth = depth - info.popsFor(uint64_t(a)) + info.pushes();
     b.maxStack = std::max(b.maxStack, depth);
   }
   uint32_t block(SymbolicBlock b);
@@ -181,24 +183,24 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     const ir::Value &v = p_.values[e.a];
     switch (v.kind) {
     case ir::Value::Kind::String:
-      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.text));
+      emitOp(b, depth, Opcode::PushStr, strings_.intern(v.text));
       return ValueType::String;
     case ir::Value::Kind::Int:
     case ir::Value::Kind::Duration:
     case ir::Value::Kind::Size:
-      op(b, depth, Opcode::PushInt, 0, 1, v.integer);
+      emitOp(b, depth, Opcode::PushInt, v.integer);
       return ValueType::Int;
     case ir::Value::Kind::Bool:
-      op(b, depth, v.integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
+      emitOp(b, depth, v.integer ? Opcode::PushTrue : Opcode::PushFalse);
       return ValueType::Bool;
     case ir::Value::Kind::Float:
       // A float is only ever shown, never computed with, at run time.
-      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(v.asText()));
+      emitOp(b, depth, Opcode::PushStr, strings_.intern(v.asText()));
       return ValueType::String;
     case ir::Value::Kind::List:
       for (const ir::Value &item : v.items)
-        op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(item.asText()));
-      op(b, depth, Opcode::List, int(v.items.size()), 1, int64_t(v.items.size()));
+        emitOp(b, depth, Opcode::PushStr, strings_.intern(item.asText()));
+      emitOp(b, depth, Opcode::List, int64_t(v.items.size()));
       return ValueType::List;
     }
     return ValueType::String;
@@ -212,7 +214,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
                           "', and the runtime has no floats");
       return ValueType::String;
     }
-    op(b, depth, Opcode::Param, 0, 1, e.a);
+    emitOp(b, depth, Opcode::Param, e.a);
     if (kind == ir::TypeKind::Bool)
       return ValueType::Bool;
     if (kind == ir::TypeKind::Int || kind == ir::TypeKind::Duration || kind == ir::TypeKind::Size)
@@ -225,18 +227,18 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     if (secretFreeField_) {
       // Lowered on as a string, so that nothing built from it fails again.
       secretOutsideEnv(id);
-      op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
+      emitOp(b, depth, Opcode::PushStr, strings_.intern(""));
       return ValueType::String;
     }
     if (llvm::none_of(received_, [&](const auto &r) { return r.first == e.a; }))
       received_.push_back({e.a, e.range});
-    op(b, depth, Opcode::Secret, 0, 1, e.a);
+    emitOp(b, depth, Opcode::Secret, e.a);
     return ValueType::Secret;
   case ir::ExprKind::OutputRef:
-    op(b, depth, Opcode::Output, 0, 1, newIndex_[e.a], strings_.intern(p_.values[e.b].text));
+    emitOp(b, depth, Opcode::Output, newIndex_[e.a], strings_.intern(p_.values[e.b].text));
     return ValueType::String;
   case ir::ExprKind::RunEnvironment:
-    op(b, depth, Opcode::RunEnv, 0, 1);
+    emitOp(b, depth, Opcode::RunEnv);
     return ValueType::String;
   case ir::ExprKind::Unary: {
     uint32_t before = errors_;
@@ -244,7 +246,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     bool negate = static_cast<ir::UnaryOp>(e.op) == ir::UnaryOp::Neg;
     if (negate && t != ValueType::Int && !operandsFailed(before))
       unsupported(id, "only whole numbers and durations can be negated");
-    op(b, depth, negate ? Opcode::Neg : Opcode::Not, 1, 1);
+    emitOp(b, depth, negate ? Opcode::Neg : Opcode::Not);
     return negate ? ValueType::Int : ValueType::Bool;
   }
   case ir::ExprKind::Binary: {
@@ -257,7 +259,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     case ir::BinaryOp::Or:
       emit(l, b, depth);
       emit(r, b, depth);
-      op(b, depth, opKind == ir::BinaryOp::And ? Opcode::And : Opcode::Or, 2, 1);
+      emitOp(b, depth, opKind == ir::BinaryOp::And ? Opcode::And : Opcode::Or);
       return ValueType::Bool;
     case ir::BinaryOp::Eq:
     case ir::BinaryOp::Ne: {
@@ -266,7 +268,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
       if ((lt != rt || lt == ValueType::List || lt == ValueType::Secret) &&
           !operandsFailed(before))
         unsupported(id, "only two bools, two whole numbers or two strings can be compared");
-      op(b, depth, opKind == ir::BinaryOp::Eq ? Opcode::Eq : Opcode::Ne, 2, 1);
+      emitOp(b, depth, opKind == ir::BinaryOp::Eq ? Opcode::Eq : Opcode::Ne);
       return ValueType::Bool;
     }
     case ir::BinaryOp::Lt:
@@ -281,25 +283,25 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
                     : opKind == ir::BinaryOp::Le ? Opcode::Le
                     : opKind == ir::BinaryOp::Gt ? Opcode::Gt
                                                  : Opcode::Ge;
-      op(b, depth, code, 2, 1);
+      emitOp(b, depth, code);
       return ValueType::Bool;
     }
     case ir::BinaryOp::In:
       if (types.kind(p_.expr(r).type) == ir::TypeKind::List) {
         emitString(l, b, depth);
         emit(r, b, depth);
-        op(b, depth, Opcode::In, 2, 1);
+        emitOp(b, depth, Opcode::In);
       } else {
         emitString(l, b, depth);
         emitString(r, b, depth);
-        op(b, depth, Opcode::Contains, 2, 1);
+        emitOp(b, depth, Opcode::Contains);
       }
       return ValueType::Bool;
     case ir::BinaryOp::Add:
       if (textual) {
         emitString(l, b, depth);
         emitString(r, b, depth);
-        op(b, depth, Opcode::Concat, 2, 1, 2);
+        emitOp(b, depth, Opcode::Concat, 2);
         return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
       }
       [[fallthrough]];
@@ -316,7 +318,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
                     : opKind == ir::BinaryOp::Mul ? Opcode::Mul
                     : opKind == ir::BinaryOp::Div ? Opcode::Div
                                                   : Opcode::Mod;
-      op(b, depth, code, 2, 1);
+      emitOp(b, depth, code);
       return ValueType::Int;
     }
     }
@@ -336,7 +338,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
       if (emit(ops[2], b, depth) != t && !operandsFailed(before))
         unsupported(id, "the two branches of '?:' must have one type");
     }
-    op(b, depth, Opcode::Select, 3, 1);
+    emitOp(b, depth, Opcode::Select);
     return t;
   }
   case ir::ExprKind::Concat: {
@@ -344,7 +346,7 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     for (ir::ExprId part : parts)
       emitString(part, b, depth);
     int n = int(parts.size());
-    op(b, depth, Opcode::Concat, n, 1, n);
+    emitOp(b, depth, Opcode::Concat, n);
     return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
   }
   case ir::ExprKind::List: {
@@ -352,12 +354,12 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     for (ir::ExprId item : items)
       emitString(item, b, depth);
     int n = int(items.size());
-    op(b, depth, Opcode::List, n, 1, n);
+    emitOp(b, depth, Opcode::List, n);
     return ValueType::List;
   }
   case ir::ExprKind::Error:
     unsupported(id, "it had errors");
-    op(b, depth, Opcode::PushStr, 0, 1, strings_.intern(""));
+    emitOp(b, depth, Opcode::PushStr, strings_.intern(""));
     return ValueType::String;
   }
   return ValueType::String;
@@ -369,13 +371,12 @@ void Lowering::emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   ValueType t = emit(id, b, depth);
   ir::TypeKind kind = p_.types.kind(p_.expr(id).type);
   if (t == ValueType::Int)
-    op(b, depth,
-       kind == ir::TypeKind::Duration ? Opcode::FmtDur
-       : kind == ir::TypeKind::Size   ? Opcode::FmtSize
-                                      : Opcode::ToStr,
-       1, 1);
+    emitOp(b, depth,
+           kind == ir::TypeKind::Duration ? Opcode::FmtDur
+           : kind == ir::TypeKind::Size   ? Opcode::FmtSize
+                                          : Opcode::ToStr);
   else if (t == ValueType::Bool)
-    op(b, depth, Opcode::ToStr, 1, 1);
+    emitOp(b, depth, Opcode::ToStr);
   else if (t == ValueType::List && !operandsFailed(before))
     unsupported(id, "a list cannot be shown as text");
 }
@@ -408,7 +409,7 @@ Operand Lowering::operand(ir::ExprId id, const char *field) {
   secretFreeField_ = nullptr;
   bool secret = p_.types.kind(p_.expr(id).type) == ir::TypeKind::Secret;
   b.result = !field && secret ? ValueType::Secret : ValueType::String;
-  op(b, depth, Opcode::Ret, 1, 0);
+  emitOp(b, depth, Opcode::Ret);
   return Operand::block(block(std::move(b)));
 }
 
@@ -417,12 +418,12 @@ Operand Lowering::condition(ir::ExprId id, const char *field) {
   uint32_t depth = 0;
   secretFreeField_ = field;
   if (std::optional<ir::Value> v = p_.constant(id))
-    op(b, depth, v->integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
+    emitOp(b, depth, v->integer ? Opcode::PushTrue : Opcode::PushFalse);
   else
     emit(id, b, depth);
   secretFreeField_ = nullptr;
   b.result = ValueType::Bool;
-  op(b, depth, Opcode::Ret, 1, 0);
+  emitOp(b, depth, Opcode::Ret);
   return Operand::block(block(std::move(b)));
 }
 
@@ -572,29 +573,30 @@ void Lowering::environments() {
   }
 }
 
+// Each instruction's operands as Opcodes.def says it has them; string ids
+// are final now.
 std::vector<uint8_t> Lowering::serialize(const SymbolicBlock &b,
                                          const std::vector<uint32_t> &remap) {
   std::vector<uint8_t> out;
   for (const SymbolicOp &o : b.ops) {
     out.push_back(static_cast<uint8_t>(o.op));
-    switch (o.op) {
-    case Opcode::PushStr:
+    switch (bytecode::opcodeInfo(o.op).operands) {
+    case bytecode::OperandKind::None:
+      break;
+    case bytecode::OperandKind::Str:
       bytecode::appendUleb(out, remap[o.a]);
       break;
-    case Opcode::PushInt:
+    case bytecode::OperandKind::Int:
       bytecode::appendSleb(out, o.a);
       break;
-    case Opcode::Param:
-    case Opcode::Secret:
-    case Opcode::Concat:
-    case Opcode::List:
+    case bytecode::OperandKind::Param:
+    case bytecode::OperandKind::Secret:
+    case bytecode::OperandKind::Count:
       bytecode::appendUleb(out, uint64_t(o.a));
       break;
-    case Opcode::Output:
+    case bytecode::OperandKind::Output:
       bytecode::appendUleb(out, uint64_t(o.a));
       bytecode::appendUleb(out, remap[o.b]);
-      break;
-    default:
       break;
     }
   }
