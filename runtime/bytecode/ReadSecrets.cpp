@@ -1,0 +1,22 @@
+// Reads the SECRET section: the names of the secrets, each once.
+#include "runtime/bytecode/Loader.h"
+
+namespace wfc::bytecode {
+
+bool Loader::readSecrets() {
+  uint32_t n = count("secret", 1);
+  m_.secrets.reserve(n);
+  llvm::DenseSet<uint32_t> names;
+  for (uint32_t i = 0; i < n && ok(); ++i) {
+    size_t at = pos_;
+    uint32_t name = str("secret name");
+    if (ok() && !names.insert(name).second) {
+      errorAt_ = at;
+      return fail(fmt::format("secret '{}' is declared twice", m_.str(name)));
+    }
+    m_.secrets.push_back(name);
+  }
+  return ok();
+}
+
+} // namespace wfc::bytecode
