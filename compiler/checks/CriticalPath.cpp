@@ -10,7 +10,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <queue>
+#include <tuple>
 
 namespace wfc {
 namespace {
@@ -143,26 +145,38 @@ bytecode::Module worstCaseModule(const ir::Program &program, const ir::TaskGraph
   std::vector<uint32_t> order = graph.topologicalOrder(
       [&](uint32_t a, uint32_t b) { return program.tasks[a].name < program.tasks[b].name; });
   std::vector<uint32_t> index(order.size());
-  for (uint32_t i = 0; i < order.size(); ++i)
+  size_t edges = 0;
+  for (uint32_t i = 0; i < order.size(); ++i) {
     index[order[i]] = i;
+    edges += graph.dependencies(order[i]).size();
+  }
   bytecode::Module m;
   m.tasks.reserve(order.size());
-  m.policies.reserve(order.size());
+  m.deps.reserve(edges);
+  // Policies as lowering deduplicates them: most tasks share a few.
+  std::map<std::tuple<uint64_t, uint32_t, uint8_t, uint64_t, uint32_t, uint64_t>, uint32_t> ids;
   for (uint32_t i = 0; i < order.size(); ++i) {
     const ir::Task &task = program.tasks[order[i]];
     policy::Backoff backoff = backoffOf(task.retry);
-    bytecode::Policy p;
-    p.timeoutMs = static_cast<uint64_t>(task.timeoutMs.value_or(0));
-    p.attempts = attemptsOf(task.retry);
-    p.backoff = static_cast<bytecode::Backoff>(backoff.kind);
-    p.baseMs = backoff.baseMs;
-    p.factorMilli = backoff.factorMilli;
-    p.capMs = backoff.capMs;
-    p.retryOn = bytecode::kRetryOnTimeout;
-    m.policies.push_back(p);
+    uint64_t timeout = static_cast<uint64_t>(task.timeoutMs.value_or(0));
+    uint32_t attempts = attemptsOf(task.retry);
+    auto [it, added] = ids.try_emplace({timeout, attempts, uint8_t(backoff.kind), backoff.baseMs,
+                                        backoff.factorMilli, backoff.capMs},
+                                       uint32_t(m.policies.size()));
+    if (added) {
+      bytecode::Policy p;
+      p.timeoutMs = timeout;
+      p.attempts = attempts;
+      p.backoff = static_cast<bytecode::Backoff>(backoff.kind);
+      p.baseMs = backoff.baseMs;
+      p.factorMilli = backoff.factorMilli;
+      p.capMs = backoff.capMs;
+      p.retryOn = bytecode::kRetryOnTimeout;
+      m.policies.push_back(p);
+    }
     bytecode::Task t;
     t.trigger = static_cast<uint8_t>(ir::Trigger::AllDone);
-    t.policy = i;
+    t.policy = it->second;
     t.firstDep = static_cast<uint32_t>(m.deps.size());
     for (uint32_t dep : graph.dependencies(order[i]))
       m.deps.push_back(index[dep]);

@@ -4,10 +4,9 @@
 // its own file (ReadStrings.cpp, ReadTasks.cpp, ...; Sections.def lists
 // them); Reader.cpp reads the header and the section table.
 //
-// Each section file states the smallest number of bytes one of its records
-// can take (a varint or u8 field takes at least one): a count is refused
-// when that many records cannot fit in the bytes left, before anything is
-// allocated. Too large refuses valid files; too small only loosens the
+// Below, the smallest number of bytes one record of a section can take (a
+// varint or u8 field takes at least one): a count is refused when that many
+// records cannot fit in the bytes left, before anything is allocated. Too large refuses valid files; too small only loosens the
 // bound, so each is counted from the encoding in docs/bytecode.md.
 #pragma once
 
@@ -24,6 +23,21 @@
 #include <vector>
 
 namespace wfc::bytecode {
+
+// The smallest record of each section with a count (see above).
+// PARAM: name, type, has-default.
+inline constexpr size_t kMinParamBytes = 3;
+// ENV: name, flags, secret count, max_timeout, PATH, writable count, limits.
+inline constexpr size_t kMinEnvBytes = 7;
+// POLICY: timeout, attempts, backoff, base, factor, cap, jitter, retry-on,
+// exit code count.
+inline constexpr size_t kMinPolicyBytes = 9;
+// CODE: result type, max stack, length (the ops may not be empty, but a
+// length of 0 is reported as such, not as a bad count).
+inline constexpr size_t kMinBlockBytes = 3;
+// TASK: name, flags, trigger, policy, argc, env count, output count,
+// environment count.
+inline constexpr size_t kMinTaskBytes = 8;
 
 class Loader {
 public:
@@ -65,6 +79,8 @@ private:
   uint64_t ulebSlow(unsigned bits);
   // Minimal signed LEB128, 64 bits.
   int64_t sleb();
+  // Reports why the varint at `start` was refused.
+  void varintFailed(VarintError error, size_t start, bool isSigned, unsigned bits);
   // A count of elements that take at least `minBytes` each.
   uint32_t count(const char *what, size_t minBytes, uint32_t max = UINT32_MAX) {
     size_t at = pos_;
@@ -109,6 +125,17 @@ private:
     }
     return v;
   }
+  // A name (a string id, `field` in messages) not read before into `names`:
+  // "param 'x' is declared twice" otherwise, `what` being "param".
+  uint32_t uniqueName(llvm::DenseSet<uint32_t> &names, const char *what, const char *field) {
+    size_t at = pos_;
+    uint32_t name = str(field);
+    if (ok() && !names.insert(name).second) {
+      errorAt_ = at;
+      fail(fmt::format("{} '{}' is declared twice", what, m_.str(name)));
+    }
+    return name;
+  }
   bool flag(const char *what) {
     size_t at = pos_;
     uint8_t v = u8();
@@ -144,6 +171,8 @@ private:
   bool operand(Operand &out, const char *what, bool allowSecret, bool blockOnly,
                ValueType wanted, uint32_t task);
   bool nameIsEnvVariable(uint32_t id, const char *what);
+  bool nextAscending(uint32_t limit, const char *what, uint32_t k, uint32_t previous,
+                     const char *unordered, uint32_t &out);
   bool taskFitsEnvironment(uint32_t task, const Task &t, uint32_t environment);
 
   const uint8_t *data_;

@@ -7,15 +7,6 @@
 
 namespace wfc::bytecode {
 
-namespace {
-
-// The smallest record (Loader.h):
-// CODE: result type, max stack, length (the ops may not be empty, but a
-// length of 0 is reported as such, not as a bad count).
-constexpr size_t kMinBlockBytes = 3;
-
-} // namespace
-
 bool Loader::readCode() {
   uint32_t n = count("code block", kMinBlockBytes);
   m_.code.reserve(n);

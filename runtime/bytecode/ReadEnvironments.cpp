@@ -4,27 +4,16 @@
 
 namespace wfc::bytecode {
 
-namespace {
-
-// The smallest record (Loader.h):
-// ENV: name, flags, secret count, max_timeout, PATH, writable count, limits.
-constexpr size_t kMinEnvBytes = 7;
-
-} // namespace
-
 bool Loader::readEnvironments() {
   uint32_t n = count("environment", kMinEnvBytes);
   m_.environments.reserve(n);
   llvm::DenseSet<uint32_t> names;
   for (uint32_t i = 0; i < n && ok(); ++i) {
     Environment e;
+    e.name = uniqueName(names, "environment", "environment name");
+    if (!ok())
+      return false;
     size_t at = pos_;
-    e.name = str("environment name");
-    if (ok() && !names.insert(e.name).second) {
-      errorAt_ = at;
-      return fail(fmt::format("environment '{}' is declared twice", m_.str(e.name)));
-    }
-    at = pos_;
     uint8_t flags = u8();
     if (ok() && flags > 3) {
       errorAt_ = at;

@@ -3,14 +3,6 @@
 
 namespace wfc::bytecode {
 
-namespace {
-
-// The smallest record (Loader.h):
-// PARAM: name, type, has-default.
-constexpr size_t kMinParamBytes = 3;
-
-} // namespace
-
 bool Loader::paramValue(ParamType type, uint32_t enumCount, int64_t &integer, uint32_t &string) {
   switch (type) {
   case ParamType::String:
@@ -44,13 +36,10 @@ bool Loader::readParams() {
   llvm::DenseSet<uint32_t> names;
   for (uint32_t i = 0; i < n && ok(); ++i) {
     Param p;
+    p.name = uniqueName(names, "param", "param name");
+    if (!ok())
+      return false;
     size_t at = pos_;
-    p.name = str("param name");
-    if (ok() && !names.insert(p.name).second) {
-      errorAt_ = at;
-      return fail(fmt::format("param '{}' is declared twice", m_.str(p.name)));
-    }
-    at = pos_;
     uint8_t tag = u8();
     if (ok() && (tag < 1 || tag > 8)) {
       errorAt_ = at;

@@ -3,15 +3,6 @@
 
 namespace wfc::bytecode {
 
-namespace {
-
-// The smallest record (Loader.h):
-// POLICY: timeout, attempts, backoff, base, factor, cap, jitter, retry-on,
-// exit code count.
-constexpr size_t kMinPolicyBytes = 9;
-
-} // namespace
-
 bool Loader::readPolicies() {
   uint32_t n = count("policy", kMinPolicyBytes);
   m_.policies.reserve(n);

@@ -8,13 +8,7 @@ bool Loader::readSecrets() {
   m_.secrets.reserve(n);
   llvm::DenseSet<uint32_t> names;
   for (uint32_t i = 0; i < n && ok(); ++i) {
-    size_t at = pos_;
-    uint32_t name = str("secret name");
-    if (ok() && !names.insert(name).second) {
-      errorAt_ = at;
-      return fail(fmt::format("secret '{}' is declared twice", m_.str(name)));
-    }
-    m_.secrets.push_back(name);
+    m_.secrets.push_back(uniqueName(names, "secret", "secret name"));
   }
   return ok();
 }

@@ -10,15 +10,6 @@
 
 namespace wfc::bytecode {
 
-namespace {
-
-// The smallest record (Loader.h):
-// TASK: name, flags, trigger, policy, argc, env count, output count,
-// environment count.
-constexpr size_t kMinTaskBytes = 8;
-
-} // namespace
-
 bool Loader::readTasks() {
   uint32_t n = count("task", kMinTaskBytes, kMaxTasks);
   m_.tasks.reserve(n);
@@ -32,13 +23,10 @@ bool Loader::readTasks() {
 // Task `i`: its fixed fields, then its lists.
 bool Loader::readTask(uint32_t i, llvm::DenseSet<uint32_t> &names) {
   Task t;
+  t.name = uniqueName(names, "task", "task name");
+  if (!ok())
+    return false;
   size_t at = pos_;
-  t.name = str("task name");
-  if (ok() && !names.insert(t.name).second) {
-    errorAt_ = at;
-    return fail(fmt::format("task '{}' is declared twice", m_.str(t.name)));
-  }
-  at = pos_;
   t.flags = u8();
   if (ok() && (t.flags & ~kKnownTaskFlags)) {
     errorAt_ = at;
@@ -86,13 +74,10 @@ bool Loader::readEnvValues(uint32_t i, Task &t) {
   t.firstEnv = static_cast<uint32_t>(m_.envValues.size());
   for (uint32_t k = 0; k < t.envCount && ok(); ++k) {
     EnvValue v;
-    size_t at = pos_;
-    v.name = str("env name");
-    if (!ok())
-      break;
-    errorAt_ = at;
-    if (k > 0 && v.name <= m_.envValues.back().name)
-      return fail("env names are not in ascending order");
+    uint32_t previous = k ? m_.envValues.back().name : 0;
+    if (!nextAscending(stringCount(), "env name", k, previous,
+                       "env names are not in ascending order", v.name))
+      return false;
     if (!nameIsEnvVariable(v.name, "env variable") || m_.str(v.name).startswith("WFC_"))
       return fail(fmt::format("env variable '{}' is reserved or invalid", m_.str(v.name)));
     errorAt_ = 0;
@@ -107,13 +92,11 @@ bool Loader::readOutputs(Task &t) {
   t.outputCount = count("output", 1);
   t.firstOutput = static_cast<uint32_t>(m_.outputs.size());
   for (uint32_t k = 0; k < t.outputCount && ok(); ++k) {
-    size_t at = pos_;
-    uint32_t o = str("output name");
-    if (!ok())
-      break;
-    errorAt_ = at;
-    if (k > 0 && o <= m_.outputs.back())
-      return fail("outputs are not in ascending order");
+    uint32_t o = 0;
+    uint32_t previous = k ? m_.outputs.back() : 0;
+    if (!nextAscending(stringCount(), "output name", k, previous,
+                       "outputs are not in ascending order", o))
+      return false;
     if (!nameIsEnvVariable(o, "output"))
       return false;
     errorAt_ = 0;
@@ -127,13 +110,11 @@ bool Loader::readTaskEnvironments(uint32_t i, Task &t) {
   t.environmentCount = count("environment", 1);
   t.firstEnvironment = static_cast<uint32_t>(m_.taskEnvironments.size());
   for (uint32_t k = 0; k < t.environmentCount && ok(); ++k) {
-    size_t at = pos_;
-    uint32_t e = index(static_cast<uint32_t>(m_.environments.size()), "environment");
-    if (!ok())
-      break;
-    errorAt_ = at;
-    if (k > 0 && e <= m_.taskEnvironments.back())
-      return fail("a task's environments are not in ascending order");
+    uint32_t e = 0;
+    uint32_t previous = k ? m_.taskEnvironments.back() : 0;
+    if (!nextAscending(static_cast<uint32_t>(m_.environments.size()), "environment", k, previous,
+                       "a task's environments are not in ascending order", e))
+      return false;
     if (!taskFitsEnvironment(i, t, e))
       return false;
     errorAt_ = 0;
@@ -174,6 +155,21 @@ bool Loader::operand(Operand &out, const char *what, bool allowSecret, bool bloc
     return fail(fmt::format("{} reads an output of task {}, which does not come before task {}",
                             what, facts.maxOutputTask, task));
   errorAt_ = 0;
+  return true;
+}
+
+// The next index of an ascending list: below `limit` (`what` in messages),
+// and above `previous` unless it is the first (k = 0). Leaves errorAt_ at its
+// first byte, for the caller's own checks of it.
+bool Loader::nextAscending(uint32_t limit, const char *what, uint32_t k, uint32_t previous,
+                           const char *unordered, uint32_t &out) {
+  size_t at = pos_;
+  out = index(limit, what);
+  if (!ok())
+    return false;
+  errorAt_ = at;
+  if (k > 0 && out <= previous)
+    return fail(unordered);
   return true;
 }
 

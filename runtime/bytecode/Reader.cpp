@@ -23,46 +23,42 @@ namespace wfc::bytecode {
 uint64_t Loader::ulebSlow(unsigned bits) {
   size_t start = pos_;
   uint64_t value = 0;
-  switch (decodeUleb(data_, end_, pos_, value, bits)) {
-  case VarintError::None:
+  VarintError error = decodeUleb(data_, end_, pos_, value, bits);
+  if (error == VarintError::None)
     return value;
-  case VarintError::Truncated:
-    fail("unexpected end of " + where_);
-    return 0;
-  case VarintError::NotMinimal:
-    errorAt_ = start;
-    fail("varint is not minimal (trailing zero byte)");
-    return 0;
-  default:
-    errorAt_ = start;
-    fail(fmt::format("varint does not fit in {} bits", bits));
-    return 0;
-  }
+  varintFailed(error, start, /*isSigned=*/false, bits);
+  return 0;
 }
 
 int64_t Loader::sleb() {
   size_t start = pos_;
   int64_t value = 0;
-  switch (decodeSleb(data_, end_, pos_, value)) {
-  case VarintError::None:
+  VarintError error = decodeSleb(data_, end_, pos_, value);
+  if (error == VarintError::None)
     return value;
-  case VarintError::Truncated:
-    fail("unexpected end of " + where_);
-    return 0;
-  case VarintError::TooWide:
-    errorAt_ = start;
-    fail("signed varint does not fit in 64 bits");
-    return 0;
-  case VarintError::TooLong:
-    errorAt_ = start;
-    fail("signed varint is too long");
-    return 0;
-  case VarintError::NotMinimal:
-    errorAt_ = start;
-    fail("signed varint is not minimal");
-    return 0;
-  }
+  varintFailed(error, start, /*isSigned=*/true, 64);
   return 0;
+}
+
+void Loader::varintFailed(VarintError error, size_t start, bool isSigned, unsigned bits) {
+  // The bytes ran out where they did; anything else is wrong from its start.
+  if (error == VarintError::Truncated) {
+    fail("unexpected end of " + where_);
+    return;
+  }
+  errorAt_ = start;
+  const char *kind = isSigned ? "signed varint" : "varint";
+  switch (error) {
+  case VarintError::TooWide:
+    fail(fmt::format("{} does not fit in {} bits", kind, bits));
+    return;
+  case VarintError::NotMinimal:
+    fail(isSigned ? "signed varint is not minimal" : "varint is not minimal (trailing zero byte)");
+    return;
+  default:
+    fail(fmt::format("{} is too long", kind));
+    return;
+  }
 }
 
 bool Loader::header() {

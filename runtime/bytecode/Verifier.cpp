@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 namespace wfc::bytecode {
 namespace {
 
@@ -236,19 +238,10 @@ std::optional<BlockError> BlockTyper::ret() {
 } // namespace
 
 const char *valueTypeName(ValueType type) {
-  switch (type) {
-  case ValueType::Bool:
-    return "bool";
-  case ValueType::Int:
-    return "int";
-  case ValueType::String:
-    return "string";
-  case ValueType::Secret:
-    return "secret";
-  case ValueType::List:
-    return "list";
-  }
-  return "?";
+  static const char *const kNames[] = {"?", "bool", "int", "string", "secret", "list"};
+  static_assert(std::size(kNames) == size_t(ValueType::List) + 1, "a name for each type");
+  uint8_t i = static_cast<uint8_t>(type);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 ValueType paramValueType(ParamType type) {
