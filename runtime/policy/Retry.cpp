@@ -14,7 +14,8 @@ int64_t delayMs(const Backoff &backoff, uint32_t retry, uint32_t jitterMilli, do
   // In double, rounded once at the end, so that a figure does not depend on
   // where it is computed.
   double delay = static_cast<double>(backoff.baseMs);
-  if (backoff.kind == BackoffKind::Exponential)
+  // pow(f, 0) is exactly 1: the first retry needs no pow.
+  if (backoff.kind == BackoffKind::Exponential && retry > 1)
     delay *= std::pow(backoff.factorMilli / 1000.0, static_cast<double>(retry - 1));
   if (backoff.capMs)
     delay = std::min(delay, static_cast<double>(backoff.capMs));
