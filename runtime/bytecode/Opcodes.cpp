@@ -34,7 +34,8 @@ constexpr uint8_t kNoOpcode = 0xff;
 // Each byte's index in kOpcodes, or kNoOpcode.
 constexpr std::array<uint8_t, 256> kIndexByByte = [] {
   std::array<uint8_t, 256> index{};
-  index.fill(kNoOpcode);
+  for (uint8_t &i : index) // not fill(), which C++17 (the fuzz build) cannot run at compile time
+    i = kNoOpcode;
   for (size_t i = 0; i < std::size(kOpcodes); ++i)
     index[static_cast<uint8_t>(kOpcodes[i].op)] = static_cast<uint8_t>(i);
   return index;
