@@ -134,6 +134,14 @@ CriticalPath criticalPath(const ir::Program &program, const ir::TaskGraph &graph
   return path;
 }
 
+int64_t scheduledUpperBoundMs(const ir::Program &program, int64_t pathMs, uint32_t maxParallel) {
+  int64_t work = 0;
+  for (const ir::Task &task : program.tasks)
+    work = saturatingAdd(work, task.timeoutMs.value_or(0) * int64_t(attemptsOf(task.retry)));
+  uint32_t slots = std::max<uint32_t>(1, maxParallel);
+  return saturatingAdd(pathMs, (work + slots - 1) / slots);
+}
+
 namespace {
 
 // What the scheduler reads of a program, for its worst case: the tasks in

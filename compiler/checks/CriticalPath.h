@@ -41,4 +41,12 @@ CriticalPath criticalPath(const ir::Program &program, const ir::TaskGraph &graph
 int64_t scheduledWorstCaseMs(const ir::Program &program, const ir::TaskGraph &graph,
                              uint32_t maxParallel);
 
+// A bound that scheduledWorstCaseMs never exceeds, in O(n): the longest
+// path (`pathMs`, criticalPath's total) plus the time of every attempt of
+// every task shared among the `maxParallel` slots (Graham's bound for list
+// scheduling). It holds because the runtime never leaves a slot free while a
+// task is ready, and a task in backoff holds none: at any moment either
+// every slot is busy or the path that ends last is moving.
+int64_t scheduledUpperBoundMs(const ir::Program &program, int64_t pathMs, uint32_t maxParallel);
+
 } // namespace wfc

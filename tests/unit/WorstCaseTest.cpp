@@ -2,8 +2,8 @@
 // for random small task graphs with random retry policies and max_parallel,
 // the worst case `wfc check` computes is exactly when `wfc run --simulate`
 // ends with every attempt timing out (run::execute's simulated backend and
-// sched::Scheduler on its virtual clock), and never less than what a run
-// with jitter takes. Also the shared retry arithmetic (runtime/policy/Retry.h)
+// sched::Scheduler on its virtual clock), never less than what a run with
+// jitter takes, and never more than the bound that lets the check skip it. Also the shared retry arithmetic (runtime/policy/Retry.h)
 // at its edges.
 #include "compiler/checks/CriticalPath.h"
 
@@ -112,6 +112,7 @@ RandomPipeline randomPipeline(std::mt19937_64 &rng, bool jitter) {
 struct Outcome {
   int64_t analysed = -1;
   int64_t pathTotal = -1;
+  int64_t bound = -1;
   int64_t ran = -1;
   std::string problem;
 };
@@ -140,6 +141,7 @@ Outcome analyseAndRun(const RandomPipeline &pipeline, uint64_t seed) {
   ir::TaskGraph graph(*compiled.program);
   out.analysed = scheduledWorstCaseMs(*compiled.program, graph, pipeline.slots);
   out.pathTotal = criticalPath(*compiled.program, graph).totalMs;
+  out.bound = scheduledUpperBoundMs(*compiled.program, out.pathTotal, pipeline.slots);
 
   run::RunOptions options;
   options.simulate = true;
@@ -162,6 +164,8 @@ TEST(WorstCase, AnalysisIsWhatTheSchedulerDoesOnAVirtualClock) {
     ASSERT_TRUE(o.problem.empty()) << o.problem << pipeline.text;
     EXPECT_EQ(o.analysed, o.ran) << "case " << k << ":\n" << pipeline.text;
     EXPECT_GE(o.analysed, o.pathTotal) << pipeline.text;
+    // The bound that lets `wfc check` skip the schedule must hold.
+    EXPECT_LE(o.analysed, o.bound) << "case " << k << ":\n" << pipeline.text;
     if (pipeline.slots >= pipeline.tasks) {
       EXPECT_EQ(o.analysed, o.pathTotal) << "enough slots: the longest path\n" << pipeline.text;
     }
