@@ -1,14 +1,18 @@
 // The worst case of a run: along the longest path of the task graph, and as
-// the runtime's scheduler would run it with max_parallel slots.
+// the runtime's own scheduler runs it with max_parallel slots, on a virtual
+// clock; delays and worst cases come from the runtime's policy arithmetic.
 #include "compiler/checks/CriticalPath.h"
 
-#include "runtime/bytecode/Module.h" // kMaxDelayMs only: the compiler does not link the runtime
+#include "runtime/bytecode/Module.h"
+#include "runtime/policy/Retry.h"
+#include "runtime/sched/Scheduler.h"
 #include "support/Units.h"
 
 #include <fmt/format.h>
 
-#include <cmath>
+#include <map>
 #include <queue>
+#include <tuple>
 
 namespace wfc {
 namespace {
@@ -22,24 +26,20 @@ int64_t saturatingAdd(int64_t a, int64_t b) {
   return sum;
 }
 
-// The delay before attempt `k + 1` (k = 1 is the first retry) at its
-// longest: sched::retryDelay (runtime/sched/Scheduler.cpp) without jitter,
-// which only shortens it. Computed the same way, so the figures agree to the
-// millisecond: the factor as lowering stores it (in thousandths), doubles,
-// capped at the policy's max and at bytecode::kMaxDelayMs, then llround.
-// tests/lit/checks/deadline-unreachable-simulated.test holds the two together.
-int64_t delayMs(const ir::RetryPolicy &retry, uint32_t k) {
-  if (retry.backoff == ir::BackoffKind::None || k == 0)
-    return 0;
-  double delay = static_cast<double>(retry.baseMs);
+// The backoff of a task's policy as lowering stores it: the factor in
+// thousandths, a cap only on an exponential backoff.
+policy::Backoff backoffOf(const ir::RetryPolicy &retry) {
+  static_assert(uint8_t(ir::BackoffKind::Exponential) == uint8_t(policy::BackoffKind::Exponential) &&
+                    uint8_t(ir::BackoffKind::Fixed) == uint8_t(policy::BackoffKind::Fixed),
+                "the IR's backoff kinds are the policy's");
+  policy::Backoff backoff;
+  backoff.kind = static_cast<policy::BackoffKind>(retry.backoff);
+  backoff.baseMs = static_cast<uint64_t>(retry.baseMs);
   if (retry.backoff == ir::BackoffKind::Exponential) {
-    double factorMilli = static_cast<double>(std::llround(retry.factor * 1000));
-    delay *= std::pow(factorMilli / 1000.0, static_cast<double>(k - 1));
-    if (retry.maxMs)
-      delay = std::min(delay, static_cast<double>(retry.maxMs));
+    backoff.factorMilli = policy::factorMilli(retry.factor);
+    backoff.capMs = static_cast<uint64_t>(retry.maxMs);
   }
-  delay = std::min(delay, static_cast<double>(bytecode::kMaxDelayMs));
-  return static_cast<int64_t>(std::llround(delay));
+  return backoff;
 }
 
 // The attempts the runtime can make: a policy that retries no kind of
@@ -57,8 +57,9 @@ std::string explainDelays(const ir::Task &task, uint32_t attempts) {
   std::vector<std::pair<int64_t, uint32_t>> runs; // delay, how many in a row
   int64_t total = 0;
   uint32_t count = 0;
+  policy::Backoff backoff = backoffOf(task.retry);
   for (uint32_t k = 1; k < attempts; ++k) {
-    int64_t d = delayMs(task.retry, k);
+    int64_t d = policy::delayMs(backoff, k);
     if (!d)
       continue;
     total = saturatingAdd(total, d);
@@ -90,14 +91,8 @@ std::string explainDelays(const ir::Task &task, uint32_t attempts) {
 std::optional<int64_t> worstCaseMs(const ir::Task &task) {
   if (!task.timeoutMs)
     return std::nullopt;
-  uint32_t attempts = attemptsOf(task.retry);
-  int64_t total = 0;
-  for (uint32_t k = 1; k <= attempts; ++k) {
-    total = saturatingAdd(total, *task.timeoutMs);
-    if (k < attempts)
-      total = saturatingAdd(total, delayMs(task.retry, k));
-  }
-  return total;
+  return policy::worstCaseMs(static_cast<uint64_t>(*task.timeoutMs), attemptsOf(task.retry),
+                             backoffOf(task.retry));
 }
 
 std::string explainWorstCase(const ir::Task &task) {
@@ -139,68 +134,106 @@ CriticalPath criticalPath(const ir::Program &program, const ir::TaskGraph &graph
   return path;
 }
 
-int64_t scheduledWorstCaseMs(const ir::Program &program, const ir::TaskGraph &graph,
-                             uint32_t maxParallel) {
-  // Tasks by their index in the module, which is lowering's order
-  // (compiler/lower/Lower.cpp): the scheduler starts ready tasks lowest first.
+int64_t scheduledUpperBoundMs(const ir::Program &program, int64_t pathMs, uint32_t maxParallel) {
+  int64_t work = 0;
+  for (const ir::Task &task : program.tasks)
+    work = saturatingAdd(work, task.timeoutMs.value_or(0) * int64_t(attemptsOf(task.retry)));
+  uint32_t slots = std::max<uint32_t>(1, maxParallel);
+  return saturatingAdd(pathMs, (work + slots - 1) / slots);
+}
+
+namespace {
+
+// What the scheduler reads of a program, for its worst case: the tasks in
+// lowering's order (compiler/lower/Lower.cpp: topological, ties by name),
+// each started once all its dependencies have ended, however they ended
+// (all_done), with a policy whose every attempt times out and is retried as
+// often as the task's own allows, after its longest delays (no jitter).
+bytecode::Module worstCaseModule(const ir::Program &program, const ir::TaskGraph &graph) {
   std::vector<uint32_t> order = graph.topologicalOrder(
       [&](uint32_t a, uint32_t b) { return program.tasks[a].name < program.tasks[b].name; });
-  size_t n = order.size();
-  std::vector<uint32_t> index(n), waiting(n), attempts(n, 0);
-  for (uint32_t i = 0; i < n; ++i)
+  std::vector<uint32_t> index(order.size());
+  size_t edges = 0;
+  for (uint32_t i = 0; i < order.size(); ++i) {
     index[order[i]] = i;
-  using Due = std::pair<int64_t, uint32_t>; // a time, a module index
-  using Later = std::greater<>;
-  std::priority_queue<uint32_t, std::vector<uint32_t>, Later> ready;
-  std::priority_queue<Due, std::vector<Due>, Later> running, backoff;
-  for (uint32_t i = 0; i < n; ++i) {
-    waiting[i] = static_cast<uint32_t>(graph.dependencies(order[i]).size());
-    if (!waiting[i])
-      ready.push(i);
+    edges += graph.dependencies(order[i]).size();
   }
+  bytecode::Module m;
+  m.tasks.reserve(order.size());
+  m.deps.reserve(edges);
+  // Policies as lowering deduplicates them: most tasks share a few.
+  std::map<std::tuple<uint64_t, uint32_t, uint8_t, uint64_t, uint32_t, uint64_t>, uint32_t> ids;
+  for (uint32_t i = 0; i < order.size(); ++i) {
+    const ir::Task &task = program.tasks[order[i]];
+    policy::Backoff backoff = backoffOf(task.retry);
+    uint64_t timeout = static_cast<uint64_t>(task.timeoutMs.value_or(0));
+    uint32_t attempts = attemptsOf(task.retry);
+    auto [it, added] = ids.try_emplace({timeout, attempts, uint8_t(backoff.kind), backoff.baseMs,
+                                        backoff.factorMilli, backoff.capMs},
+                                       uint32_t(m.policies.size()));
+    if (added) {
+      bytecode::Policy p;
+      p.timeoutMs = timeout;
+      p.attempts = attempts;
+      p.backoff = static_cast<bytecode::Backoff>(backoff.kind);
+      p.baseMs = backoff.baseMs;
+      p.factorMilli = backoff.factorMilli;
+      p.capMs = backoff.capMs;
+      p.retryOn = bytecode::kRetryOnTimeout;
+      m.policies.push_back(p);
+    }
+    bytecode::Task t;
+    t.trigger = static_cast<uint8_t>(ir::Trigger::AllDone);
+    t.policy = it->second;
+    t.firstDep = static_cast<uint32_t>(m.deps.size());
+    for (uint32_t dep : graph.dependencies(order[i]))
+      m.deps.push_back(index[dep]);
+    t.depCount = static_cast<uint32_t>(m.deps.size() - t.firstDep);
+    m.tasks.push_back(t);
+  }
+  return m;
+}
+
+} // namespace
+
+int64_t scheduledWorstCaseMs(const ir::Program &program, const ir::TaskGraph &graph,
+                             uint32_t maxParallel) {
+  bytecode::Module m = worstCaseModule(program, graph);
+  sched::Scheduler scheduler(m, {}, /*seed=*/0);
+  using Due = std::pair<int64_t, uint32_t>; // a time, a task
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> running;
   // One pass per turn of run::Engine's loop (runtime/run/Engine.cpp) on the
   // simulated clock: retries that are due become ready; attempts whose
   // timeout is due are stopped, but hold their slots until the end of the
   // turn; ready tasks start while there is room; the stopped attempts end,
-  // each retried after its delay (its slot free meanwhile) or the task done.
-  // A turn that ends attempts is followed by another at the same time. Each
-  // turn starts, ends or waits for an attempt: O(a log a) for a attempts.
+  // and the scheduler retries each or ends its task. A turn that ends
+  // attempts is followed by another at the same time. Each turn starts, ends
+  // or waits for an attempt: O(a log a) for a attempts.
   int64_t now = 0, last = 0;
   std::vector<uint32_t> ending;
   for (;;) {
-    while (!backoff.empty() && backoff.top().first <= now) {
-      ready.push(backoff.top().second);
-      backoff.pop();
-    }
+    scheduler.releaseDueRetries(now);
     while (!running.empty() && running.top().first <= now) {
       ending.push_back(running.top().second);
       running.pop();
     }
-    while (running.size() + ending.size() < maxParallel && !ready.empty()) {
-      uint32_t i = ready.top();
-      ready.pop();
-      ++attempts[i];
-      running.push({saturatingAdd(now, program.tasks[order[i]].timeoutMs.value_or(0)), i});
+    while (running.size() + ending.size() < maxParallel) {
+      std::optional<uint32_t> t = scheduler.popReady();
+      if (!t)
+        break;
+      running.push({saturatingAdd(now, int64_t(m.policies[m.tasks[*t].policy].timeoutMs)), *t});
     }
     if (!ending.empty()) {
-      for (uint32_t i : ending) {
-        const ir::RetryPolicy &retry = program.tasks[order[i]].retry;
-        if (attempts[i] < attemptsOf(retry)) {
-          backoff.push({saturatingAdd(now, delayMs(retry, attempts[i])), i});
-          continue;
-        }
-        last = now;
-        for (uint32_t user : graph.dependents(order[i]))
-          if (--waiting[index[user]] == 0)
-            ready.push(index[user]);
-      }
+      for (uint32_t t : ending)
+        if (!scheduler.attemptEnded(t, {sched::AttemptEnd::TimedOut}, now))
+          last = now;
       ending.clear();
       continue;
     }
-    if (running.empty() && backoff.empty())
+    std::optional<int64_t> retry = scheduler.nextRetryAt();
+    if (running.empty() && !retry)
       return last; // nothing is ready either: there was room to start it
-    now = std::min(running.empty() ? kForever : running.top().first,
-                   backoff.empty() ? kForever : backoff.top().first);
+    now = std::min(running.empty() ? kForever : running.top().first, retry.value_or(kForever));
   }
 }
 

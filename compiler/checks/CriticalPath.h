@@ -13,8 +13,8 @@
 namespace wfc {
 
 // Attempts × timeout plus the longest backoff delays between attempts
-// (jitter only shortens a delay; each delay is capped at a day, and rounded
-// to the millisecond, as the runtime does); none when the task has no timeout.
+// (policy::worstCaseMs, the runtime's arithmetic: jitter only shortens a
+// delay); none when the task has no timeout.
 std::optional<int64_t> worstCaseMs(const ir::Task &task);
 
 // "3 attempts × 15m + backoff 2s + 4s"; equal delays in a row are counted
@@ -31,13 +31,22 @@ struct CriticalPath {
 CriticalPath criticalPath(const ir::Program &program, const ir::TaskGraph &graph);
 
 // When the run ends if every attempt of every task times out and at most
-// `maxParallel` attempts run at once, as the runtime schedules them: ready
-// tasks start in the module's order (topological, ties by name), and a task
-// waiting out a backoff delay holds no slot. Tasks without a timeout take no
-// time. Never less than the critical path's total; equal to it when
-// `maxParallel` is at least the number of tasks. O(a log a) for a attempts in
-// all. The graph must be acyclic.
+// `maxParallel` attempts run at once: the runtime's own scheduler
+// (sched::Scheduler) runs the tasks on a virtual clock, turn by turn as
+// run::Engine does. Ready tasks start in the module's order (topological,
+// ties by name), and a task waiting out a backoff delay holds no slot. Tasks
+// without a timeout take no time. Never less than the critical path's total;
+// equal to it when `maxParallel` is at least the number of tasks. O(a log a)
+// for a attempts in all. The graph must be acyclic.
 int64_t scheduledWorstCaseMs(const ir::Program &program, const ir::TaskGraph &graph,
                              uint32_t maxParallel);
+
+// A bound that scheduledWorstCaseMs never exceeds, in O(n): the longest
+// path (`pathMs`, criticalPath's total) plus the time of every attempt of
+// every task shared among the `maxParallel` slots (Graham's bound for list
+// scheduling). It holds because the runtime never leaves a slot free while a
+// task is ready, and a task in backoff holds none: at any moment either
+// every slot is busy or the path that ends last is moving.
+int64_t scheduledUpperBoundMs(const ir::Program &program, int64_t pathMs, uint32_t maxParallel);
 
 } // namespace wfc

@@ -25,7 +25,10 @@ void checkDeadlines(CheckContext &ctx) {
   // path fits, but the run as the runtime schedules it may not.
   uint32_t slots = p.pipeline.maxParallel;
   bool slotsBind = false;
-  if (total < deadline && slots < p.tasks.size()) {
+  // The schedule is played out (on the runtime's scheduler) only when a
+  // cheap bound of it does not already fit.
+  if (total < deadline && slots < p.tasks.size() &&
+      scheduledUpperBoundMs(p, total, slots) >= deadline) {
     total = scheduledWorstCaseMs(p, ctx.graph, slots);
     slotsBind = true;
   }

@@ -8,6 +8,7 @@
 // is declared to where it ends up.
 #include "compiler/checks/Checks.h"
 #include "compiler/checks/ExprWalk.h"
+#include "runtime/policy/Environment.h"
 
 #include <cassert>
 #include <set>
@@ -33,10 +34,54 @@ void addSteps(DiagnosticEngine::Builder &diag, const ir::Program &p, ir::ExprId 
   }
 }
 
+// secret-not-allowed: each environment the task may run in must allow every
+// secret it receives (`received`, each with where it is received), as the
+// loader and the runtime judge it. `allowed` holds each environment's
+// secrets, ascending.
+void reportDeniedSecrets(CheckContext &ctx, const ir::Task &task,
+                         llvm::ArrayRef<std::pair<uint32_t, llvm::SMRange>> received,
+                         const std::vector<std::vector<uint32_t>> &allowed) {
+  const ir::Program &p = ctx.program;
+  if (p.environments.empty() || received.empty())
+    return;
+  std::vector<uint32_t> secrets;
+  for (auto [secret, at] : received)
+    secrets.push_back(secret);
+  std::vector<ir::EnvId> envs = task.environments;
+  if (envs.empty())
+    for (size_t i = 0; i < p.environments.size(); ++i)
+      envs.push_back(ir::EnvId(static_cast<uint32_t>(i)));
+  for (ir::EnvId envId : envs) {
+    const ir::Environment &env = p.environments[envId.index()];
+    policy::Verdict verdict = policy::judge({0, secrets}, {0, allowed[envId.index()]});
+    for (uint32_t denied : verdict.deniedSecrets) {
+      auto [secret, at] = received[denied];
+      std::vector<std::string> names;
+      for (ir::SecretId s : env.secrets)
+        names.push_back(p.secrets[s.index()].name);
+      std::string list = names.empty() ? "no secrets"
+                                       : "only " + fmt::format("{}", fmt::join(names, ", "));
+      ctx.diags
+          .report(DiagKind::SecretNotAllowed, at, task.name, p.secrets[secret].name, env.name)
+          .note(NoteKind::NoteEnvironmentSecrets,
+                env.secretsRange.Start.isValid() ? env.secretsRange : env.nameRange, env.name,
+                list);
+    }
+  }
+}
+
 } // namespace
 
 void checkSecretFlow(CheckContext &ctx) {
   const ir::Program &p = ctx.program;
+  // The secrets each environment allows, ascending, as policy::judge wants them.
+  std::vector<std::vector<uint32_t>> allowed;
+  for (const ir::Environment &env : p.environments) {
+    allowed.emplace_back();
+    for (ir::SecretId s : env.secrets)
+      allowed.back().push_back(s.index());
+    llvm::sort(allowed.back());
+  }
   for (const ir::Task &task : p.tasks) {
     std::set<uint32_t> received; // secrets in env values
     std::vector<std::pair<uint32_t, llvm::SMRange>> receivedAt;
@@ -75,31 +120,7 @@ void checkSecretFlow(CheckContext &ctx) {
           diag.note(NoteKind::NoteReachesSink, te.field, te.what);
       });
     }
-    // secret-not-allowed: each environment the task may run in must allow
-    // every secret it receives.
-    if (p.environments.empty() || receivedAt.empty())
-      continue;
-    std::vector<ir::EnvId> envs = task.environments;
-    if (envs.empty())
-      for (size_t i = 0; i < p.environments.size(); ++i)
-        envs.push_back(ir::EnvId(static_cast<uint32_t>(i)));
-    for (ir::EnvId envId : envs) {
-      const ir::Environment &env = p.environments[envId.index()];
-      for (auto [secret, at] : receivedAt) {
-        if (llvm::is_contained(env.secrets, ir::SecretId(secret)))
-          continue;
-        std::vector<std::string> allowed;
-        for (ir::SecretId s : env.secrets)
-          allowed.push_back(p.secrets[s.index()].name);
-        std::string list = allowed.empty() ? "no secrets"
-                                           : "only " + fmt::format("{}", fmt::join(allowed, ", "));
-        ctx.diags
-            .report(DiagKind::SecretNotAllowed, at, task.name, p.secrets[secret].name, env.name)
-            .note(NoteKind::NoteEnvironmentSecrets,
-                  env.secretsRange.Start.isValid() ? env.secretsRange : env.nameRange, env.name,
-                  list);
-      }
-    }
+    reportDeniedSecrets(ctx, task, receivedAt, allowed);
   }
 }
 

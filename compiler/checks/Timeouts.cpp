@@ -1,6 +1,7 @@
 // Timeouts: every task needs one, within the deadline and the policies.
 #include "compiler/checks/Checks.h"
 
+#include "runtime/policy/Environment.h"
 #include "support/Units.h"
 
 namespace wfc::checks {
@@ -32,8 +33,11 @@ void checkTimeouts(CheckContext &ctx) {
       reportTimeout(ctx, task, DiagKind::TimeoutExceedsDeadline, task.name,
                     formatDuration(timeout), formatDuration(*deadline))
           .note(NoteKind::NoteDeadlineHere, p.pipeline.deadlineRange);
-    // The organisation's limit, then each environment the task may run in.
-    if (ctx.policy.maxTimeoutMs && timeout > *ctx.policy.maxTimeoutMs)
+    // The organisation's limit, then each environment the task may run in,
+    // each judged as the loader and the runtime judge it (policy::judge).
+    policy::TaskDemands demands{static_cast<uint64_t>(timeout), {}};
+    if (ctx.policy.maxTimeoutMs &&
+        policy::judge(demands, {static_cast<uint64_t>(*ctx.policy.maxTimeoutMs), {}}).timeoutOverMax)
       reportTimeout(ctx, task, DiagKind::TimeoutExceedsPolicy, task.name, formatDuration(timeout),
                     "the project's policy (.wfc.yaml max_timeout)",
                     formatDuration(*ctx.policy.maxTimeoutMs));
@@ -43,7 +47,8 @@ void checkTimeouts(CheckContext &ctx) {
         envs.push_back(ir::EnvId(static_cast<uint32_t>(i)));
     for (ir::EnvId id : envs) {
       const ir::Environment &env = p.environments[id.index()];
-      if (!env.maxTimeoutMs || timeout <= *env.maxTimeoutMs)
+      policy::EnvironmentRules rules{static_cast<uint64_t>(env.maxTimeoutMs.value_or(0)), {}};
+      if (!policy::judge(demands, rules).timeoutOverMax)
         continue;
       reportTimeout(ctx, task, DiagKind::TimeoutExceedsPolicy, task.name, formatDuration(timeout),
                     "environment '" + env.name + "'", formatDuration(*env.maxTimeoutMs))

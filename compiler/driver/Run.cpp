@@ -5,6 +5,7 @@
 #include "compiler/driver/Build.h"
 #include "compiler/lower/Lower.h"
 #include "runtime/bytecode/Reader.h"
+#include "runtime/policy/Environment.h"
 #include "runtime/run/Params.h"
 #include "runtime/run/Plan.h"
 #include "runtime/proc/ShimPool.h"
@@ -219,20 +220,23 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_fd_ostrea
       vm::secretsReadBy(m, e.value, read);
     for (bytecode::Operand a : m.argsOf(t))
       vm::secretsReadBy(m, a, read);
-    for (uint32_t s : read) {
-      if (env && !llvm::is_contained(m.secretsOf(*env), s))
-        return refuse(fmt::format("task {} receives secret '{}', which environment {} does not "
-                                  "allow; nothing ran",
-                                  name, m.str(m.secrets[s]), options.environment));
-      if (!llvm::is_contained(needed, s))
-        needed.push_back(s);
-    }
     uint64_t timeout = m.policies[t.policy].timeoutMs;
-    if (env && env->maxTimeoutMs && timeout > env->maxTimeoutMs)
+    policy::Verdict verdict =
+        env ? policy::judge({timeout, read}, {env->maxTimeoutMs, m.secretsOf(*env)})
+            : policy::Verdict{};
+    if (!verdict.deniedSecrets.empty())
+      return refuse(fmt::format("task {} receives secret '{}', which environment {} does not "
+                                "allow; nothing ran",
+                                name, m.str(m.secrets[read[verdict.deniedSecrets.front()]]),
+                                options.environment));
+    if (verdict.timeoutOverMax)
       return refuse(fmt::format("task {}'s timeout {} exceeds environment {}'s max_timeout {}; "
                                 "nothing ran",
                                 name, formatDuration(int64_t(timeout)), options.environment,
                                 formatDuration(int64_t(env->maxTimeoutMs))));
+    for (uint32_t s : read)
+      if (!llvm::is_contained(needed, s))
+        needed.push_back(s);
   }
   llvm::sort(needed);
 

@@ -10,6 +10,8 @@
 #include "compiler/ir/TaskGraph.h"
 #include "runtime/bytecode/Encoding.h"
 #include "runtime/bytecode/Writer.h"
+#include "runtime/policy/Environment.h"
+#include "runtime/policy/Retry.h"
 #include "support/Units.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -98,10 +100,12 @@ private:
     if (t == ValueType::Secret && errors_ == errorsBefore)
       unsupported(id, why);
   }
-  void op(SymbolicBlock &b, uint32_t &depth, Opcode code, int pops, int pushes, int64_t a = 0,
-          uint32_t extra = 0) {
+  // Appends an instruction; what it pops and pushes comes from Opcodes.def
+  // (a Count operand `a` says how many it pops).
+  void append(SymbolicBlock &b, uint32_t &depth, Opcode code, int64_t a = 0, uint32_t extra = 0) {
+    const bytecode::OpcodeInfo &info = bytecode::opcodeInfo(code);
     b.ops.push_back({code, a, extra});
-    depth = depth - pops + pushes;
+    depth = depth - info.popsFor(uint64_t(a)) + info.pushes();
     b.maxStack = std::max(b.maxStack, depth);
   }
   uint32_t block(SymbolicBlock b);
@@ -187,11 +191,21 @@ void Lowering::secretOutsideEnv(ir::ExprId id) {
 // lists (docs/bytecode.md), so the checks that say so first
 // (timeout-exceeds-policy, secret-not-allowed) may be turned off, but what
 // they find still cannot be compiled. A task that lists no environments is
-// checked by the runtime, against the one the run chooses.
+// checked by the runtime, against the one the run chooses. The judgement is
+// the loader's own (policy::judge), on the environment as lowered.
 void Lowering::checkPolicies(const ir::Task &task) {
+  if (task.environments.empty())
+    return;
+  llvm::SmallVector<uint32_t, 4> secrets;
+  for (auto [secret, at] : received_)
+    secrets.push_back(secret);
+  uint64_t timeout = static_cast<uint64_t>(task.timeoutMs.value_or(0));
   for (ir::EnvId id : task.environments) {
     const ir::Environment &env = p_.environments[id.index()];
-    if (env.maxTimeoutMs && task.timeoutMs && *task.timeoutMs > *env.maxTimeoutMs) {
+    const bytecode::Environment &lowered = m_.environments[id.index()];
+    policy::Verdict verdict =
+        policy::judge({timeout, secrets}, {lowered.maxTimeoutMs, m_.secretsOf(lowered)});
+    if (verdict.timeoutOverMax) {
       failed_ = true;
       ++errors_;
       std::string why = fmt::format("its timeout of {} is over the max_timeout of {}",
@@ -204,9 +218,8 @@ void Lowering::checkPolicies(const ir::Task &task) {
         diag.note(NoteKind::NoteDefaultHere, task.timeoutRange);
       diag.note(NoteKind::NoteLimitHere, env.maxTimeoutRange, "max_timeout of '" + env.name + "'");
     }
-    for (auto [secret, at] : received_) {
-      if (llvm::is_contained(env.secrets, ir::SecretId(secret)))
-        continue;
+    for (uint32_t denied : verdict.deniedSecrets) {
+      auto [secret, at] = received_[denied];
       failed_ = true;
       ++errors_;
       std::vector<std::string> allowed;
@@ -259,24 +272,24 @@ ValueType Lowering::emitConst(const ir::Value &v, llvm::SMRange at, SymbolicBloc
                               uint32_t &depth) {
   switch (v.kind) {
   case ir::Value::Kind::String:
-    op(b, depth, Opcode::PushStr, 0, 1, str(v.text, at));
+    append(b, depth, Opcode::PushStr, str(v.text, at));
     return ValueType::String;
   case ir::Value::Kind::Int:
   case ir::Value::Kind::Duration:
   case ir::Value::Kind::Size:
-    op(b, depth, Opcode::PushInt, 0, 1, v.integer);
+    append(b, depth, Opcode::PushInt, v.integer);
     return ValueType::Int;
   case ir::Value::Kind::Bool:
-    op(b, depth, v.integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
+    append(b, depth, v.integer ? Opcode::PushTrue : Opcode::PushFalse);
     return ValueType::Bool;
   case ir::Value::Kind::Float:
     // A float is only ever shown, never computed with, at run time.
-    op(b, depth, Opcode::PushStr, 0, 1, str(v.asText(), at));
+    append(b, depth, Opcode::PushStr, str(v.asText(), at));
     return ValueType::String;
   case ir::Value::Kind::List:
     for (const ir::Value &item : v.items)
-      op(b, depth, Opcode::PushStr, 0, 1, str(item.asText(), at));
-    op(b, depth, Opcode::List, int(v.items.size()), 1, int64_t(v.items.size()));
+      append(b, depth, Opcode::PushStr, str(item.asText(), at));
+    append(b, depth, Opcode::List, int64_t(v.items.size()));
     return ValueType::List;
   }
   return ValueType::String;
@@ -290,7 +303,7 @@ ValueType Lowering::emitParam(ir::ExprId id, ir::ParamId param, SymbolicBlock &b
     unsupported(id, "it reads float param '" + declared.name + "', and the runtime has no floats");
     return ValueType::String;
   }
-  op(b, depth, Opcode::Param, 0, 1, param.index());
+  append(b, depth, Opcode::Param, param.index());
   if (kind == ir::TypeKind::Bool)
     return ValueType::Bool;
   if (kind == ir::TypeKind::Int || kind == ir::TypeKind::Duration || kind == ir::TypeKind::Size)
@@ -305,13 +318,13 @@ ValueType Lowering::emitSecret(ir::ExprId id, ir::SecretId secret, SymbolicBlock
   if (secretFreeField_) {
     // Lowered on as a string, so that nothing built from it fails again.
     secretOutsideEnv(id);
-    op(b, depth, Opcode::PushStr, 0, 1, str("", {}));
+    append(b, depth, Opcode::PushStr, str("", {}));
     return ValueType::String;
   }
   uint32_t index = secret.index();
   if (llvm::none_of(received_, [&](const auto &r) { return r.first == index; }))
     received_.push_back({index, p_.expr(id).range});
-  op(b, depth, Opcode::Secret, 0, 1, index);
+  append(b, depth, Opcode::Secret, index);
   return ValueType::Secret;
 }
 
@@ -323,13 +336,12 @@ ValueType Lowering::emitOutput(ir::ExprId id, ir::OutputRefExpr output, Symbolic
                                 "task '{}' (output-not-upstream, turned off or suppressed "
                                 "here, says so first)",
                                 p_.tasks[from].name, task_->name));
-  op(b, depth, Opcode::Output, 0, 1, newIndex_[from],
-     str(p_.value(output.key).text, p_.expr(id).range));
+  append(b, depth, Opcode::Output, newIndex_[from], str(p_.value(output.key).text, p_.expr(id).range));
   return ValueType::String;
 }
 
 ValueType Lowering::emitOp(SymbolicBlock &b, uint32_t &depth, Opcode code, ValueType result) {
-  op(b, depth, code, 0, 1);
+  append(b, depth, code);
   return result;
 }
 
@@ -340,7 +352,7 @@ ValueType Lowering::emitUnary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) 
   bool negate = u.op == ir::UnaryOp::Neg;
   if (negate && t != ValueType::Int && !operandsFailed(before))
     unsupported(id, "only whole numbers and durations can be negated");
-  op(b, depth, negate ? Opcode::Neg : Opcode::Not, 1, 1);
+  append(b, depth, negate ? Opcode::Neg : Opcode::Not);
   return negate ? ValueType::Int : ValueType::Bool;
 }
 
@@ -360,7 +372,7 @@ ValueType Lowering::emitConditional(ir::ExprId id, SymbolicBlock &b, uint32_t &d
     if (emit(c.otherwise, b, depth) != t && !operandsFailed(before))
       unsupported(id, "the two branches of '?:' must have one type");
   }
-  op(b, depth, Opcode::Select, 3, 1);
+  append(b, depth, Opcode::Select);
   return t;
 }
 
@@ -377,11 +389,11 @@ void Lowering::emitParts(llvm::ArrayRef<ir::ExprId> parts, SymbolicBlock &b, uin
   for (size_t i = 0; i < parts.size(); ++i) {
     emitString(parts[i], b, depth);
     if (++n == kConcatStep && i + 1 < parts.size()) {
-      op(b, depth, Opcode::Concat, n, 1, n);
+      append(b, depth, Opcode::Concat, n);
       n = 1;
     }
   }
-  op(b, depth, Opcode::Concat, n, 1, n);
+  append(b, depth, Opcode::Concat, n);
 }
 
 ValueType Lowering::emitList(llvm::ArrayRef<ir::ExprId> items, SymbolicBlock &b,
@@ -392,13 +404,13 @@ ValueType Lowering::emitList(llvm::ArrayRef<ir::ExprId> items, SymbolicBlock &b,
                "a list made while the pipeline runs cannot hold a secret");
   }
   int n = int(items.size());
-  op(b, depth, Opcode::List, n, 1, n);
+  append(b, depth, Opcode::List, n);
   return ValueType::List;
 }
 
 ValueType Lowering::emitError(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   unsupported(id, "it had errors");
-  op(b, depth, Opcode::PushStr, 0, 1, str("", {}));
+  append(b, depth, Opcode::PushStr, str("", {}));
   return ValueType::String;
 }
 
@@ -447,7 +459,7 @@ ValueType Lowering::emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth)
   if (binary.op == ir::BinaryOp::Add && types.isStringLike(e.type)) {
     emitString(binary.lhs, b, depth);
     emitString(binary.rhs, b, depth);
-    op(b, depth, Opcode::Concat, 2, 1, 2);
+    append(b, depth, Opcode::Concat, 2);
     return types.kind(e.type) == ir::TypeKind::Secret ? ValueType::Secret : ValueType::String;
   }
   uint32_t before = errors_;
@@ -455,7 +467,7 @@ ValueType Lowering::emitBinary(ir::ExprId id, SymbolicBlock &b, uint32_t &depth)
   ValueType rt = emit(binary.rhs, b, depth);
   if (const char *why = unrunnable(kind, lt, rt); why && !operandsFailed(before))
     unsupported(id, why);
-  op(b, depth, opcodeOf(binary.op), 2, 1);
+  append(b, depth, opcodeOf(binary.op));
   return kind == OpCategory::Arith ? ValueType::Int : ValueType::Bool;
 }
 
@@ -470,10 +482,10 @@ ValueType Lowering::emitIn(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
   testedText(id, emitString(in.lhs, b, depth), before, why);
   if (p_.types.kind(p_.expr(in.rhs).type) == ir::TypeKind::List) {
     emit(in.rhs, b, depth);
-    op(b, depth, opcodeOf(in.op), 2, 1);
+    append(b, depth, opcodeOf(in.op));
   } else {
     testedText(id, emitString(in.rhs, b, depth), before, why);
-    op(b, depth, Opcode::Contains, 2, 1);
+    append(b, depth, Opcode::Contains);
   }
   return ValueType::Bool;
 }
@@ -484,13 +496,12 @@ ValueType Lowering::emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth)
   ValueType t = emit(id, b, depth);
   ir::TypeKind kind = p_.types.kind(p_.expr(id).type);
   if (t == ValueType::Int)
-    op(b, depth,
-       kind == ir::TypeKind::Duration ? Opcode::FmtDur
-       : kind == ir::TypeKind::Size   ? Opcode::FmtSize
-                                      : Opcode::ToStr,
-       1, 1);
+    append(b, depth,
+      kind == ir::TypeKind::Duration ? Opcode::FmtDur
+      : kind == ir::TypeKind::Size   ? Opcode::FmtSize
+                                     : Opcode::ToStr);
   else if (t == ValueType::Bool)
-    op(b, depth, Opcode::ToStr, 1, 1);
+    append(b, depth, Opcode::ToStr);
   else if (t == ValueType::List && !operandsFailed(before))
     unsupported(id, "a list cannot be shown as text");
   return t == ValueType::Int || t == ValueType::Bool ? ValueType::String : t;
@@ -580,7 +591,7 @@ Operand Lowering::operand(ir::ExprId id, const char *field) {
   secretFreeField_ = nullptr;
   bool secret = p_.types.kind(p_.expr(id).type) == ir::TypeKind::Secret;
   b.result = !field && secret ? ValueType::Secret : ValueType::String;
-  op(b, depth, Opcode::Ret, 1, 0);
+  append(b, depth, Opcode::Ret);
   checkStack(b, id, before);
   return Operand::block(block(std::move(b)));
 }
@@ -592,12 +603,12 @@ Operand Lowering::condition(ir::ExprId id, const char *field) {
   uint32_t depth = 0;
   secretFreeField_ = field;
   if (std::optional<ir::Value> v = p_.constant(id))
-    op(b, depth, v->integer ? Opcode::PushTrue : Opcode::PushFalse, 0, 1);
+    append(b, depth, v->integer ? Opcode::PushTrue : Opcode::PushFalse);
   else
     emit(id, b, depth);
   secretFreeField_ = nullptr;
   b.result = ValueType::Bool;
-  op(b, depth, Opcode::Ret, 1, 0);
+  append(b, depth, Opcode::Ret);
   checkStack(b, id, before);
   return Operand::block(block(std::move(b)));
 }
@@ -619,7 +630,7 @@ uint32_t Lowering::policy(const ir::Task &task) {
   case ir::BackoffKind::Exponential:
     policy.backoff = bytecode::Backoff::Exponential;
     policy.baseMs = static_cast<uint64_t>(r.baseMs);
-    policy.factorMilli = static_cast<uint32_t>(std::llround(r.factor * 1000));
+    policy.factorMilli = wfc::policy::factorMilli(r.factor);
     policy.capMs = static_cast<uint64_t>(r.maxMs);
     policy.jitterMilli = static_cast<uint32_t>(std::llround(r.jitter * 1000));
     break;
@@ -772,29 +783,30 @@ void Lowering::environments() {
   }
 }
 
+// Each instruction's operands as Opcodes.def says it has them; string ids
+// are final now.
 std::vector<uint8_t> Lowering::serialize(const SymbolicBlock &b,
                                          const std::vector<uint32_t> &remap) {
   std::vector<uint8_t> out;
   for (const SymbolicOp &o : b.ops) {
     out.push_back(static_cast<uint8_t>(o.op));
-    switch (o.op) {
-    case Opcode::PushStr:
+    switch (bytecode::opcodeInfo(o.op).operands) {
+    case bytecode::OperandKind::None:
+      break;
+    case bytecode::OperandKind::Str:
       bytecode::appendUleb(out, remap[o.a]);
       break;
-    case Opcode::PushInt:
+    case bytecode::OperandKind::Int:
       bytecode::appendSleb(out, o.a);
       break;
-    case Opcode::Param:
-    case Opcode::Secret:
-    case Opcode::Concat:
-    case Opcode::List:
+    case bytecode::OperandKind::Param:
+    case bytecode::OperandKind::Secret:
+    case bytecode::OperandKind::Count:
       bytecode::appendUleb(out, uint64_t(o.a));
       break;
-    case Opcode::Output:
+    case bytecode::OperandKind::Output:
       bytecode::appendUleb(out, uint64_t(o.a));
       bytecode::appendUleb(out, remap[o.b]);
-      break;
-    default:
       break;
     }
   }

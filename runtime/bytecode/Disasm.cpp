@@ -102,19 +102,38 @@ public:
   void run(size_t fileSize) {
     os_ << fmt::format("wfb {}.{}  {} bytes  flags 0x{:x}  source hash {:016x}\n", m_.major,
                        m_.minor, fileSize, m_.flags, m_.sourceHash);
+    // The pipeline first, as a title; then the sections in the file's order.
+    printPipeline();
+#define WFC_SECTION(Name, Id, Spelling, Required)                                                  \
+  if (SectionId::Name != SectionId::Pipeline)                                                      \
+    print##Name();
+#include "runtime/bytecode/Sections.def"
+  }
 
-    os_ << fmt::format("\nPIPELINE {}\n", name(m_.pipeline.name));
+  // --- One function per section (Sections.def) ----------------------------------------
+
+  // "\nTASK (12)": a section's heading, with what it counts.
+  std::string heading(SectionId id, std::string count = "") const {
+    return fmt::format("\n{}{}\n", sectionName(id), count.empty() ? "" : " (" + count + ")");
+  }
+
+  void printPipeline() {
+    os_ << fmt::format("\n{} {}\n", sectionName(SectionId::Pipeline), name(m_.pipeline.name));
     if (m_.pipeline.description)
       os_ << "  description " << quoted(m_.pipeline.description - 1) << '\n';
     os_ << "  deadline "
         << (m_.pipeline.deadlineMs ? formatDuration(m_.pipeline.deadlineMs) : "none") << '\n';
     os_ << "  max_parallel " << m_.pipeline.maxParallel << '\n';
+  }
 
-    os_ << fmt::format("\nSTR ({} strings)\n", m_.strings.size());
+  void printStrings() {
+    os_ << heading(SectionId::Strings, fmt::format("{} strings", m_.strings.size()));
     for (size_t i = 0; i < m_.strings.size(); ++i)
       os_ << fmt::format("  {:>5}  {}\n", i, quoteString(m_.strings[i].str()));
+  }
 
-    os_ << fmt::format("\nPARAM ({})\n", m_.params.size());
+  void printParams() {
+    os_ << heading(SectionId::Params, std::to_string(m_.params.size()));
     for (size_t i = 0; i < m_.params.size(); ++i) {
       const Param &p = m_.params[i];
       os_ << fmt::format("  #{} {}: {}", i, name(p.name), paramTypeName(p, p.type));
@@ -130,43 +149,51 @@ public:
       }
       os_ << '\n';
     }
+  }
 
-    os_ << fmt::format("\nSECRET ({})\n", m_.secrets.size());
+  void printSecrets() {
+    os_ << heading(SectionId::Secrets, std::to_string(m_.secrets.size()));
     for (size_t i = 0; i < m_.secrets.size(); ++i)
       os_ << fmt::format("  #{} {}\n", i, name(m_.secrets[i]));
+  }
 
-    os_ << fmt::format("\nENV ({})\n", m_.environments.size());
-    for (size_t i = 0; i < m_.environments.size(); ++i) {
-      const Environment &e = m_.environments[i];
-      std::vector<std::string> secrets;
-      for (uint32_t s : m_.secretsOf(e))
-        secrets.push_back(name(m_.secrets[s]));
-      os_ << fmt::format("  #{} {}  network={} approval={} secrets=[{}]", i, name(e.name),
-                         e.network, e.approval, fmt::join(secrets, ", "));
-      if (e.maxTimeoutMs)
-        os_ << " max_timeout=" << formatDuration(e.maxTimeoutMs);
-      if (e.path)
-        os_ << " path=" << quoted(e.path - 1);
-      if (e.writableCount) {
-        std::vector<std::string> paths;
-        for (uint32_t w : m_.writableOf(e))
-          paths.push_back(quoted(w));
-        os_ << fmt::format(" writable=[{}]", fmt::join(paths, ", "));
-      }
-      if (e.limitMask & kLimitMemory)
-        os_ << " memory=" << formatSize(e.memoryBytes);
-      if (e.limitMask & kLimitCpu)
-        os_ << " cpu=" << formatDuration(e.cpuMs);
-      if (e.limitMask & kLimitProcesses)
-        os_ << " processes=" << e.processes;
-      if (e.limitMask & kLimitOpenFiles)
-        os_ << " open_files=" << e.openFiles;
-      if (e.limitMask & kLimitFileSize)
-        os_ << " file_size=" << formatSize(e.fileSizeBytes);
-      os_ << '\n';
+  void printEnvironments() {
+    os_ << heading(SectionId::Environments, std::to_string(m_.environments.size()));
+    for (size_t i = 0; i < m_.environments.size(); ++i)
+      printEnvironment(i, m_.environments[i]);
+  }
+
+  void printEnvironment(size_t i, const Environment &e) {
+    std::vector<std::string> secrets;
+    for (uint32_t s : m_.secretsOf(e))
+      secrets.push_back(name(m_.secrets[s]));
+    os_ << fmt::format("  #{} {}  network={} approval={} secrets=[{}]", i, name(e.name),
+                       e.network, e.approval, fmt::join(secrets, ", "));
+    if (e.maxTimeoutMs)
+      os_ << " max_timeout=" << formatDuration(e.maxTimeoutMs);
+    if (e.path)
+      os_ << " path=" << quoted(e.path - 1);
+    if (e.writableCount) {
+      std::vector<std::string> paths;
+      for (uint32_t w : m_.writableOf(e))
+        paths.push_back(quoted(w));
+      os_ << fmt::format(" writable=[{}]", fmt::join(paths, ", "));
     }
+    if (e.limitMask & kLimitMemory)
+      os_ << " memory=" << formatSize(e.memoryBytes);
+    if (e.limitMask & kLimitCpu)
+      os_ << " cpu=" << formatDuration(e.cpuMs);
+    if (e.limitMask & kLimitProcesses)
+      os_ << " processes=" << e.processes;
+    if (e.limitMask & kLimitOpenFiles)
+      os_ << " open_files=" << e.openFiles;
+    if (e.limitMask & kLimitFileSize)
+      os_ << " file_size=" << formatSize(e.fileSizeBytes);
+    os_ << '\n';
+  }
 
-    os_ << fmt::format("\nPOLICY ({})\n", m_.policies.size());
+  void printPolicies() {
+    os_ << heading(SectionId::Policies, std::to_string(m_.policies.size()));
     for (size_t i = 0; i < m_.policies.size(); ++i) {
       const Policy &p = m_.policies[i];
       os_ << fmt::format("  #{} timeout={} attempts={}", i,
@@ -188,8 +215,10 @@ public:
         on.push_back(fmt::format("exit({})", code));
       os_ << fmt::format(" on=[{}]\n", fmt::join(on, ", "));
     }
+  }
 
-    os_ << fmt::format("\nCODE ({} blocks)\n", m_.code.size());
+  void printCode() {
+    os_ << heading(SectionId::Code, fmt::format("{} blocks", m_.code.size()));
     for (size_t i = 0; i < m_.code.size(); ++i) {
       const CodeBlock &b = m_.code[i];
       os_ << fmt::format("  block #{} -> {}  max_stack={}  {} bytes\n", i,
@@ -201,44 +230,50 @@ public:
         pos += in.size;
       }
     }
+  }
 
-    os_ << fmt::format("\nTASK ({})\n", m_.tasks.size());
-    for (size_t i = 0; i < m_.tasks.size(); ++i) {
-      const Task &t = m_.tasks[i];
-      os_ << fmt::format("  #{} {}  policy=#{}", i, name(t.name), t.policy);
-      if (t.trigger)
-        os_ << " trigger=" << triggerName(t.trigger);
-      os_ << '\n';
-      if (t.flags & kTaskHasDescription)
-        os_ << "     description " << operand(t.description) << '\n';
-      if (t.flags & kTaskHasWhen)
-        os_ << "     when " << operand(t.when) << '\n';
-      if (t.flags & kTaskHasWorkdir)
-        os_ << "     workdir " << operand(t.workdir) << '\n';
-      if (t.argCount) {
-        std::vector<std::string> args;
-        for (Operand a : m_.argsOf(t))
-          args.push_back(operand(a));
-        os_ << fmt::format("     run {}[{}]\n", t.flags & kTaskShell ? "shell " : "argv ",
-                           fmt::join(args, ", "));
-      }
-      for (const EnvValue &v : m_.envOf(t))
-        os_ << "     env " << name(v.name) << " = " << operand(v.value) << '\n';
-      if (t.outputCount) {
-        std::vector<std::string> outputs;
-        for (uint32_t o : m_.outputsOf(t))
-          outputs.push_back(name(o));
-        os_ << fmt::format("     outputs [{}]\n", fmt::join(outputs, ", "));
-      }
-      if (t.environmentCount) {
-        std::vector<std::string> envs;
-        for (uint32_t e : m_.environmentsOf(t))
-          envs.push_back(name(m_.environments[e].name));
-        os_ << fmt::format("     environments [{}]\n", fmt::join(envs, ", "));
-      }
+  void printTasks() {
+    os_ << heading(SectionId::Tasks, std::to_string(m_.tasks.size()));
+    for (size_t i = 0; i < m_.tasks.size(); ++i)
+      printTask(i, m_.tasks[i]);
+  }
+
+  void printTask(size_t i, const Task &t) {
+    os_ << fmt::format("  #{} {}  policy=#{}", i, name(t.name), t.policy);
+    if (t.trigger)
+      os_ << " trigger=" << triggerName(t.trigger);
+    os_ << '\n';
+    if (t.flags & kTaskHasDescription)
+      os_ << "     description " << operand(t.description) << '\n';
+    if (t.flags & kTaskHasWhen)
+      os_ << "     when " << operand(t.when) << '\n';
+    if (t.flags & kTaskHasWorkdir)
+      os_ << "     workdir " << operand(t.workdir) << '\n';
+    if (t.argCount) {
+      std::vector<std::string> args;
+      for (Operand a : m_.argsOf(t))
+        args.push_back(operand(a));
+      os_ << fmt::format("     run {}[{}]\n", t.flags & kTaskShell ? "shell " : "argv ",
+                         fmt::join(args, ", "));
     }
+    for (const EnvValue &v : m_.envOf(t))
+      os_ << "     env " << name(v.name) << " = " << operand(v.value) << '\n';
+    if (t.outputCount) {
+      std::vector<std::string> outputs;
+      for (uint32_t o : m_.outputsOf(t))
+        outputs.push_back(name(o));
+      os_ << fmt::format("     outputs [{}]\n", fmt::join(outputs, ", "));
+    }
+    if (t.environmentCount) {
+      std::vector<std::string> envs;
+      for (uint32_t e : m_.environmentsOf(t))
+        envs.push_back(name(m_.environments[e].name));
+      os_ << fmt::format("     environments [{}]\n", fmt::join(envs, ", "));
+    }
+  }
 
-    os_ << "\nEDGE\n";
+  void printEdges() {
+    os_ << heading(SectionId::Edges);
     for (size_t i = 0; i < m_.tasks.size(); ++i) {
       const Task &t = m_.tasks[i];
       if (!t.depCount)
@@ -248,14 +283,16 @@ public:
         deps.push_back(fmt::format("#{} {}", d, name(m_.tasks[d].name)));
       os_ << fmt::format("  #{} {} after {}\n", i, name(t.name), fmt::join(deps, ", "));
     }
+  }
 
-    if (m_.hasDebug) {
-      os_ << "\nDEBUG\n";
-      for (size_t i = 0; i < m_.tasks.size(); ++i) {
-        const DebugInfo::Position &p = m_.debug.tasks[i];
-        os_ << fmt::format("  #{} {}  {}:{}:{}\n", i, name(m_.tasks[i].name),
-                           name(m_.debug.files[p.file]), p.line, p.column);
-      }
+  void printDebug() {
+    if (!m_.hasDebug)
+      return;
+    os_ << heading(SectionId::Debug);
+    for (size_t i = 0; i < m_.tasks.size(); ++i) {
+      const DebugInfo::Position &p = m_.debug.tasks[i];
+      os_ << fmt::format("  #{} {}  {}:{}:{}\n", i, name(m_.tasks[i].name),
+                         name(m_.debug.files[p.file]), p.line, p.column);
     }
   }
 

@@ -9,6 +9,16 @@ bool Policy::operator==(const Policy &o) const {
          jitterMilli == o.jitterMilli && retryOn == o.retryOn && exitCodeCount == o.exitCodeCount;
 }
 
+const char *sectionName(SectionId id) {
+  switch (id) {
+#define WFC_SECTION(Name, Id, Spelling, Required)                                                  \
+  case SectionId::Name:                                                                            \
+    return Spelling;
+#include "runtime/bytecode/Sections.def"
+  }
+  return "?";
+}
+
 const char *triggerName(uint8_t trigger) {
   static const char *const kNames[] = {
 #define WFC_TRIGGER(Name, Spelling, NeedsUpstream) Spelling,

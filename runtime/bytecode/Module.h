@@ -7,6 +7,8 @@
 // allocations, not hundreds of thousands.
 #pragma once
 
+#include "runtime/policy/Retry.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -27,18 +29,27 @@ inline constexpr uint32_t kFlagDebugInfo = 1u << 0; // the DEBUG section is pres
 inline constexpr uint32_t kKnownFlags = kFlagDebugInfo;
 
 enum class SectionId : uint8_t {
-  Strings = 1,
-  Pipeline = 2,
-  Params = 3,
-  Secrets = 4,
-  Environments = 5,
-  Policies = 6,
-  Code = 7,
-  Tasks = 8,
-  Edges = 9,
-  Debug = 10,
+#define WFC_SECTION(Name, Id, Spelling, Required) Name = Id,
+#include "runtime/bytecode/Sections.def"
 };
+// "STR", "TASK", ...; "?" for a byte that is no section.
 const char *sectionName(SectionId id);
+// The last section of all, and the last one every file has (those after it
+// may be left out).
+inline constexpr SectionId kLastSection = [] {
+  SectionId last{};
+#define WFC_SECTION(Name, Id, Spelling, Required) last = SectionId::Name;
+#include "runtime/bytecode/Sections.def"
+  return last;
+}();
+inline constexpr SectionId kLastRequiredSection = [] {
+  SectionId last{};
+#define WFC_SECTION(Name, Id, Spelling, Required)                                                  \
+  if (Required)                                                                                    \
+    last = SectionId::Name;
+#include "runtime/bytecode/Sections.def"
+  return last;
+}();
 
 // --- Limits the verifier enforces ----------------------------------------------
 
@@ -49,7 +60,7 @@ inline constexpr uint32_t kMaxStack = 64;
 inline constexpr uint32_t kMaxAttempts = 100;
 inline constexpr uint64_t kMaxTimeoutMs = 30ull * 24 * 3600 * 1000;   // 30 days
 inline constexpr uint64_t kMaxDeadlineMs = 366ull * 24 * 3600 * 1000; // a year
-inline constexpr uint64_t kMaxDelayMs = 24ull * 3600 * 1000;        // a day
+inline constexpr uint64_t kMaxDelayMs = policy::kMaxDelayMs;        // a day
 inline constexpr uint32_t kMaxParallel = 4096;
 inline constexpr uint32_t kMaxWritable = 64; // writable paths of one environment
 
@@ -67,13 +78,50 @@ enum class Opcode : uint8_t {
 #include "runtime/bytecode/Opcodes.def"
 };
 enum class OperandKind : uint8_t { None, Str, Int, Param, Secret, Output, Count };
+
+// Sets of stack types, one bit per ValueType: what an instruction accepts.
+namespace types {
+inline constexpr uint8_t bit(ValueType t) { return uint8_t(1u << uint8_t(t)); }
+inline constexpr uint8_t Bool = bit(ValueType::Bool), Int = bit(ValueType::Int),
+                         Text = bit(ValueType::String), List = bit(ValueType::List),
+                         Textual = Text | bit(ValueType::Secret), IntOrBool = Int | Bool,
+                         Scalar = Bool | Int | Text, Any = Scalar | Textual | List;
+} // namespace types
+
+// What an instruction pushes: a type (the same numbers as ValueType), nothing,
+// or the one its typing rule decides.
+enum class StackResult : uint8_t { Nothing, Bool, Int, String, Secret, List, Chosen };
+// How the verifier types an instruction (Opcodes.def explains each).
+enum class TypingRule : uint8_t { Plain, ParamType, SameTypes, Choice, SecretIfAny, Return };
+
+// A value an instruction pops: the types it accepts, and its name in messages.
+struct StackInput {
+  uint8_t types = 0;
+  const char *name = nullptr;
+};
+inline constexpr int8_t kPopsCount = -1; // as many as the Count operand says
+
+// An opcode's line of Opcodes.def, as data.
 struct OpcodeInfo {
   Opcode op;
   const char *mnemonic;
   OperandKind operands;
+  int8_t pops;            // or kPopsCount
+  StackInput takes[3];    // deepest first; for kPopsCount, takes[0] is each value
+  const char *countVerb;  // for kPopsCount: "joins", as in "joins 3 values"
+  StackResult gives;
+  TypingRule rule;
+  const char *meaning;
+
+  uint32_t pushes() const { return gives == StackResult::Nothing ? 0 : 1; }
+  // The values it pops when its Count operand (if any) is `count`.
+  uint32_t popsFor(uint64_t count) const {
+    return pops == kPopsCount ? static_cast<uint32_t>(count) : static_cast<uint32_t>(pops);
+  }
 };
 // Null for a byte that is no opcode.
 const OpcodeInfo *opcodeInfo(uint8_t byte);
+inline const OpcodeInfo &opcodeInfo(Opcode op) { return *opcodeInfo(static_cast<uint8_t>(op)); }
 
 // --- Sections ---------------------------------------------------------------------
 

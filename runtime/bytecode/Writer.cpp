@@ -53,6 +53,171 @@ void paramValue(Buffer &b, ParamType type, int64_t integer, uint32_t string) {
   }
 }
 
+// --- One function per section (Sections.def), in the file's order ------------------
+
+void writeStrings(Buffer &s, const Module &m) {
+  s.uleb(m.strings.size());
+  for (llvm::StringRef str : m.strings)
+    s.uleb(str.size());
+  for (llvm::StringRef str : m.strings)
+    s.raw(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(str.data()), str.size()));
+}
+
+void writePipeline(Buffer &pipeline, const Module &m) {
+  pipeline.uleb(m.pipeline.name);
+  pipeline.uleb(m.pipeline.description);
+  pipeline.uleb(m.pipeline.deadlineMs);
+  pipeline.uleb(m.pipeline.maxParallel);
+}
+
+void writeParams(Buffer &params, const Module &m) {
+  params.uleb(m.params.size());
+  for (const Param &p : m.params) {
+    params.uleb(p.name);
+    params.u8(static_cast<uint8_t>(p.type));
+    if (p.type == ParamType::List)
+      params.u8(static_cast<uint8_t>(p.element));
+    if (p.type == ParamType::Enum || (p.type == ParamType::List && p.element == ParamType::Enum)) {
+      params.uleb(p.enumCount);
+      for (uint32_t i = 0; i < p.enumCount; ++i)
+        params.uleb(m.enumValues[p.firstEnumValue + i]);
+    }
+    params.u8(p.hasDefault);
+    if (!p.hasDefault)
+      continue;
+    if (p.type == ParamType::List) {
+      params.uleb(p.listCount);
+      for (uint32_t i = 0; i < p.listCount; ++i) {
+        const ListValue &v = m.listValues[p.firstListValue + i];
+        paramValue(params, p.element, v.integer, v.string);
+      }
+    } else {
+      paramValue(params, p.type, p.integer, p.string);
+    }
+  }
+}
+
+void writeSecrets(Buffer &secrets, const Module &m) {
+  secrets.uleb(m.secrets.size());
+  for (uint32_t name : m.secrets)
+    secrets.uleb(name);
+}
+
+void writeEnvironments(Buffer &envs, const Module &m) {
+  envs.uleb(m.environments.size());
+  for (const Environment &e : m.environments) {
+    envs.uleb(e.name);
+    envs.u8((e.network ? 1 : 0) | (e.approval ? 2 : 0));
+    envs.uleb(e.secretCount);
+    for (uint32_t s : m.secretsOf(e))
+      envs.uleb(s);
+    envs.uleb(e.maxTimeoutMs);
+    envs.uleb(e.path);
+    envs.uleb(e.writableCount);
+    for (uint32_t w : m.writableOf(e))
+      envs.uleb(w);
+    envs.u8(e.limitMask);
+    if (e.limitMask & kLimitMemory)
+      envs.uleb(e.memoryBytes);
+    if (e.limitMask & kLimitCpu)
+      envs.uleb(e.cpuMs);
+    if (e.limitMask & kLimitProcesses)
+      envs.uleb(e.processes);
+    if (e.limitMask & kLimitOpenFiles)
+      envs.uleb(e.openFiles);
+    if (e.limitMask & kLimitFileSize)
+      envs.uleb(e.fileSizeBytes);
+  }
+}
+
+void writePolicies(Buffer &policies, const Module &m) {
+  policies.uleb(m.policies.size());
+  for (const Policy &p : m.policies) {
+    policies.uleb(p.timeoutMs);
+    policies.uleb(p.attempts);
+    policies.u8(static_cast<uint8_t>(p.backoff));
+    policies.uleb(p.baseMs);
+    policies.uleb(p.factorMilli);
+    policies.uleb(p.capMs);
+    policies.uleb(p.jitterMilli);
+    policies.u8(p.retryOn);
+    policies.uleb(p.exitCodeCount);
+    for (uint8_t code : m.exitCodesOf(p))
+      policies.u8(code);
+  }
+}
+
+void writeCode(Buffer &code, const Module &m) {
+  code.uleb(m.code.size());
+  for (const CodeBlock &b : m.code) {
+    code.u8(static_cast<uint8_t>(b.result));
+    code.uleb(b.maxStack);
+    code.uleb(b.length);
+    code.raw(m.opsOf(b));
+  }
+}
+
+void writeTasks(Buffer &tasks, const Module &m) {
+  tasks.uleb(m.tasks.size());
+  for (const Task &t : m.tasks) {
+    tasks.uleb(t.name);
+    tasks.u8(t.flags);
+    tasks.u8(t.trigger);
+    tasks.uleb(t.policy);
+    if (t.flags & kTaskHasDescription)
+      tasks.uleb(t.description.raw);
+    if (t.flags & kTaskHasWhen)
+      tasks.uleb(t.when.raw);
+    if (t.flags & kTaskHasWorkdir)
+      tasks.uleb(t.workdir.raw);
+    tasks.uleb(t.argCount);
+    for (Operand a : m.argsOf(t))
+      tasks.uleb(a.raw);
+    tasks.uleb(t.envCount);
+    for (const EnvValue &e : m.envOf(t)) {
+      tasks.uleb(e.name);
+      tasks.uleb(e.value.raw);
+    }
+    tasks.uleb(t.outputCount);
+    for (uint32_t o : m.outputsOf(t))
+      tasks.uleb(o);
+    tasks.uleb(t.environmentCount);
+    for (uint32_t e : m.environmentsOf(t))
+      tasks.uleb(e);
+  }
+}
+
+// CSR, each task's dependencies ascending and delta-coded.
+void writeEdges(Buffer &edges, const Module &m) {
+  for (const Task &t : m.tasks) {
+    edges.uleb(t.depCount);
+    uint32_t previous = 0;
+    bool first = true;
+    for (uint32_t dep : m.depsOf(t)) {
+      edges.uleb(first ? dep : dep - previous - 1);
+      previous = dep;
+      first = false;
+    }
+  }
+}
+
+void writeDebug(Buffer &debug, const Module &m) {
+  debug.uleb(m.debug.files.size());
+  for (uint32_t f : m.debug.files)
+    debug.uleb(f);
+  for (const DebugInfo::Position &pos : m.debug.tasks) {
+    debug.uleb(pos.file);
+    debug.uleb(pos.line);
+    debug.uleb(pos.column);
+  }
+}
+
+// Whether an optional section is there: DEBUG, the only one, when the module
+// has debug info.
+bool optionalPresent(const Module &m, SectionId id) {
+  return id == SectionId::Debug && m.hasDebug;
+}
+
 } // namespace
 
 uint32_t StringTable::intern(llvm::StringRef text) {
@@ -97,164 +262,14 @@ std::vector<uint8_t> encode(const Module &m) {
   out.fixed(0, 4); // file length, below
   out.fixed(0, 4); // CRC-32C, below
   out.fixed(m.sourceHash, 8);
-
-  Buffer s;
-  s.uleb(m.strings.size());
-  for (llvm::StringRef str : m.strings)
-    s.uleb(str.size());
-  for (llvm::StringRef str : m.strings)
-    s.raw(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(str.data()), str.size()));
-  out.section(SectionId::Strings, s);
-
-  Buffer pipeline;
-  pipeline.uleb(m.pipeline.name);
-  pipeline.uleb(m.pipeline.description);
-  pipeline.uleb(m.pipeline.deadlineMs);
-  pipeline.uleb(m.pipeline.maxParallel);
-  out.section(SectionId::Pipeline, pipeline);
-
-  Buffer params;
-  params.uleb(m.params.size());
-  for (const Param &p : m.params) {
-    params.uleb(p.name);
-    params.u8(static_cast<uint8_t>(p.type));
-    if (p.type == ParamType::List)
-      params.u8(static_cast<uint8_t>(p.element));
-    if (p.type == ParamType::Enum || (p.type == ParamType::List && p.element == ParamType::Enum)) {
-      params.uleb(p.enumCount);
-      for (uint32_t i = 0; i < p.enumCount; ++i)
-        params.uleb(m.enumValues[p.firstEnumValue + i]);
-    }
-    params.u8(p.hasDefault);
-    if (!p.hasDefault)
-      continue;
-    if (p.type == ParamType::List) {
-      params.uleb(p.listCount);
-      for (uint32_t i = 0; i < p.listCount; ++i) {
-        const ListValue &v = m.listValues[p.firstListValue + i];
-        paramValue(params, p.element, v.integer, v.string);
-      }
-    } else {
-      paramValue(params, p.type, p.integer, p.string);
-    }
+  // Every section in Sections.def's order; an optional one when it is there.
+#define WFC_SECTION(Name, Id, Spelling, Required)                                                  \
+  if (Required || optionalPresent(m, SectionId::Name)) {                                           \
+    Buffer payload;                                                                                \
+    write##Name(payload, m);                                                                       \
+    out.section(SectionId::Name, payload);                                                         \
   }
-  out.section(SectionId::Params, params);
-
-  Buffer secrets;
-  secrets.uleb(m.secrets.size());
-  for (uint32_t name : m.secrets)
-    secrets.uleb(name);
-  out.section(SectionId::Secrets, secrets);
-
-  Buffer envs;
-  envs.uleb(m.environments.size());
-  for (const Environment &e : m.environments) {
-    envs.uleb(e.name);
-    envs.u8((e.network ? 1 : 0) | (e.approval ? 2 : 0));
-    envs.uleb(e.secretCount);
-    for (uint32_t s : m.secretsOf(e))
-      envs.uleb(s);
-    envs.uleb(e.maxTimeoutMs);
-    envs.uleb(e.path);
-    envs.uleb(e.writableCount);
-    for (uint32_t w : m.writableOf(e))
-      envs.uleb(w);
-    envs.u8(e.limitMask);
-    if (e.limitMask & kLimitMemory)
-      envs.uleb(e.memoryBytes);
-    if (e.limitMask & kLimitCpu)
-      envs.uleb(e.cpuMs);
-    if (e.limitMask & kLimitProcesses)
-      envs.uleb(e.processes);
-    if (e.limitMask & kLimitOpenFiles)
-      envs.uleb(e.openFiles);
-    if (e.limitMask & kLimitFileSize)
-      envs.uleb(e.fileSizeBytes);
-  }
-  out.section(SectionId::Environments, envs);
-
-  Buffer policies;
-  policies.uleb(m.policies.size());
-  for (const Policy &p : m.policies) {
-    policies.uleb(p.timeoutMs);
-    policies.uleb(p.attempts);
-    policies.u8(static_cast<uint8_t>(p.backoff));
-    policies.uleb(p.baseMs);
-    policies.uleb(p.factorMilli);
-    policies.uleb(p.capMs);
-    policies.uleb(p.jitterMilli);
-    policies.u8(p.retryOn);
-    policies.uleb(p.exitCodeCount);
-    for (uint8_t code : m.exitCodesOf(p))
-      policies.u8(code);
-  }
-  out.section(SectionId::Policies, policies);
-
-  Buffer code;
-  code.uleb(m.code.size());
-  for (const CodeBlock &b : m.code) {
-    code.u8(static_cast<uint8_t>(b.result));
-    code.uleb(b.maxStack);
-    code.uleb(b.length);
-    code.raw(m.opsOf(b));
-  }
-  out.section(SectionId::Code, code);
-
-  Buffer tasks;
-  tasks.uleb(m.tasks.size());
-  for (const Task &t : m.tasks) {
-    tasks.uleb(t.name);
-    tasks.u8(t.flags);
-    tasks.u8(t.trigger);
-    tasks.uleb(t.policy);
-    if (t.flags & kTaskHasDescription)
-      tasks.uleb(t.description.raw);
-    if (t.flags & kTaskHasWhen)
-      tasks.uleb(t.when.raw);
-    if (t.flags & kTaskHasWorkdir)
-      tasks.uleb(t.workdir.raw);
-    tasks.uleb(t.argCount);
-    for (Operand a : m.argsOf(t))
-      tasks.uleb(a.raw);
-    tasks.uleb(t.envCount);
-    for (const EnvValue &e : m.envOf(t)) {
-      tasks.uleb(e.name);
-      tasks.uleb(e.value.raw);
-    }
-    tasks.uleb(t.outputCount);
-    for (uint32_t o : m.outputsOf(t))
-      tasks.uleb(o);
-    tasks.uleb(t.environmentCount);
-    for (uint32_t e : m.environmentsOf(t))
-      tasks.uleb(e);
-  }
-  out.section(SectionId::Tasks, tasks);
-
-  Buffer edges;
-  for (const Task &t : m.tasks) {
-    edges.uleb(t.depCount);
-    uint32_t previous = 0;
-    bool first = true;
-    for (uint32_t dep : m.depsOf(t)) {
-      edges.uleb(first ? dep : dep - previous - 1);
-      previous = dep;
-      first = false;
-    }
-  }
-  out.section(SectionId::Edges, edges);
-
-  if (m.hasDebug) {
-    Buffer debug;
-    debug.uleb(m.debug.files.size());
-    for (uint32_t f : m.debug.files)
-      debug.uleb(f);
-    for (const DebugInfo::Position &pos : m.debug.tasks) {
-      debug.uleb(pos.file);
-      debug.uleb(pos.line);
-      debug.uleb(pos.column);
-    }
-    out.section(SectionId::Debug, debug);
-  }
+#include "runtime/bytecode/Sections.def"
 
   std::vector<uint8_t> &bytes = out.bytes;
   uint32_t length = static_cast<uint32_t>(bytes.size());

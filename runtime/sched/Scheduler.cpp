@@ -1,10 +1,11 @@
 // The run's state machine: Airflow's trigger rules, retries and backoff.
 #include "runtime/sched/Scheduler.h"
 
+#include "runtime/policy/Retry.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace wfc::sched {
 
@@ -96,20 +97,17 @@ bool retries(const bytecode::Module &module, const bytecode::Policy &policy,
 }
 
 Millis retryDelay(const bytecode::Policy &policy, uint32_t retry, uint64_t seed, uint32_t task) {
-  if (policy.backoff == bytecode::Backoff::None || retry == 0)
-    return 0;
-  double delay = static_cast<double>(policy.baseMs);
-  if (policy.backoff == bytecode::Backoff::Exponential)
-    delay *= std::pow(policy.factorMilli / 1000.0, static_cast<double>(retry - 1));
-  if (policy.capMs)
-    delay = std::min(delay, static_cast<double>(policy.capMs));
-  delay = std::min(delay, static_cast<double>(bytecode::kMaxDelayMs));
+  static_assert(uint8_t(bytecode::Backoff::Exponential) == uint8_t(policy::BackoffKind::Exponential) &&
+                    uint8_t(bytecode::Backoff::Fixed) == uint8_t(policy::BackoffKind::Fixed),
+                "the format's backoff kinds are the policy's");
+  policy::Backoff backoff{static_cast<policy::BackoffKind>(policy.backoff), policy.baseMs,
+                          policy.factorMilli, policy.capMs};
+  double unit = 0;
   if (policy.jitterMilli) {
     uint64_t bits = mix(seed ^ mix((uint64_t(task) << 32) | retry));
-    double unit = static_cast<double>(bits >> 11) * 0x1.0p-53; // uniform in [0, 1)
-    delay -= delay * (policy.jitterMilli / 1000.0) * unit;
+    unit = static_cast<double>(bits >> 11) * 0x1.0p-53; // uniform in [0, 1)
   }
-  return static_cast<Millis>(std::llround(delay));
+  return policy::delayMs(backoff, retry, policy.jitterMilli, unit);
 }
 
 Scheduler::Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed)
