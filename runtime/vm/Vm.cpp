@@ -35,6 +35,11 @@ Value Value::ofSecret(std::string s) {
   v.text = std::move(s);
   return v;
 }
+Value Value::ofFault(std::string why) {
+  Value v;
+  v.fault = std::move(why);
+  return v;
+}
 Value Value::ofList(std::vector<std::string> items) {
   Value v;
   v.type = ValueType::List;
@@ -84,6 +89,8 @@ public:
 
   // Runs `in`; an error ends the block.
   llvm::Error step(const bytecode::Instruction &in) {
+    if (propagatesFault(in))
+      return llvm::Error::success();
     switch (in.op) {
     case Opcode::PushStr:
       return push(Value::ofString(module_.str(static_cast<uint32_t>(in.a)).str()));
@@ -146,6 +153,25 @@ public:
   }
 
 private:
+  // An instruction other than `and`, `or`, `select` and `ret` whose operand
+  // failed fails too, with the first failure; returns whether it did.
+  bool propagatesFault(const bytecode::Instruction &in) {
+    if (in.op == Opcode::And || in.op == Opcode::Or || in.op == Opcode::Select ||
+        in.op == Opcode::Ret)
+      return false;
+    uint32_t pops = bytecode::opcodeInfo(in.op).popsFor(uint64_t(in.a));
+    size_t first = stack_.size() - pops;
+    for (size_t i = first; i < stack_.size(); ++i) {
+      if (!stack_[i].failed())
+        continue;
+      Value fault = Value::ofFault(std::move(stack_[i].fault));
+      stack_.resize(first);
+      stack_.push_back(std::move(fault));
+      return true;
+    }
+    return false;
+  }
+
   llvm::Error push(Value v) {
     stack_.push_back(std::move(v));
     return llvm::Error::success();
@@ -171,8 +197,10 @@ private:
   llvm::Error negate() {
     int64_t v = stack_.back().integer;
     IntResult result = arith::negate(v);
-    if (!result.ok())
-      return fail(arith::describeNegation(v));
+    if (!result.ok()) {
+      stack_.back() = Value::ofFault(arith::describeNegation(v));
+      return llvm::Error::success();
+    }
     stack_.back().integer = result.value;
     return llvm::Error::success();
   }
@@ -182,7 +210,7 @@ private:
     int64_t l = pop().integer;
     IntResult result = arith::apply(op, l, r);
     if (!result.ok())
-      return fail(arith::describe(result.fault, op, l, r));
+      return push(Value::ofFault(arith::describe(result.fault, op, l, r)));
     return push(Value::ofInt(result.value));
   }
 
@@ -195,17 +223,23 @@ private:
     return push(Value::ofBool(op == BinaryOp::Eq ? same : !same));
   }
 
+  // The left operand decides first: `false && x` is false and `true || x`
+  // true whatever x is, even a failed x.
   llvm::Error logic(bool isAnd) {
-    bool r = pop().boolean;
-    bool l = pop().boolean;
-    return push(Value::ofBool(isAnd ? (l && r) : (l || r)));
+    Value r = pop();
+    Value l = pop();
+    if (l.failed() || l.boolean != isAnd)
+      return push(std::move(l));
+    return push(std::move(r));
   }
 
   llvm::Error select() {
     Value otherwise = pop();
     Value then = pop();
-    bool cond = pop().boolean;
-    Value chosen = cond ? std::move(then) : std::move(otherwise);
+    Value cond = pop();
+    if (cond.failed())
+      return push(std::move(cond));
+    Value chosen = cond.boolean ? std::move(then) : std::move(otherwise);
     // A choice between a secret and a string is a secret either way.
     if (then.isSecret() || otherwise.isSecret())
       chosen.type = ValueType::Secret;
@@ -267,8 +301,12 @@ llvm::Expected<Value> evaluate(const bytecode::Module &module, const bytecode::C
     pos += in.size;
     if (llvm::Error error = machine.step(in))
       return error;
-    if (in.op == Opcode::Ret)
-      return machine.pop();
+    if (in.op != Opcode::Ret)
+      continue;
+    Value result = machine.pop();
+    if (result.failed())
+      return fail(result.fault);
+    return result;
   }
   return fail("the block did not return"); // unreachable for verified blocks
 }

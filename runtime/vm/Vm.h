@@ -20,13 +20,20 @@ struct Value {
   int64_t integer = 0;
   std::string text; // String, Secret
   std::vector<std::string> list;
+  // Why computing this value failed (an overflow, a division by zero), or
+  // empty. A failed value fails the block only if its result depends on
+  // it: `&&`, `||` and `?:` drop an operand they do not need, as folding
+  // does (docs/language.md, Operators).
+  std::string fault;
 
   static Value ofBool(bool b);
   static Value ofInt(int64_t i);
   static Value ofString(std::string s);
   static Value ofSecret(std::string s);
   static Value ofList(std::vector<std::string> items);
+  static Value ofFault(std::string why);
   bool isSecret() const { return type == bytecode::ValueType::Secret; }
+  bool failed() const { return !fault.empty(); }
 };
 
 // What a block may read of the run.
@@ -38,8 +45,8 @@ struct Inputs {
 };
 
 // Runs `block` of a verified module, with support/Arith.h's arithmetic.
-// Errors: division by zero, integer overflow, a secret the
-// run does not have.
+// Errors: division by zero or integer overflow that the result depends on,
+// a secret the run does not have.
 llvm::Expected<Value> evaluate(const bytecode::Module &module, const bytecode::CodeBlock &block,
                                const Inputs &inputs);
 
