@@ -2,6 +2,7 @@
 #include "compiler/driver/Build.h"
 
 #include "compiler/config/Config.h"
+#include "compiler/config/SecretRuleSets.h"
 #include "compiler/diag/Render.h"
 #include "compiler/driver/Compile.h"
 #include "compiler/driver/Suppressions.h"
@@ -37,6 +38,17 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
     }
     config->configure(diags);
   }
+  // hardcoded-secret's rules, as `wfc check` finds them.
+  SecretRuleSets secretRuleSets(sm, diags);
+  bool secretsFailed = false;
+  const secrets::RuleSet *secretRules = secretRuleSets.forFile(
+      options.input == "-" ? llvm::StringRef("./-") : llvm::StringRef(options.input),
+      config ? &*config : nullptr, secretsFailed);
+  if (secretsFailed) {
+    renderText(err, sm, diags.diagnostics(), useColor(options.color, 2));
+    exitCode = 2;
+    return std::nullopt;
+  }
 
   auto report = [&](std::vector<Diagnostic> found) {
     sortByLocation(sm, found);
@@ -55,6 +67,7 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
   CompileOptions compileOptions;
   compileOptions.stdlibDir = options.stdlibDir;
   compileOptions.config = config ? &*config : nullptr;
+  compileOptions.secretRules = secretRules;
   CompileResult result = compile(sm, ast, diags, *buffer, compileOptions);
   std::vector<Diagnostic> found = diags.takeDiagnostics();
   applySuppressions(sm, result.files, found, diags, result.checksRan);

@@ -31,7 +31,7 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
   lap("parse");
   if (diags.hasErrors() || options.parseOnly) {
     // Credentials stay out of the report of a file the checks never see.
-    checks::redactHardcodedSecrets(sm, result.files, diags);
+    checks::redactHardcodedSecrets(sm, result.files, diags, options.secretRules);
     return result;
   }
 
@@ -43,11 +43,12 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
   if (afterSema)
     afterSema(*result.program);
   if (diags.hasErrorsIn(DiagGroup::Semantic) || diags.hasErrorsIn(DiagGroup::Input)) {
-    checks::redactHardcodedSecrets(sm, result.files, diags);
+    checks::redactHardcodedSecrets(sm, result.files, diags, options.secretRules);
     return result;
   }
 
   CheckPolicy policy = options.config ? options.config->policy : CheckPolicy();
+  policy.secretRules = options.secretRules;
   ir::TaskGraph graph(*result.program);
   CheckContext ctx{*result.program, graph, result.files, sm, diags, policy};
   runChecks(ctx);

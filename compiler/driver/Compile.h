@@ -17,6 +17,8 @@ namespace wfc::driver {
 struct CompileOptions {
   std::string stdlibDir;
   const Config *config = nullptr;
+  // hardcoded-secret's rules (a gitleaks config); null: the built-in ones.
+  const secrets::RuleSet *secretRules = nullptr;
   bool parseOnly = false;
   bool stats = false; // phase times on stderr
 };
