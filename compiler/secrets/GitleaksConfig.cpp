@@ -422,17 +422,18 @@ std::optional<Loaded> loadFile(llvm::StringRef path, llvm::SourceMgr &sm, Diagno
 
   // Later rules with the same id replace earlier ones, as in gitleaks.
   std::map<std::string, size_t> byId;
+  std::vector<toml::source_region> ruleAt;
   Loaded out;
-  for (Rule &rule : file.rules) {
-    auto [it, added] = byId.emplace(rule.id, out.rules.size());
-    if (added)
-      out.rules.push_back(std::move(rule));
-    else
-      out.rules[it->second] = std::move(rule);
+  for (size_t i = 0; i < file.rules.size(); ++i) {
+    auto [it, added] = byId.emplace(file.rules[i].id, out.rules.size());
+    if (added) {
+      out.rules.push_back(std::move(file.rules[i]));
+      ruleAt.push_back(file.ruleAt[i]);
+    } else {
+      out.rules[it->second] = std::move(file.rules[i]);
+      ruleAt[it->second] = file.ruleAt[i];
+    }
   }
-  for (size_t i = 0; i < out.rules.size(); ++i)
-    if (out.rules[i].regex.empty() && out.rules[i].path.empty())
-      reader.error(file.ruleAt[i], "rule '" + out.rules[i].id + "' needs a 'regex' or a 'path'");
   std::vector<Rule> base;
   std::vector<GlobalAllowlist> baseAllowlists;
   if (file.useDefault) {
@@ -454,6 +455,16 @@ std::optional<Loaded> loadFile(llvm::StringRef path, llvm::SourceMgr &sm, Diagno
     base = std::move(extended->rules);
     baseAllowlists = std::move(extended->allowlists);
   }
+  if (!reader.ok())
+    return std::nullopt;
+  // A rule needs a regex or a path of its own, unless it changes a rule of
+  // the file it extends.
+  std::set<std::string> baseIds;
+  for (const Rule &rule : base)
+    baseIds.insert(rule.id);
+  for (const auto &[id, index] : byId)
+    if (out.rules[index].regex.empty() && out.rules[index].path.empty() && !baseIds.count(id))
+      reader.error(ruleAt[index], "rule '" + id + "' needs a 'regex' or a 'path'");
   if (!reader.ok())
     return std::nullopt;
   if (file.useDefault || !file.extendPath.empty())

@@ -135,6 +135,8 @@ bool validate(Validator validator, llvm::StringRef secret, llvm::StringRef match
     return isJsonWebToken(secret);
   case Validator::UrlPassword:
     return isUrlPassword(secret) && !isThrowawayServiceLogin(match);
+  case Validator::Password:
+    return isUrlPassword(secret) && !llvm::is_contained(kThrowawayPasswords, secret.lower());
   case Validator::Generic:
     return isCredentialName(firstGroup) && isRandomValue(secret, firstGroup);
   }
