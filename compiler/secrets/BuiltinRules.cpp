@@ -2,6 +2,8 @@
 // SDKs' published sample keys, which are not anyone's credentials.
 #include "compiler/secrets/SecretRules.h"
 
+#include "compiler/secrets/Heuristics.h"
+
 #include "llvm/ADT/StringExtras.h"
 
 #include <mutex>
@@ -15,12 +17,14 @@ namespace {
 #define B64 "[A-Za-z0-9+/]"
 #define B64URL "[A-Za-z0-9_-]"
 #define UUID_LOWER "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+#define ALNUM_UUID "[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}"
 #define UUID_ANY                                                                                  \
   "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 
 // What may stand before and after a token: anything that cannot continue it.
-constexpr llvm::StringLiteral kTokenBefore = "(?:^|[^A-Za-z0-9_])(";
-constexpr llvm::StringLiteral kTokenAfter = ")(?:[^A-Za-z0-9_]|$)";
+// Not a path's "/x/ghp_…" nor a file's "….ico-7a38….png".
+constexpr llvm::StringLiteral kTokenBefore = "(?:^|[^A-Za-z0-9_./])(";
+constexpr llvm::StringLiteral kTokenAfter = ")(?:$|[^A-Za-z0-9_.]|\\.(?:$|[^A-Za-z0-9_]))";
 // Between a name and its value: the rest of the name, a quote, and `=`, `:`,
 // `:=`, `=>`, `,` or a space (`--heroku-key VALUE`), and an opening quote.
 constexpr llvm::StringLiteral kNamedGap =
@@ -82,7 +86,8 @@ std::vector<Rule> RuleSet::builtinRules() {
   rules.push_back(rule(Id, Provider, Finding, Keywords, Entropy,                                  \
                        std::string("(?i:") + Name + ")" + kNamedGap.str() + Pattern +             \
                            kTokenAfter.str(),                                                     \
-                       1, Validator::None));
+                       1, Validator::None));                                                      \
+  rules.back().rejectWords = true;
 #define RULE(Id, Provider, Finding, Keywords, Entropy, Regex, Group, Check)                      \
   rules.push_back(rule(Id, Provider, Finding, Keywords, Entropy, Regex, Group, Validator::Check));
 #include "compiler/secrets/BuiltinRules.def"
@@ -90,6 +95,22 @@ std::vector<Rule> RuleSet::builtinRules() {
     if (r.id == "gcp-api-key")
       allowFirebaseSamples(r);
   return rules;
+}
+
+bool startsLikeKnownToken(llvm::StringRef value) {
+  // The keywords of TOKEN rules that are where their tokens start.
+  static const std::vector<std::string> prefixes = [] {
+    std::vector<std::string> out;
+    auto add = [&](const char *keywords, const char *pattern) {
+      for (const std::string &word : words(keywords))
+        if (word.size() >= 3 && llvm::StringRef(pattern).startswith_insensitive(word))
+          out.push_back(word);
+    };
+#define TOKEN(Id, Provider, Finding, Keywords, Entropy, Pattern) add(Keywords, Pattern);
+#include "compiler/secrets/BuiltinRules.def"
+    return out;
+  }();
+  return llvm::any_of(prefixes, [&](const std::string &p) { return value.startswith_insensitive(p); });
 }
 
 const RuleSet &RuleSet::builtin() {

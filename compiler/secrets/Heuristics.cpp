@@ -43,13 +43,15 @@ template <typename Pred> size_t run(llvm::StringRef text, size_t pos, Pred ok) {
 // name cache keys, object keys, key fingerprints and commit ids: digests.
 bool certainlySecretName(llvm::StringRef name) {
   for (llvm::StringRef word : {"SECRET", "PASSW", "_PWD", "API_KEY", "APIKEY", "PRIVATE_KEY",
-                               "MASTER_KEY", "ENCRYPTION_KEY"})
+                               "MASTER_KEY", "ENCRYPTION_KEY", "CREDENTIAL", "CREDS"})
     if (name.contains_insensitive(word))
       return true;
   return false;
 }
 
-constexpr llvm::StringLiteral kSeparators = "-_./:~@ +";
+// What separates the pieces of ordinary text: punctuation of paths, names,
+// versions and code ("struct_X509_pubkey_st;", "require('x').y").
+constexpr llvm::StringLiteral kSeparators = "-_./:~@ +;,()[]{}<>'\"%#!=*&|?^";
 
 bool isSeparator(char c) { return kSeparators.contains(c); }
 
@@ -128,20 +130,56 @@ size_t digestAt(llvm::StringRef text, size_t pos) {
   return 0;
 }
 
+bool isVowel(char c) { return llvm::StringRef("aeiouyAEIOUY").contains(c); }
+bool isConsonant(char c) { return llvm::isAlpha(c) && !isVowel(c); }
+
+// Identifiers in camelCase or PascalCase ("ultraPictureBox1", "Key128Bit",
+// "APIOrganizationExist"): words of 2 to 16 letters without four consonants
+// in a row, at most one without a vowel (an acronym such as "Pdf"), and at
+// most two numbers. A random token has one-letter chunks, consonant runs or
+// many numbers between its letters.
+bool isCamelCaseWords(llvm::StringRef piece) {
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  unsigned withoutVowel = 0, numbers = 0;
+  for (size_t i = 0; i < piece.size();) {
+    if (llvm::isDigit(piece[i])) {
+      i += run(piece, i, llvm::isDigit);
+      ++numbers;
+      continue;
+    }
+    if (!llvm::isAlpha(piece[i]))
+      return false;
+    size_t caps = run(piece, i, upper);
+    size_t n = caps > 1 && i + caps < piece.size() && lower(piece[i + caps])
+                   ? caps - 1 // "APIOrganization": "API", then "Organization"
+                   : caps + run(piece, i + caps, lower);
+    llvm::StringRef chunk = piece.substr(i, n);
+    if (chunk.size() < 2 || chunk.size() > 16)
+      return false;
+    for (size_t at = 0; at < chunk.size(); ++at)
+      if (run(chunk, at, isConsonant) >= 4)
+        return false;
+    withoutVowel += llvm::none_of(chunk, isVowel);
+    i += n;
+  }
+  return withoutVowel <= 1 && numbers <= 2;
+}
+
 // A word optionally followed by digits ("node20", "x64", "ed25519",
-// "SHA256", "Debian12"), or a number. Random tokens fail here: their case
-// changes inside a piece, or digits come between letters.
+// "SHA256", "Debian12"), a number, or words in camelCase. Random tokens fail
+// here: their case changes inside a piece, or digits come between letters.
 bool isOrdinaryPiece(llvm::StringRef piece) {
   llvm::StringRef letters = piece.take_while(llvm::isAlpha);
   if (!llvm::all_of(piece.drop_front(letters.size()), llvm::isDigit))
-    return false;
+    return isCamelCaseWords(piece);
   if (letters.empty())
     return true;
   auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
   llvm::StringRef rest = letters.drop_front();
   return llvm::all_of(letters, lower) || llvm::all_of(letters, upper) ||
-         (upper(letters.front()) && llvm::all_of(rest, lower));
+         (upper(letters.front()) && llvm::all_of(rest, lower)) || isCamelCaseWords(piece);
 }
 
 // Where the ordinary piece at `pos` ends: a timestamp or (with `digests`) a
@@ -175,7 +213,7 @@ bool isOrdinaryWords(llvm::StringRef text, bool digests) {
 // Words that people write where a credential will go.
 constexpr llvm::StringLiteral kPlaceholderWords[] = {
     "replace", "placeholder", "changeme", "change_me", "change-me", "example",
-    "dummy",   "your",        "todo",     "fixme",     "sample"};
+    "dummy",   "your",        "todo",     "fixme",     "sample",  "redacted"};
 
 // A name in angle brackets ("<api-token>"), not any '<' and '>' of a random
 // password.
@@ -197,7 +235,9 @@ bool isPlaceholder(llvm::StringRef text) {
   for (llvm::StringRef word : kPlaceholderWords)
     if (llvm::StringRef(lower).contains(word))
       return true;
-  return llvm::StringRef(lower).contains("xxx") || hasBracketedName(text);
+  // "…" and "..." stand for what was cut out.
+  return llvm::StringRef(lower).contains("xxx") || llvm::StringRef(lower).contains("...") ||
+         llvm::StringRef(lower).contains("…") || hasBracketedName(text);
 }
 
 // A value that names another (`${NPM_TOKEN}`, `$API_KEY`) for whatever reads
@@ -206,7 +246,14 @@ bool isPlaceholder(llvm::StringRef text) {
 bool isReference(llvm::StringRef text) {
   if (text.contains("${"))
     return true;
-  return text.startswith("$") && text.size() > 1 && llvm::all_of(text.drop_front(), isWordChar);
+  if (text.startswith("$") && text.size() > 1 && llvm::all_of(text.drop_front(), isWordChar))
+    return true;
+  // "$GITHUB_USERNAME:$GITHUB_PASSWORD": shell variables, named as they are.
+  auto upperOrUnderscore = [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; };
+  for (size_t at = text.find('$'); at != llvm::StringRef::npos; at = text.find('$', at + 1))
+    if (run(text, at + 1, upperOrUnderscore) >= 3)
+      return true;
+  return false;
 }
 
 } // namespace
@@ -226,7 +273,8 @@ double entropy(llvm::StringRef text) {
 }
 
 bool isCredentialName(llvm::StringRef name) {
-  for (llvm::StringRef word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "_KEY", "_PWD"})
+  for (llvm::StringRef word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "_KEY", "-KEY", ".KEY",
+                               "_PWD", "CREDENTIAL", "CREDENTIALS", "CREDS"})
     if (name.endswith_insensitive(word))
       return true;
   return name.equals_insensitive("APIKEY");
@@ -247,9 +295,11 @@ bool isPlaceholderCredential(llvm::StringRef credential) {
   }
   if (hasBracketedName(credential))
     return true;
+  // A run long enough to be what fills the token, not the zero bytes that
+  // base64 spells "AAAAAAAA" inside a real one.
   for (size_t i = 0; i < credential.size();) {
     size_t n = run(credential, i, [&](char c) { return c == credential[i]; });
-    if (n >= 6 && llvm::isAlnum(credential[i]))
+    if (n >= 6 && n * 3 >= credential.size() && llvm::isAlnum(credential[i]))
       return true;
     i += n;
   }
@@ -261,9 +311,34 @@ bool isRandomValue(llvm::StringRef text, llvm::StringRef name) {
     return false;
   if (text.contains("://") || isReference(text) || isPlaceholder(text))
     return false;
+  // Paths, and a format whose own rule did not take it (a truncated or
+  // sample token: "AIzaSy" followed by the wrong length).
+  for (llvm::StringRef path : {"/", "./", "../", "~/"})
+    if (text.startswith(path))
+      return false;
+  if (startsLikeKnownToken(text))
+    return false;
   if (isOrdinaryWords(text, /*digests=*/!certainlySecretName(name)))
     return false;
   return entropy(text) >= kMinEntropyBits;
+}
+
+bool isOrdinaryText(llvm::StringRef text) {
+  // Hex and digits alone are a shape ("cafebabe", "6190042667528047"): the
+  // rule's own pattern says whether it is the secret.
+  if (llvm::none_of(text, [](char c) { return llvm::isAlpha(c) && !llvm::isHexDigit(c); }))
+    return false;
+  return isOrdinaryWords(text, /*digests=*/false);
+}
+
+bool mentionsCredential(llvm::StringRef name) {
+  if (isCredentialName(name))
+    return true;
+  for (llvm::StringRef word : {"SECRET", "PASSW", "TOKEN", "CREDENTIAL", "CREDS", "APIKEY",
+                               "API_KEY", "PRIVATE_KEY", "PRIVATE-KEY", "ACCESS_KEY"})
+    if (name.contains_insensitive(word))
+      return true;
+  return name.endswith_insensitive("AUTH");
 }
 
 bool isUrlPassword(llvm::StringRef password) {

@@ -20,6 +20,19 @@ bool isPlaceholderCredential(llvm::StringRef credential);
 // another variable, and of high entropy.
 bool isRandomValue(llvm::StringRef value, llvm::StringRef name);
 
+// A name inside text (`todo_secret_do_not_commit = …`, `"user_auth": …`)
+// that says what follows is a credential: a credential name, or one that
+// names a secret, password, token or credential anywhere.
+bool mentionsCredential(llvm::StringRef name);
+
+// Words, numbers and identifiers between punctuation: "sumOfExposures;",
+// "THIS_IS_CONFIG": code or prose, not a random token.
+bool isOrdinaryText(llvm::StringRef text);
+
+// Whether `value` begins like a token of a known format ("AIza", "ghp_",
+// "sk-ant-"): then only that format's rule may report it.
+bool startsLikeKnownToken(llvm::StringRef value);
+
 // The password of a URL, given the text between "://" and the host: not a
 // shell variable ($TOKEN) and not empty.
 bool isUrlPassword(llvm::StringRef password);

@@ -401,6 +401,8 @@ void RuleSet::runRule(size_t index, llvm::StringRef text, size_t valueAt, llvm::
       continue;
     if (rule.builtin && isPlaceholderCredential(secretText))
       continue;
+    if (rule.rejectWords && isOrdinaryText(secretText))
+      continue;
     re2::StringPiece first = sub[groups >= 1 ? 1 : 0];
     if (!validate(rule.validator, secretText, matchText, llvm::StringRef(first.data(), first.size())))
       continue;

@@ -63,6 +63,7 @@ struct Rule {
   std::vector<std::string> required; // ids of rules that must match the same text
   bool skipReport = false;           // only needed by other rules' `required`
   bool builtin = false;              // also skips placeholders ("YOUR_KEY", "xxxx…")
+  bool rejectWords = false;          // words and identifiers are code, not this secret
   Validator validator = Validator::None;
 };
 

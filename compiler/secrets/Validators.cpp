@@ -138,7 +138,7 @@ bool validate(Validator validator, llvm::StringRef secret, llvm::StringRef match
   case Validator::Password:
     return isUrlPassword(secret) && !llvm::is_contained(kThrowawayPasswords, secret.lower());
   case Validator::Generic:
-    return isCredentialName(firstGroup) && isRandomValue(secret, firstGroup);
+    return mentionsCredential(firstGroup) && isRandomValue(secret, firstGroup);
   }
   return true;
 }
