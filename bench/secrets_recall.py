@@ -7,8 +7,10 @@ checkout, writes each into pipelines in four places, runs `wfc check
 
   neutral name    env = { CONFIG = "<example>" }        (the example's text, as
                   run = "printf '%s' '<example>' > …"     gitleaks checks it)
-  credential name env = { STRIPE_TOKEN = "<secret>" }    (the secret alone, named
-                  param app7_stripe_token: string = "<secret>"  after its provider)
+  credential name env = { STRIPE_TOKEN = "<example>" }  (the same text, under a
+                  param app7_stripe_token: string = "<example>"  name of its provider)
+  bare secret     env = { STRIPE_TOKEN = "<secret>" }   (what the rule takes as the
+                  param app7_stripe_token: string = "<secret>"  secret, alone)
 
 Recall is the share of true-positive placements reported; the false-positive
 rate the share of gitleaks' false-positive examples reported. --misses lists
@@ -63,7 +65,7 @@ def credential_name(identifier):
 
 def place(kind, n, example):
     """One task (or param and task) holding the example; its source line."""
-    value = example['example'] if kind.startswith('neutral') else example['secret']
+    value = example['secret'] if kind.startswith('secret') else example['example']
     literal = wf_string(value.replace('\0', ''))
     if kind == 'neutral-env':
         return 'task t%d { run = ["./deploy.sh"] env = { CONFIG = %s } timeout = 1m }' % (n, literal)
@@ -71,13 +73,14 @@ def place(kind, n, example):
         run = wf_string("printf '%s' '" + value.replace('\0', '') + "' > app.conf")
         return 'task t%d { run = %s timeout = 1m }' % (n, run)
     name = credential_name(example['identifier'])
-    if kind == 'credential-env':
+    if kind.endswith('-env'):
         return 'task t%d { run = ["./deploy.sh"] env = { %s = %s } timeout = 1m }' % (
             n, name, literal)
     return 'param app%d_%s: string = %s' % (n, name.lower(), literal)
 
 
-PLACEMENTS = ['neutral-env', 'neutral-run', 'credential-env', 'credential-param']
+PLACEMENTS = ['neutral-env', 'neutral-run', 'credential-env', 'credential-param', 'secret-env',
+              'secret-param']
 
 
 def flagged_lines(wfc, path):
@@ -118,7 +121,8 @@ def table(name, results):
     print('|---|---|---|')
     for label, kinds in (('neutral name (env CONFIG, or in a run string)', PLACEMENTS[:2]),
                          ('credential name (env <PROVIDER>_TOKEN, or a param default)',
-                          PLACEMENTS[2:])):
+                          PLACEMENTS[2:4]),
+                         ('the secret alone under a credential name', PLACEMENTS[4:])):
         tp = sum((results[(k, 'tp')] for k in kinds), [])
         fp = sum((results[(k, 'fp')] for k in kinds), [])
         print('| %s | %.1f%% (%d of %d) | %.1f%% (%d of %d) |' % (
@@ -158,7 +162,7 @@ def main():
                 for e, d in pairs:
                     if (kind == 'tp') == (d is None):
                         what = 'missed' if kind == 'tp' else 'flagged'
-                        shown = e['example'] if k.startswith('neutral') else e['secret']
+                        shown = e['secret'] if k.startswith('secret') else e['example']
                         print('%s %s %s: %r%s' % (what, k, e['rule'], shown[:120],
                                                   '' if d is None else '  -- ' + d['message']))
 

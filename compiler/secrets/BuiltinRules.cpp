@@ -30,6 +30,33 @@ constexpr llvm::StringLiteral kTokenAfter = ")(?:$|[^A-Za-z0-9_.]|\\.(?:$|[^A-Za
 constexpr llvm::StringLiteral kNamedGap =
     "[A-Za-z0-9_.-]{0,40}[\"']?[ \\t]{0,4}(?:[:=>|,]{1,3}[ \\t]{0,4}|[ \\t])[\"'`]{0,2}(";
 
+// A provider's name as names spell it: "heroku", "Heroku" or "HEROKU" (in
+// "HEROKU_API_KEY", "myHerokuToken", "heroku_token"), not any mix of cases,
+// which finds "meraki" in "CameraKit" and "okta" in "rookTable".
+std::string nameForms(llvm::StringRef name) {
+  llvm::SmallVector<llvm::StringRef, 4> alternatives;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    if (i < name.size() && name[i] == '(')
+      ++depth;
+    else if (i < name.size() && name[i] == ')')
+      --depth;
+    else if (i == name.size() || (name[i] == '|' && depth == 0)) {
+      alternatives.push_back(name.slice(start, i));
+      start = i + 1;
+    }
+  }
+  std::string out = "(?:";
+  for (llvm::StringRef a : alternatives) {
+    std::string capitalised = a.str();
+    capitalised[0] = llvm::toUpper(capitalised[0]);
+    out += a.lower() + "|" + capitalised + "|" + a.upper() + "|";
+  }
+  out.back() = ')';
+  return out;
+}
+
 std::vector<std::string> words(llvm::StringRef text) {
   llvm::SmallVector<llvm::StringRef, 8> parts;
   text.split(parts, ' ', -1, /*KeepEmpty=*/false);
@@ -84,7 +111,7 @@ std::vector<Rule> RuleSet::builtinRules() {
                        kTokenBefore.str() + Pattern + kTokenAfter.str(), 1, Validator::None));
 #define NAMED(Id, Provider, Finding, Keywords, Entropy, Name, Pattern)                           \
   rules.push_back(rule(Id, Provider, Finding, Keywords, Entropy,                                  \
-                       std::string("(?i:") + Name + ")" + kNamedGap.str() + Pattern +             \
+                       nameForms(Name) + kNamedGap.str() + Pattern +                              \
                            kTokenAfter.str(),                                                     \
                        1, Validator::None));                                                      \
   rules.back().rejectWords = true;

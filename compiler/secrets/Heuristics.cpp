@@ -248,6 +248,10 @@ bool isReference(llvm::StringRef text) {
     return true;
   if (text.startswith("$") && text.size() > 1 && llvm::all_of(text.drop_front(), isWordChar))
     return true;
+  // "%TestSourcePassword%": a Windows or NuGet variable.
+  if (text.size() > 2 && text.startswith("%") && text.endswith("%") &&
+      llvm::all_of(text.drop_front().drop_back(), isWordChar))
+    return true;
   // "$GITHUB_USERNAME:$GITHUB_PASSWORD": shell variables, named as they are.
   auto upperOrUnderscore = [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; };
   for (size_t at = text.find('$'); at != llvm::StringRef::npos; at = text.find('$', at + 1))
@@ -272,7 +276,21 @@ double entropy(llvm::StringRef text) {
   return bits;
 }
 
+// Names of what is not secret, though it is next to a credential:
+// "SSH_PUBLIC_KEY", "credentialsId", "csrf-token", "dev.credentials.url".
+bool namesSomethingElse(llvm::StringRef name) {
+  for (llvm::StringRef word : {"PUBLIC", "CSRF", "XSRF"})
+    if (name.contains_insensitive(word))
+      return true;
+  for (llvm::StringRef end : {"ID", "_IDS", "URL", "URI", "NAME", "PATH", "FILE", "TYPE"})
+    if (name.endswith_insensitive(end))
+      return true;
+  return false;
+}
+
 bool isCredentialName(llvm::StringRef name) {
+  if (namesSomethingElse(name))
+    return false;
   for (llvm::StringRef word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "_KEY", "-KEY", ".KEY",
                                "_PWD", "CREDENTIAL", "CREDENTIALS", "CREDS"})
     if (name.endswith_insensitive(word))
@@ -334,6 +352,8 @@ bool isOrdinaryText(llvm::StringRef text) {
 bool mentionsCredential(llvm::StringRef name) {
   if (isCredentialName(name))
     return true;
+  if (namesSomethingElse(name))
+    return false;
   for (llvm::StringRef word : {"SECRET", "PASSW", "TOKEN", "CREDENTIAL", "CREDS", "APIKEY",
                                "API_KEY", "PRIVATE_KEY", "PRIVATE-KEY", "ACCESS_KEY"})
     if (name.contains_insensitive(word))
@@ -342,9 +362,11 @@ bool mentionsCredential(llvm::StringRef name) {
 }
 
 bool isUrlPassword(llvm::StringRef password) {
-  // `$TOKEN` is read from the environment by the shell: not hardcoded.
+  // `$TOKEN` is read from the environment by the shell: not hardcoded;
+  // "[PASSWORD]" and "<password>" are blanks to fill in.
   return !password.empty() && !password.startswith("$") && !isPlaceholder(password) &&
-         !isPlaceholderCredential(password);
+         !isPlaceholderCredential(password) && !isReference(password) &&
+         !llvm::StringRef("[<{").contains(password.front());
 }
 
 } // namespace wfc::secrets

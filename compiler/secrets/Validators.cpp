@@ -109,6 +109,18 @@ bool isLocalOrServiceHost(llvm::StringRef host) {
 
 } // namespace
 
+// "username:password", "user:token": the form of a login, not one.
+bool isPlaceholderLogin(llvm::StringRef match, llvm::StringRef secret) {
+  llvm::StringRef before = match.take_front(secret.data() - match.data());
+  before = before.rtrim("'\":");
+  size_t start = before.find_last_of(" \t\n'\"/=");
+  llvm::StringRef user = start == llvm::StringRef::npos ? before : before.drop_front(start + 1);
+  for (llvm::StringRef word : {"user", "username", "usr", "login", "name"})
+    if (user.equals_insensitive(word))
+      return true;
+  return false;
+}
+
 bool isThrowawayServiceLogin(llvm::StringRef url) {
   size_t scheme = url.find("://");
   if (scheme == llvm::StringRef::npos)
@@ -134,7 +146,8 @@ bool validate(Validator validator, llvm::StringRef secret, llvm::StringRef match
   case Validator::JsonWebToken:
     return isJsonWebToken(secret);
   case Validator::UrlPassword:
-    return isUrlPassword(secret) && !isThrowawayServiceLogin(match);
+    return isUrlPassword(secret) && !isThrowawayServiceLogin(match) &&
+           !isPlaceholderLogin(match, secret);
   case Validator::Password:
     return isUrlPassword(secret) && !llvm::is_contained(kThrowawayPasswords, secret.lower());
   case Validator::Generic:
