@@ -279,10 +279,10 @@ double entropy(llvm::StringRef text) {
 // Names of what is not secret, though it is next to a credential:
 // "SSH_PUBLIC_KEY", "credentialsId", "csrf-token", "dev.credentials.url".
 bool namesSomethingElse(llvm::StringRef name) {
-  for (llvm::StringRef word : {"PUBLIC", "CSRF", "XSRF"})
+  for (llvm::StringRef word : {"PUBLIC", "CSRF", "XSRF", "PRIMARYKEY", "FOREIGNKEY"})
     if (name.contains_insensitive(word))
       return true;
-  for (llvm::StringRef end : {"ID", "_IDS", "URL", "URI", "NAME", "PATH", "FILE", "TYPE"})
+  for (llvm::StringRef end : {"ID", "_IDS", "URL", "URI", "NAME", "PATH", "FILE", "TYPE", "HASH"})
     if (name.endswith_insensitive(end))
       return true;
   return false;
@@ -335,6 +335,12 @@ bool isRandomValue(llvm::StringRef text, llvm::StringRef name) {
     if (text.startswith(path))
       return false;
   if (startsLikeKnownToken(text))
+    return false;
+  // A line of configuration ("primaryKey=…", "\"accessor\":\"…\""), not a
+  // value: its own name decides, when the rules read inside it.
+  size_t key = run(text, 0, [](char c) { return isWordChar(c) || c == '.' || c == '-'; });
+  if (text.contains('"') || (key >= 2 && key < text.size() && text[key] == '=' &&
+                             llvm::isAlpha(text.front())))
     return false;
   if (isOrdinaryWords(text, /*digests=*/!certainlySecretName(name)))
     return false;
