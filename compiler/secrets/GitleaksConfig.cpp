@@ -379,20 +379,22 @@ std::vector<Rule> extend(std::vector<Rule> own, std::vector<Rule> base,
   std::map<std::string, const Rule *> overrides;
   for (const Rule &rule : own)
     overrides[rule.id] = &rule;
-  std::set<std::string> merged;
+  std::set<std::string> baseIds;
+  for (const Rule &rule : base)
+    baseIds.insert(rule.id);
+  // The file's own rules first: where two rules find the same text, the
+  // first listed names the finding.
   std::vector<Rule> out;
+  for (Rule &rule : own)
+    if (!baseIds.count(rule.id))
+      out.push_back(std::move(rule));
   for (Rule &rule : base) {
     if (disabledIds.count(rule.id))
       continue;
-    if (auto it = overrides.find(rule.id); it != overrides.end()) {
+    if (auto it = overrides.find(rule.id); it != overrides.end())
       mergeInto(rule, *it->second);
-      merged.insert(rule.id);
-    }
     out.push_back(std::move(rule));
   }
-  for (Rule &rule : own)
-    if (!merged.count(rule.id))
-      out.push_back(std::move(rule));
   return out;
 }
 

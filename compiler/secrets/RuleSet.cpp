@@ -333,9 +333,12 @@ void RuleSet::scan(llvm::StringRef value, llvm::StringRef name, llvm::StringRef 
   llvm::SmallVector<Match, 8> all;
   for (unsigned rule : rules)
     runRule(rule, text, valueAt, value, name, path, all);
-  // The first rule listed wins where two find the same text: specific formats
-  // come before the generic ones.
-  llvm::stable_sort(all, [&](const Match &a, const Match &b) { return a.rule < b.rule; });
+  // The first rule listed wins where two find the same text, and the generic
+  // rule (a random value under a credential's name) only where no other does.
+  auto rank = [](const Match &m) {
+    return std::make_pair(m.rule->validator == Validator::Generic, m.rule);
+  };
+  llvm::stable_sort(all, [&](const Match &a, const Match &b) { return rank(a) < rank(b); });
   llvm::SmallVector<Match, 8> kept;
   for (const Match &m : all) {
     auto overlaps = [&](const Match &k) {
