@@ -185,7 +185,7 @@ bool isOrdinaryPiece(llvm::StringRef piece) {
 // Where the ordinary piece at `pos` ends: a timestamp or (with `digests`) a
 // digest, which may span separators, or a word or a number up to the next
 // separator. npos when the piece is not ordinary.
-size_t ordinaryPieceEnd(llvm::StringRef text, size_t pos, bool digests) {
+size_t ordinaryPieceEnd(llvm::StringRef text, size_t pos, bool digests, bool shortHashes) {
   auto endsAtSeparator = [&](size_t n) {
     return n && (pos + n == text.size() || isSeparator(text[pos + n]));
   };
@@ -193,16 +193,32 @@ size_t ordinaryPieceEnd(llvm::StringRef text, size_t pos, bool digests) {
     return pos + n;
   if (size_t n = digests ? digestAt(text, pos) : 0; endsAtSeparator(n))
     return pos + n;
+  // A hash cut short beside words ("npm-linux-x64-3f78a6b2c1d0e9f8").
+  if (size_t n = run(text, pos, llvm::isHexDigit);
+      shortHashes && n >= 7 && endsAtSeparator(n) && oneCase(text.substr(pos, n)))
+    return pos + n;
   size_t end = std::min(text.find_first_of(kSeparators, pos), text.size());
   return isOrdinaryPiece(text.slice(pos, end)) ? end : llvm::StringRef::npos;
+}
+
+// Whether a piece between separators is a word of three letters or more.
+bool hasWordPiece(llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef, 8> pieces;
+  text.split(pieces, '-');
+  for (llvm::StringRef piece : pieces)
+    for (llvm::StringRef part : llvm::split(piece, '_'))
+      if (part.size() >= 3 && llvm::all_of(part, [](char c) { return c >= 'a' && c <= 'z'; }))
+        return true;
+  return false;
 }
 
 // Ordinary pieces between separators: ids, names, versions, paths and
 // timestamps ("storefront/nightly/storefront-2.14.0.tar.gz",
 // "2024-05-01T12:30:00Z-build-1234"), and with `digests`, digests and ids.
 bool isOrdinaryWords(llvm::StringRef text, bool digests) {
+  bool shortHashes = digests && hasWordPiece(text);
   for (size_t i = 0; i < text.size();) {
-    size_t end = ordinaryPieceEnd(text, i, digests);
+    size_t end = ordinaryPieceEnd(text, i, digests, shortHashes);
     if (end == llvm::StringRef::npos)
       return false;
     i = end + 1;

@@ -333,10 +333,14 @@ void RuleSet::scan(llvm::StringRef value, llvm::StringRef name, llvm::StringRef 
   llvm::SmallVector<Match, 8> all;
   for (unsigned rule : rules)
     runRule(rule, text, valueAt, value, name, path, all);
-  // The first rule listed wins where two find the same text, and the generic
-  // rule (a random value under a credential's name) only where no other does.
+  // The first rule listed wins where two find the same text; the generic
+  // rule (a random value under a credential's name), and after it a short
+  // password, only where no other does.
   auto rank = [](const Match &m) {
-    return std::make_pair(m.rule->validator == Validator::Generic, m.rule);
+    int last = m.rule->validator == Validator::Generic    ? 1
+               : m.rule->validator == Validator::Password ? 2
+                                                          : 0;
+    return std::make_pair(last, m.rule);
   };
   llvm::stable_sort(all, [&](const Match &a, const Match &b) { return rank(a) < rank(b); });
   llvm::SmallVector<Match, 8> kept;
