@@ -403,13 +403,22 @@ struct Loaded {
   std::vector<GlobalAllowlist> allowlists;
 };
 
+std::optional<Loaded> loadBuffer(unsigned buffer, llvm::SourceMgr &sm, DiagnosticEngine &diags,
+                                 int depth);
+
 std::optional<Loaded> loadFile(llvm::StringRef path, llvm::SourceMgr &sm, DiagnosticEngine &diags,
                                int depth) {
   std::optional<unsigned> buffer = loadSource({path.str(), path.str()}, sm, diags);
   if (!buffer)
     return std::nullopt;
-  llvm::StringRef text = sm.getMemoryBuffer(*buffer)->getBuffer();
-  ConfigReader reader(sm, *buffer, diags);
+  return loadBuffer(*buffer, sm, diags, depth);
+}
+
+std::optional<Loaded> loadBuffer(unsigned buffer, llvm::SourceMgr &sm, DiagnosticEngine &diags,
+                                 int depth) {
+  llvm::StringRef path = sm.getMemoryBuffer(buffer)->getBufferIdentifier();
+  llvm::StringRef text = sm.getMemoryBuffer(buffer)->getBuffer();
+  ConfigReader reader(sm, buffer, diags);
   toml::parse_result parsed = toml::parse(std::string_view(text.data(), text.size()),
                                           std::string_view(path.data(), path.size()));
   if (!parsed) {
@@ -492,9 +501,10 @@ std::optional<Loaded> loadFile(llvm::StringRef path, llvm::SourceMgr &sm, Diagno
 
 } // namespace
 
-std::unique_ptr<RuleSet> loadGitleaksConfig(llvm::StringRef path, llvm::SourceMgr &sm,
-                                            DiagnosticEngine &diags) {
-  std::optional<Loaded> loaded = loadFile(path, sm, diags, 0);
+namespace {
+
+std::unique_ptr<RuleSet> finish(std::optional<Loaded> loaded, llvm::StringRef path,
+                                DiagnosticEngine &diags) {
   if (!loaded)
     return nullptr;
   std::vector<Allowlist> global;
@@ -507,13 +517,28 @@ std::unique_ptr<RuleSet> loadGitleaksConfig(llvm::StringRef path, llvm::SourceMg
   llvm::Expected<std::unique_ptr<RuleSet>> set =
       RuleSet::create(std::move(loaded->rules), std::move(global), path.str(), root.str().str());
   if (!set) {
-    // Every regex was checked as it was read; what is left (a rule's
-    // secretGroup beyond its groups, a required rule that does not exist)
-    // is about the file as a whole.
+    // Every regex was checked as it was read; what is left (a required rule
+    // that does not exist) is about the file as a whole.
     diags.reportFile(DiagKind::ConfigInvalid, path, llvm::toString(set.takeError()));
     return nullptr;
   }
   return std::unique_ptr<RuleSet>(std::move(*set));
+}
+
+} // namespace
+
+std::unique_ptr<RuleSet> loadGitleaksConfig(llvm::StringRef path, llvm::SourceMgr &sm,
+                                            DiagnosticEngine &diags) {
+  return finish(loadFile(path, sm, diags, 0), path, diags);
+}
+
+std::unique_ptr<RuleSet> parseGitleaksConfig(std::unique_ptr<llvm::MemoryBuffer> text,
+                                             llvm::SourceMgr &sm, DiagnosticEngine &diags) {
+  std::string path = text->getBufferIdentifier().str();
+  std::optional<unsigned> buffer = addSource(std::move(text), sm, diags);
+  if (!buffer)
+    return nullptr;
+  return finish(loadBuffer(*buffer, sm, diags, 0), path, diags);
 }
 
 } // namespace wfc::secrets

@@ -21,4 +21,9 @@ constexpr const char *kGitleaksConfigName = ".gitleaks.toml";
 std::unique_ptr<RuleSet> loadGitleaksConfig(llvm::StringRef path, llvm::SourceMgr &sm,
                                             DiagnosticEngine &diags);
 
+// The same for a config already in memory (tests, the fuzzer); `[extend]
+// path` is relative to the directory of the buffer's name.
+std::unique_ptr<RuleSet> parseGitleaksConfig(std::unique_ptr<llvm::MemoryBuffer> text,
+                                             llvm::SourceMgr &sm, DiagnosticEngine &diags);
+
 } // namespace wfc::secrets
