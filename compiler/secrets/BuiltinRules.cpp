@@ -22,8 +22,9 @@ namespace {
   "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 
 // What may stand before and after a token: anything that cannot continue it.
-// Not a path's "/x/ghp_…" nor a file's "….ico-7a38….png".
-constexpr llvm::StringLiteral kTokenBefore = "(?:^|[^A-Za-z0-9_./])(";
+// After a token: not a file's "….ico-7a38….png". (What may stand before
+// one, RuleSet checks: a regex that starts with the token's own prefix is
+// found by RE2 far faster than one that starts with a character class.)
 constexpr llvm::StringLiteral kTokenAfter = ")(?:$|[^A-Za-z0-9_.]|\\.(?:$|[^A-Za-z0-9_]))";
 // Between a name and its value: the rest of the name, a quote, and `=`, `:`,
 // `:=`, `=>`, `,` or a space (`--heroku-key VALUE`), and an opening quote.
@@ -108,7 +109,8 @@ std::vector<Rule> RuleSet::builtinRules() {
   std::vector<Rule> rules;
 #define TOKEN(Id, Provider, Finding, Keywords, Entropy, Pattern)                                 \
   rules.push_back(rule(Id, Provider, Finding, Keywords, Entropy,                                  \
-                       kTokenBefore.str() + Pattern + kTokenAfter.str(), 1, Validator::None));
+                       std::string("(") + Pattern + kTokenAfter.str(), 1, Validator::None));      \
+  rules.back().standsAlone = true;
 #define NAMED(Id, Provider, Finding, Keywords, Entropy, Name, Pattern)                           \
   rules.push_back(rule(Id, Provider, Finding, Keywords, Entropy,                                  \
                        nameForms(Name) + kNamedGap.str() + Pattern +                              \

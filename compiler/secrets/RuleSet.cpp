@@ -67,6 +67,9 @@ llvm::Expected<CompiledAllowlist> compileAllowlist(const Allowlist &list, llvm::
   return llvm::Expected<CompiledAllowlist>(std::move(out));
 }
 
+bool isTokenChar(char c) { return llvm::isAlnum(c) || c == '_' || c == '.' || c == '/'; }
+bool isNameChar(char c) { return llvm::isAlnum(c) || c == '_' || c == '.' || c == '-'; }
+
 bool matches(const RE2 *re, llvm::StringRef text) {
   return re && RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re);
 }
@@ -402,6 +405,11 @@ void RuleSet::runRule(size_t index, llvm::StringRef text, size_t valueAt, llvm::
     pos = std::max(secretEnd, matchAt + 1);
     if (!secret.data() || secret.empty())
       continue;
+    // A token inside a longer word, a path or a name is not that token.
+    if (rule.standsAlone && matchAt > 0 && isTokenChar(text[matchAt - 1])) {
+      pos = matchAt + 1;
+      continue;
+    }
     // Only what lies in the value: `name = "` is wfc's own framing.
     size_t from = std::max(secretAt, valueAt), to = std::min(secretEnd, valueEnd);
     if (from >= to)
@@ -415,7 +423,16 @@ void RuleSet::runRule(size_t index, llvm::StringRef text, size_t valueAt, llvm::
     if (rule.rejectWords && isOrdinaryText(secretText))
       continue;
     re2::StringPiece first = sub[groups >= 1 ? 1 : 0];
-    if (!validate(rule.validator, secretText, matchText, llvm::StringRef(first.data(), first.size())))
+    llvm::StringRef firstGroup(first.data(), first.size());
+    if (rule.validator == Validator::Generic && first.data()) {
+      // The regex starts at the word that says "key" or "token"; the name
+      // it ends is the whole identifier before it ("db_password").
+      size_t at = first.data() - text.data();
+      while (at > 0 && isNameChar(text[at - 1]))
+        --at;
+      firstGroup = llvm::StringRef(text.data() + at, first.data() + first.size() - text.data() - at);
+    }
+    if (!validate(rule.validator, secretText, matchText, firstGroup))
       continue;
     if (allowed(rule, secretText, matchText, lineAt(text, matchAt), path))
       continue;

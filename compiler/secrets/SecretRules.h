@@ -64,6 +64,8 @@ struct Rule {
   bool skipReport = false;           // only needed by other rules' `required`
   bool builtin = false;              // also skips placeholders ("YOUR_KEY", "xxxx…")
   bool rejectWords = false;          // words and identifiers are code, not this secret
+  bool standsAlone = false;          // not preceded by a letter, digit, '_', '.' or '/'
+
   Validator validator = Validator::None;
 };
 
