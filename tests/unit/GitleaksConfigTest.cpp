@@ -177,7 +177,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "2:7: [extend] url is not supported"},
         BadConfig{"rules = 3\n", "1:9: 'rules' must be an array of tables"},
         BadConfig{"titel = \"x\"\n", "1:1: unknown key 'titel' at the top level; did you mean "
-                                      "'title'?"}));
+                                      "'title'?"}),
+    [](const ::testing::TestParamInfo<BadConfig> &info) {
+      return "Case" + std::to_string(info.index);
+    });
 
 } // namespace
 } // namespace wfc::secrets
