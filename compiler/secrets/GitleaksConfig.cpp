@@ -398,65 +398,26 @@ std::vector<Rule> extend(std::vector<Rule> own, std::vector<Rule> base,
   return out;
 }
 
-// Where the text has a character other than ASCII outside strings and
-// comments: nowhere in valid TOML, and toml++ 3.3 reaches undefined
-// behaviour on some of them (its whitespace test for U+00A1–U+0499 and
-// others), so wfc reports it before toml++ sees it. Also after a
-// line-ending backslash in a multi-line string, where toml++ skips
-// whitespace. The byte offset, or npos.
-size_t strayNonAscii(llvm::StringRef text) {
-  enum class In { Code, Comment, Basic, Literal, MultiBasic, MultiLiteral };
-  auto nonAscii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
-  In in = In::Code;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    llvm::StringRef rest = text.drop_front(i);
-    switch (in) {
-    case In::Code:
-      if (nonAscii(c))
-        return i;
-      if (c == '#') {
-        in = In::Comment;
-      } else if (rest.startswith("\"\"\"") || rest.startswith("'''")) {
-        in = c == '"' ? In::MultiBasic : In::MultiLiteral;
-        i += 2;
-      } else if (c == '"' || c == '\'') {
-        in = c == '"' ? In::Basic : In::Literal;
-      }
-      break;
-    case In::Comment:
-      if (c == '\n')
-        in = In::Code;
-      break;
-    case In::Basic:
-    case In::Literal:
-      if (c == '\n' || (c == '"' && in == In::Basic) || (c == '\'' && in == In::Literal))
-        in = In::Code;
-      else if (c == '\\' && in == In::Basic)
-        ++i;
-      break;
-    case In::MultiBasic:
-      if (rest.startswith("\"\"\"")) {
-        in = In::Code;
-        i += 2;
-      } else if (c == '\\') {
-        llvm::StringRef after = rest.drop_front(1);
-        size_t next = after.find_first_not_of(" \t\r\n");
-        if (next != llvm::StringRef::npos && after.take_front(next).contains('\n') &&
-            nonAscii(after[next]))
-          return i + 1 + next;
-        ++i;
-      }
-      break;
-    case In::MultiLiteral:
-      if (rest.startswith("'''")) {
-        in = In::Code;
-        i += 2;
-      }
-      break;
-    }
+// toml++ 3.3 reaches undefined behaviour when its whitespace test meets
+// some characters (U+00A1–U+0499, U+2C5E–U+2FFF, U+3001–U+3057,
+// U+FB26–U+FEFE; found by wfc's fuzzer), which it can do anywhere but in a
+// comment or string that it skips. wfc refuses them before toml++ reads the
+// file: the offset and code point of the first, or nothing.
+std::optional<std::pair<size_t, uint32_t>> unreadableCharacter(llvm::StringRef text) {
+  static constexpr std::pair<uint32_t, uint32_t> kRanges[] = {
+      {0xA1, 0x499}, {0x2C5E, 0x2FFF}, {0x3001, 0x3057}, {0xFB26, 0xFEFE}};
+  for (size_t i = 0; i < text.size();) {
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
+    for (size_t k = 1; k < length && i + k < text.size(); ++k)
+      code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    for (auto [low, high] : kRanges)
+      if (code >= low && code <= high)
+        return std::make_pair(i, code);
+    i += length;
   }
-  return llvm::StringRef::npos;
+  return std::nullopt;
 }
 
 struct Loaded {
@@ -480,11 +441,15 @@ std::optional<Loaded> loadBuffer(unsigned buffer, llvm::SourceMgr &sm, Diagnosti
   llvm::StringRef path = sm.getMemoryBuffer(buffer)->getBufferIdentifier();
   llvm::StringRef text = sm.getMemoryBuffer(buffer)->getBuffer();
   ConfigReader reader(sm, buffer, diags);
-  if (size_t at = strayNonAscii(text); at != llvm::StringRef::npos) {
-    auto [line, column] = sm.getLineAndColumn(llvm::SMLoc::getFromPointer(text.data() + at), buffer);
+  if (auto bad = unreadableCharacter(text)) {
+    auto [line, column] =
+        sm.getLineAndColumn(llvm::SMLoc::getFromPointer(text.data() + bad->first), buffer);
     toml::source_region where;
     where.begin = {static_cast<toml::source_index>(line), static_cast<toml::source_index>(column)};
-    reader.error(where, "invalid TOML: a character other than ASCII outside a string or comment");
+    reader.error(where, fmt::format("wfc cannot read U+{0:04X} in a gitleaks config (toml++, "
+                                    "which reads it, fails on it); in a \"...\" string write it "
+                                    "as \\u{0:04X}",
+                                    bad->second));
     return std::nullopt;
   }
   toml::parse_result parsed = toml::parse(std::string_view(text.data(), text.size()),
