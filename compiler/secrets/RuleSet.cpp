@@ -1,9 +1,10 @@
-// RuleSet: keyword prefiltering with an RE2::Set, then each candidate rule's
+// RuleSet: keyword prefiltering (Keywords, an Aho–Corasick automaton), then each candidate rule's
 // regex, entropy, validator, allowlists and required rules, as gitleaks
 // applies them.
 #include "compiler/secrets/SecretRules.h"
 
 #include "compiler/secrets/Heuristics.h"
+#include "compiler/secrets/Keywords.h"
 #include "compiler/secrets/Validators.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -12,7 +13,6 @@
 #include "llvm/Support/Path.h"
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
 #include <map>
@@ -123,7 +123,7 @@ bool allowsPath(const CompiledAllowlist &list, llvm::StringRef path) {
 } // namespace
 
 struct RuleSet::Compiled {
-  std::unique_ptr<RE2::Set> keywords;
+  std::unique_ptr<Keywords> keywords;
   std::vector<std::vector<unsigned>> rulesOfKeyword;
   std::vector<unsigned> unconditional; // rules without keywords: always tried
   std::unique_ptr<std::once_flag[]> once;
@@ -178,9 +178,7 @@ llvm::Error RuleSet::compile(bool eager) {
   c->allowlists.resize(n);
   c->required.resize(n);
 
-  RE2::Options keywordOptions = regexOptions();
-  keywordOptions.set_case_sensitive(false);
-  c->keywords = std::make_unique<RE2::Set>(keywordOptions, RE2::UNANCHORED);
+  std::vector<std::string> keywordList;
   std::map<std::string, int> keywordIndex;
   std::map<std::string, std::vector<unsigned>> byId;
   for (unsigned i = 0; i < n; ++i)
@@ -229,7 +227,7 @@ llvm::Error RuleSet::compile(bool eager) {
     for (const std::string &keyword : rule.keywords) {
       auto [it, added] = keywordIndex.emplace(keyword, static_cast<int>(keywordIndex.size()));
       if (added) {
-        c->keywords->Add(RE2::QuoteMeta(keyword), nullptr);
+        keywordList.push_back(keyword);
         c->rulesOfKeyword.emplace_back();
       }
       c->rulesOfKeyword[it->second].push_back(i);
@@ -241,8 +239,8 @@ llvm::Error RuleSet::compile(bool eager) {
       return compiled.takeError();
     c->globalAllowlists.push_back(std::move(*compiled));
   }
-  if (keywordIndex.empty() || !c->keywords->Compile())
-    c->keywords.reset();
+  if (!keywordList.empty())
+    c->keywords = std::make_unique<Keywords>(keywordList);
   compiled_ = std::move(c);
   return llvm::Error::success();
 }
@@ -262,21 +260,11 @@ void RuleSet::candidates(llvm::StringRef value, llvm::StringRef name,
   const Compiled &c = *compiled_;
   out.append(c.unconditional.begin(), c.unconditional.end());
   if (c.keywords) {
-    std::vector<int> hits;
-    RE2::Set::ErrorInfo error;
-    for (llvm::StringRef text : {value, name}) {
-      if (text.empty())
-        continue;
-      std::vector<int> found;
-      if (c.keywords->Match(re2::StringPiece(text.data(), text.size()), &found, &error)) {
-        llvm::append_range(hits, found);
-      } else if (error.kind != RE2::Set::kNoError) {
-        // The DFA ran out of memory: try every rule rather than miss one.
-        for (size_t k = 0; k < c.rulesOfKeyword.size(); ++k)
-          hits.push_back(static_cast<int>(k));
-      }
-    }
-    for (int k : hits)
+    llvm::SmallVector<uint64_t, 8> seen((c.keywords->size() + 63) / 64, 0);
+    llvm::SmallVector<uint32_t, 16> hits;
+    c.keywords->find(value, seen, hits);
+    c.keywords->find(name, seen, hits);
+    for (uint32_t k : hits)
       llvm::append_range(out, c.rulesOfKeyword[k]);
   }
   llvm::sort(out);

@@ -5,8 +5,8 @@
 // value can make a check hang), the keywords that must appear before the
 // regex is tried at all, an entropy threshold, which group is the secret,
 // and allowlists. A RuleSet finds the keywords of all its rules in one pass
-// (an RE2::Set), so the cost of a string that holds none of them does not
-// grow with the number of rules; a rule's regex is compiled the first time
+// (an Aho–Corasick automaton, Keywords.h), so the cost of a string that
+// holds none of them does not grow with the number of rules; a rule's regex is compiled the first time
 // one of its keywords turns up.
 #pragma once
 
@@ -21,7 +21,6 @@
 
 namespace re2 {
 class RE2;
-class Set;
 } // namespace re2
 
 namespace wfc::secrets {
