@@ -436,11 +436,10 @@ std::optional<Loaded> loadFile(llvm::StringRef path, llvm::SourceMgr &sm, Diagno
   return loadBuffer(*buffer, sm, diags, depth);
 }
 
-std::optional<Loaded> loadBuffer(unsigned buffer, llvm::SourceMgr &sm, DiagnosticEngine &diags,
-                                 int depth) {
+// The file's own contents, read and checked; nothing after an error.
+std::optional<ConfigFile> readFile(unsigned buffer, llvm::SourceMgr &sm, ConfigReader &reader) {
   llvm::StringRef path = sm.getMemoryBuffer(buffer)->getBufferIdentifier();
   llvm::StringRef text = sm.getMemoryBuffer(buffer)->getBuffer();
-  ConfigReader reader(sm, buffer, diags);
   if (auto bad = unreadableCharacter(text)) {
     auto [line, column] =
         sm.getLineAndColumn(llvm::SMLoc::getFromPointer(text.data() + bad->first), buffer);
@@ -463,59 +462,51 @@ std::optional<Loaded> loadBuffer(unsigned buffer, llvm::SourceMgr &sm, Diagnosti
   reader.read(parsed.table(), file);
   if (!reader.ok())
     return std::nullopt;
-
   // Later rules with the same id replace earlier ones, as in gitleaks.
   std::map<std::string, size_t> byId;
-  std::vector<toml::source_region> ruleAt;
-  Loaded out;
-  for (size_t i = 0; i < file.rules.size(); ++i) {
-    auto [it, added] = byId.emplace(file.rules[i].id, out.rules.size());
+  std::vector<Rule> rules = std::move(file.rules);
+  std::vector<toml::source_region> at = std::move(file.ruleAt);
+  file.rules.clear();
+  file.ruleAt.clear();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    auto [it, added] = byId.emplace(rules[i].id, file.rules.size());
     if (added) {
-      out.rules.push_back(std::move(file.rules[i]));
-      ruleAt.push_back(file.ruleAt[i]);
+      file.rules.push_back(std::move(rules[i]));
+      file.ruleAt.push_back(at[i]);
     } else {
-      out.rules[it->second] = std::move(file.rules[i]);
-      ruleAt[it->second] = file.ruleAt[i];
+      file.rules[it->second] = std::move(rules[i]);
+      file.ruleAt[it->second] = at[i];
     }
   }
-  std::vector<Rule> base;
-  std::vector<GlobalAllowlist> baseAllowlists;
+  return file;
+}
+
+// What the file extends: the built-in rules, another file, or nothing.
+std::optional<Loaded> loadBase(const ConfigFile &file, llvm::StringRef path, int depth,
+                               llvm::SourceMgr &sm, DiagnosticEngine &diags,
+                               ConfigReader &reader) {
+  Loaded base;
   if (file.useDefault) {
-    base = RuleSet::builtinRules();
-  } else if (!file.extendPath.empty()) {
-    if (depth >= kMaxExtendDepth) {
-      reader.error(file.extendAt, "[extend] goes deeper than " + std::to_string(kMaxExtendDepth) +
-                                      " files");
-      return std::nullopt;
-    }
-    llvm::SmallString<256> other(file.extendPath);
-    if (llvm::sys::path::is_relative(other)) {
-      other = llvm::sys::path::parent_path(path);
-      llvm::sys::path::append(other, file.extendPath);
-    }
-    std::optional<Loaded> extended = loadFile(other, sm, diags, depth + 1);
-    if (!extended)
-      return std::nullopt;
-    base = std::move(extended->rules);
-    baseAllowlists = std::move(extended->allowlists);
+    base.rules = RuleSet::builtinRules();
+    return base;
   }
-  if (!reader.ok())
+  if (file.extendPath.empty())
+    return base;
+  if (depth >= kMaxExtendDepth) {
+    reader.error(file.extendAt,
+                 "[extend] goes deeper than " + std::to_string(kMaxExtendDepth) + " files");
     return std::nullopt;
-  // A rule needs a regex or a path of its own, unless it changes a rule of
-  // the file it extends.
-  std::set<std::string> baseIds;
-  for (const Rule &rule : base)
-    baseIds.insert(rule.id);
-  for (const auto &[id, index] : byId)
-    if (out.rules[index].regex.empty() && out.rules[index].path.empty() && !baseIds.count(id))
-      reader.error(ruleAt[index], "rule '" + id + "' needs a 'regex' or a 'path'");
-  if (!reader.ok())
-    return std::nullopt;
-  if (file.useDefault || !file.extendPath.empty())
-    out.rules = extend(std::move(out.rules), std::move(base), file.disabledRules);
-  out.allowlists = std::move(file.allowlists);
-  llvm::append_range(out.allowlists, baseAllowlists);
-  // Allowlists for some rules only join those rules, which must exist.
+  }
+  llvm::SmallString<256> other(file.extendPath);
+  if (llvm::sys::path::is_relative(other)) {
+    other = llvm::sys::path::parent_path(path);
+    llvm::sys::path::append(other, file.extendPath);
+  }
+  return loadFile(other, sm, diags, depth + 1);
+}
+
+// Allowlists for some rules only join those rules, which must exist.
+void applyTargetRules(Loaded &out, ConfigReader &reader) {
   for (GlobalAllowlist &global : out.allowlists)
     for (const std::string &id : global.targetRules) {
       bool found = false;
@@ -527,6 +518,37 @@ std::optional<Loaded> loadBuffer(unsigned buffer, llvm::SourceMgr &sm, Diagnosti
       if (!found)
         reader.error(global.at, "targetRules names rule '" + id + "', which does not exist");
     }
+}
+
+std::optional<Loaded> loadBuffer(unsigned buffer, llvm::SourceMgr &sm, DiagnosticEngine &diags,
+                                 int depth) {
+  llvm::StringRef path = sm.getMemoryBuffer(buffer)->getBufferIdentifier();
+  ConfigReader reader(sm, buffer, diags);
+  std::optional<ConfigFile> file = readFile(buffer, sm, reader);
+  if (!file)
+    return std::nullopt;
+  std::optional<Loaded> base = loadBase(*file, path, depth, sm, diags, reader);
+  if (!base)
+    return std::nullopt;
+  // A rule needs a regex or a path of its own, unless it changes a rule of
+  // the file it extends.
+  std::set<std::string> baseIds;
+  for (const Rule &rule : base->rules)
+    baseIds.insert(rule.id);
+  for (size_t i = 0; i < file->rules.size(); ++i) {
+    const Rule &rule = file->rules[i];
+    if (rule.regex.empty() && rule.path.empty() && !baseIds.count(rule.id))
+      reader.error(file->ruleAt[i], "rule '" + rule.id + "' needs a 'regex' or a 'path'");
+  }
+  if (!reader.ok())
+    return std::nullopt;
+  Loaded out;
+  out.rules = file->useDefault || !file->extendPath.empty()
+                  ? extend(std::move(file->rules), std::move(base->rules), file->disabledRules)
+                  : std::move(file->rules);
+  out.allowlists = std::move(file->allowlists);
+  llvm::append_range(out.allowlists, base->allowlists);
+  applyTargetRules(out, reader);
   if (!reader.ok())
     return std::nullopt;
   return out;

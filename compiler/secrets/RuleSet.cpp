@@ -348,6 +348,50 @@ void RuleSet::scan(llvm::StringRef value, llvm::StringRef name, llvm::StringRef 
   llvm::append_range(found, kept);
 }
 
+namespace {
+
+// The secret of a match: the rule's group, else the first group that
+// matched, else the whole match (gitleaks' choice).
+re2::StringPiece secretOf(const Rule &rule, llvm::ArrayRef<re2::StringPiece> sub) {
+  if (rule.secretGroup > 0)
+    return sub[rule.secretGroup];
+  for (size_t g = 1; g < sub.size(); ++g)
+    if (sub[g].data() && !sub[g].empty())
+      return sub[g];
+  return sub[0];
+}
+
+// The generic rule's regex starts at the word that says "key" or "token";
+// the name is the whole identifier that ends there ("db_password").
+llvm::StringRef wholeName(llvm::StringRef text, re2::StringPiece first) {
+  size_t at = first.data() - text.data();
+  while (at > 0 && isNameChar(text[at - 1]))
+    --at;
+  return llvm::StringRef(text.data() + at, first.data() + first.size() - text.data() - at);
+}
+
+} // namespace
+
+bool RuleSet::accepts(const Rule &rule, const Candidate &c, llvm::StringRef text,
+                      llvm::StringRef value, llvm::StringRef name, llvm::StringRef path,
+                      bool reporting) const {
+  if (rule.entropy != 0 && entropy(c.secret) <= rule.entropy)
+    return false;
+  if (rule.builtin && isPlaceholderCredential(c.secret))
+    return false;
+  if (rule.rejectWords && isOrdinaryText(c.secret))
+    return false;
+  if (!validate(rule.validator, c.secret, c.match, c.firstGroup))
+    return false;
+  if (allowed(rule, c.secret, c.match, lineAt(text, c.match.data() - text.data()), path))
+    return false;
+  // Required rules are looked for only for a finding that may be reported;
+  // a rule that only serves others is not reported itself.
+  if (reporting && !rule.required.empty() && !requiredMatch(rule, text, value, name, path))
+    return false;
+  return !(reporting && rule.skipReport);
+}
+
 void RuleSet::runRule(size_t index, llvm::StringRef text, size_t valueAt, llvm::StringRef value,
                       llvm::StringRef name, llvm::StringRef path, llvm::SmallVectorImpl<Match> &found,
                       bool reporting) const {
@@ -378,16 +422,7 @@ void RuleSet::runRule(size_t index, llvm::StringRef text, size_t valueAt, llvm::
     if (!re->Match(input, pos, text.size(), RE2::UNANCHORED, sub.data(), groups + 1))
       return;
     size_t matchAt = sub[0].data() - text.data();
-    re2::StringPiece secret = sub[0];
-    if (rule.secretGroup > 0) {
-      secret = sub[rule.secretGroup];
-    } else {
-      for (int g = 1; g <= groups; ++g)
-        if (sub[g].data() && !sub[g].empty()) {
-          secret = sub[g];
-          break;
-        }
-    }
+    re2::StringPiece secret = secretOf(rule, sub);
     size_t secretAt = secret.data() ? secret.data() - text.data() : matchAt;
     size_t secretEnd = secretAt + secret.size();
     pos = std::max(secretEnd, matchAt + 1);
@@ -402,35 +437,14 @@ void RuleSet::runRule(size_t index, llvm::StringRef text, size_t valueAt, llvm::
     size_t from = std::max(secretAt, valueAt), to = std::min(secretEnd, valueEnd);
     if (from >= to)
       continue;
-    llvm::StringRef secretText(secret.data(), secret.size());
-    llvm::StringRef matchText(sub[0].data(), sub[0].size());
-    if (rule.entropy != 0 && entropy(secretText) <= rule.entropy)
-      continue;
-    if (rule.builtin && isPlaceholderCredential(secretText))
-      continue;
-    if (rule.rejectWords && isOrdinaryText(secretText))
-      continue;
     re2::StringPiece first = sub[groups >= 1 ? 1 : 0];
-    llvm::StringRef firstGroup(first.data(), first.size());
-    if (rule.validator == Validator::Generic && first.data()) {
-      // The regex starts at the word that says "key" or "token"; the name
-      // it ends is the whole identifier before it ("db_password").
-      size_t at = first.data() - text.data();
-      while (at > 0 && isNameChar(text[at - 1]))
-        --at;
-      firstGroup = llvm::StringRef(text.data() + at, first.data() + first.size() - text.data() - at);
-    }
-    if (!validate(rule.validator, secretText, matchText, firstGroup))
-      continue;
-    if (allowed(rule, secretText, matchText, lineAt(text, matchAt), path))
-      continue;
-    // Required rules are looked for only for a finding that may be
-    // reported; a rule that only serves others is not reported itself.
-    if (reporting && !rule.required.empty() && !requiredMatch(rule, text, value, name, path))
-      continue;
-    if (reporting && rule.skipReport)
-      continue;
-    found.push_back({&rule, from - valueAt, to - from});
+    Candidate c{llvm::StringRef(secret.data(), secret.size()),
+                llvm::StringRef(sub[0].data(), sub[0].size()),
+                llvm::StringRef(first.data(), first.size())};
+    if (rule.validator == Validator::Generic && first.data())
+      c.firstGroup = wholeName(text, first);
+    if (accepts(rule, c, text, value, name, path, reporting))
+      found.push_back({&rule, from - valueAt, to - from});
   }
 }
 

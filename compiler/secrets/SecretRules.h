@@ -110,6 +110,10 @@ public:
 
 private:
   struct Compiled;
+  // One match of a rule's regex: its secret, all of it, and its first group.
+  struct Candidate {
+    llvm::StringRef secret, match, firstGroup;
+  };
   RuleSet();
   llvm::Error compile(bool eager);
   const re2::RE2 *regexOf(size_t rule) const;
@@ -118,6 +122,8 @@ private:
   void runRule(size_t rule, llvm::StringRef text, size_t valueAt, llvm::StringRef value,
                llvm::StringRef name, llvm::StringRef path, llvm::SmallVectorImpl<Match> &found,
                bool reporting = true) const;
+  bool accepts(const Rule &rule, const Candidate &c, llvm::StringRef text, llvm::StringRef value,
+               llvm::StringRef name, llvm::StringRef path, bool reporting) const;
   bool allowed(const Rule &rule, llvm::StringRef secret, llvm::StringRef match,
                llvm::StringRef line, llvm::StringRef path) const;
   bool requiredMatch(const Rule &rule, llvm::StringRef text, llvm::StringRef value,
