@@ -11,11 +11,16 @@
 #include <optional>
 
 namespace wfc {
+namespace secrets {
+class RuleSet;
+} // namespace secrets
 
 // Organisation policy from .wfc.yaml that checks read.
 struct CheckPolicy {
   // Largest timeout any task may have (timeout-exceeds-policy).
   std::optional<int64_t> maxTimeoutMs;
+  // hardcoded-secret's rules; null: the built-in ones.
+  const secrets::RuleSet *secretRules = nullptr;
 };
 
 struct CheckContext {
@@ -41,7 +46,7 @@ namespace checks {
 // Keeps what hardcoded-secret finds in `files` out of every report of
 // `diags`, without reporting it: for files whose errors stop the checks.
 void redactHardcodedSecrets(const llvm::SourceMgr &sm, llvm::ArrayRef<const ast::File *> files,
-                            DiagnosticEngine &diags);
+                            DiagnosticEngine &diags, const secrets::RuleSet *rules = nullptr);
 } // namespace checks
 
 } // namespace wfc

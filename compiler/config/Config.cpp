@@ -17,7 +17,8 @@
 namespace wfc {
 namespace {
 
-const char *const kTopKeys[] = {"rules", "exclude", "policy"};
+const char *const kTopKeys[] = {"rules", "exclude", "policy", "secrets"};
+const char *const kSecretsKeys[] = {"gitleaks_config"};
 const char *const kPolicyKeys[] = {"require_deadline", "max_timeout", "require_retry_backoff"};
 
 std::string closest(llvm::StringRef name, llvm::ArrayRef<const char *> candidates) {
@@ -175,6 +176,41 @@ public:
     }
   }
 
+  // `secrets: { gitleaks_config: PATH }`: PATH relative to .wfc.yaml's
+  // directory, and there.
+  void secrets(const YAML::Node &node, Config &config) {
+    if (!node.IsMap()) {
+      error(node.Mark(), "'secrets' must be a map, such as { gitleaks_config: .gitleaks.toml }");
+      return;
+    }
+    std::map<std::string, YAML::Mark> seen;
+    for (const auto &entry : node) {
+      std::optional<std::string> key = scalar(entry.first, "a secrets key");
+      if (!key || !firstTime(seen, *key, entry.first.Mark(), "in 'secrets'"))
+        continue;
+      if (*key != "gitleaks_config") {
+        error(entry.first.Mark(),
+              "unknown key '" + *key + "' in 'secrets'" + closest(*key, kSecretsKeys));
+        continue;
+      }
+      std::optional<std::string> path = scalar(entry.second, "gitleaks_config");
+      if (!path)
+        continue;
+      llvm::SmallString<256> full(*path);
+      if (llvm::sys::path::is_relative(full)) {
+        full = config.dir;
+        llvm::sys::path::append(full, *path);
+      }
+      llvm::sys::path::remove_dots(full, /*remove_dot_dot=*/true);
+      if (!llvm::sys::fs::is_regular_file(full)) {
+        error(entry.second.Mark(), "gitleaks_config '" + *path + "' is not a file (looked for " +
+                                       std::string(full) + ")");
+        continue;
+      }
+      config.gitleaksConfig = std::string(full);
+    }
+  }
+
   bool ok() const { return ok_; }
 
 private:
@@ -282,6 +318,8 @@ std::optional<Config> parseConfig(unsigned buffer, llvm::StringRef path, llvm::S
         reader.exclude(entry.second, config);
       else if (*key == "policy")
         reader.policy(entry.second, config);
+      else if (*key == "secrets")
+        reader.secrets(entry.second, config);
       else
         reader.error(entry.first.Mark(), "unknown key '" + *key + "'" + closest(*key, kTopKeys));
     }

@@ -8,6 +8,8 @@
 //     require_deadline: true        # missing-deadline becomes an error
 //     max_timeout: 2h               # timeout-exceeds-policy above this
 //     require_retry_backoff: true   # retry-without-backoff becomes an error
+//   secrets:
+//     gitleaks_config: .gitleaks.toml  # hardcoded-secret's rules (relative to .wfc.yaml)
 #pragma once
 
 #include "compiler/checks/Checks.h"
@@ -30,6 +32,9 @@ struct Config {
   std::vector<std::pair<DiagKind, std::optional<Severity>>> rules;
   std::vector<Glob> exclude;
   CheckPolicy policy;
+  // The gitleaks config whose rules hardcoded-secret applies (absolute);
+  // empty: a .gitleaks.toml at the repository root, else the built-in rules.
+  std::string gitleaksConfig;
 
   // True when `path` (as given on the command line) matches an exclude glob.
   bool excludes(llvm::StringRef path) const;

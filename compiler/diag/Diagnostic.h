@@ -45,9 +45,15 @@ llvm::ArrayRef<DiagKindInfo> allDiagKinds();
 std::optional<DiagKind> findDiagKind(llvm::StringRef id);
 llvm::StringRef severityName(Severity severity);
 
+// Where a message quotes text that is not wfc's own (the arguments of its
+// format: names, values): [begin, end) byte offsets. Only there may a
+// credential be masked; wfc's own words never are.
+using TextSpans = llvm::SmallVector<std::pair<uint32_t, uint32_t>, 2>;
+
 struct DiagNote {
   llvm::SMRange range;
   std::string message;
+  TextSpans quoted = {};
 };
 
 struct Diagnostic {
@@ -62,6 +68,10 @@ struct Diagnostic {
   // Source text that no report may show (hardcoded credentials on the lines
   // this diagnostic prints): the text report masks it. Empty for most.
   llvm::SmallVector<llvm::SMRange, 1> redacted;
+  TextSpans quoted = {};
+  // Details for machine-readable reports (JSON and SARIF "properties"), such
+  // as which of hardcoded-secret's rules found a credential.
+  llvm::SmallVector<std::pair<std::string, std::string>, 0> properties = {};
 
   llvm::StringRef ruleId() const { return info(kind).id; }
 };

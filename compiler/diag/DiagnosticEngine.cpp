@@ -8,18 +8,31 @@
 namespace wfc {
 namespace {
 
-// Replaces `from` where it stands alone, not inside a longer word: a short
-// credential ("hunter2") must not turn every word containing it to `to`.
-void replaceWhole(std::string &text, llvm::StringRef from, llvm::StringRef to) {
+// Replaces `from` where it stands alone, not inside a longer word (a short
+// credential, "hunter2", must not turn every word containing it to `to`),
+// and only inside the spans that quote text which is not wfc's own: the
+// message says "a password in a URL" in its own words even when the
+// password is "password". The spans move with the text.
+void replaceWhole(std::string &text, TextSpans &quoted, llvm::StringRef from, llvm::StringRef to) {
   auto isWordChar = [](char c) { return llvm::isAlnum(c) || c == '_'; };
-  for (size_t at = text.find(from); at != std::string::npos;) {
-    size_t end = at + from.size();
-    if ((at > 0 && isWordChar(text[at - 1])) || (end < text.size() && isWordChar(text[end]))) {
-      at = text.find(from, at + 1);
-      continue;
+  for (size_t i = 0; i < quoted.size(); ++i) {
+    for (size_t at = text.find(from, quoted[i].first); at != std::string::npos;) {
+      size_t end = at + from.size();
+      if (end > quoted[i].second)
+        break;
+      if ((at > 0 && isWordChar(text[at - 1])) || (end < text.size() && isWordChar(text[end]))) {
+        at = text.find(from, at + 1);
+        continue;
+      }
+      text.replace(at, from.size(), to.data(), to.size());
+      int64_t delta = int64_t(to.size()) - int64_t(from.size());
+      quoted[i].second = uint32_t(quoted[i].second + delta);
+      for (size_t j = i + 1; j < quoted.size(); ++j) {
+        quoted[j].first = uint32_t(quoted[j].first + delta);
+        quoted[j].second = uint32_t(quoted[j].second + delta);
+      }
+      at = text.find(from, at + to.size());
     }
-    text.replace(at, from.size(), to.data(), to.size());
-    at = text.find(from, at + to.size());
   }
 }
 
@@ -28,7 +41,9 @@ bool sameRange(llvm::SMRange a, llvm::SMRange b) { return a.Start == b.Start && 
 } // namespace
 
 DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange range,
-                                                llvm::StringRef file, std::string message) {
+                                                llvm::StringRef file,
+                                                diag_detail::Formatted formatted) {
+  std::string message = fmt::to_string(formatted.buffer);
   if (limitReached_)
     return Builder(this, nullptr);
   Severity severity = info(kind).severity;
@@ -45,7 +60,7 @@ DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange ran
     // of the file's problems.
     diags_.push_back({DiagKind::TooManyErrors, Severity::Note, file.str(), range,
                       fmt::format(fmt::runtime(info(DiagKind::TooManyErrors).format), errors_),
-                      {}, {}});
+                      {}, {}, {}, {}});
     redactIn(diags_.back());
     return Builder(this, nullptr);
   }
@@ -56,7 +71,8 @@ DiagnosticEngine::Builder DiagnosticEngine::add(DiagKind kind, llvm::SMRange ran
     ++errors_;
   else if (severity == Severity::Warning)
     ++warnings_;
-  diags_.push_back({kind, severity, file.str(), range, std::move(message), {}, {}});
+  diags_.push_back({kind, severity, file.str(), range, std::move(message), {}, {},
+                    std::move(formatted.quoted), {}});
   redactIn(diags_.back());
   return Builder(this, &diags_.back());
 }
@@ -99,9 +115,9 @@ void DiagnosticEngine::applyRedaction(const Redaction &redaction, Diagnostic &di
   auto isIt = [&](llvm::SMRange r) { return sameRange(r, redaction.hidden); };
   if (shown && llvm::none_of(diag.redacted, isIt))
     diag.redacted.push_back(redaction.hidden);
-  replaceWhole(diag.message, redaction.text, redaction.masked);
+  replaceWhole(diag.message, diag.quoted, redaction.text, redaction.masked);
   for (DiagNote &note : diag.notes)
-    replaceWhole(note.message, redaction.text, redaction.masked);
+    replaceWhole(note.message, note.quoted, redaction.text, redaction.masked);
 }
 
 void DiagnosticEngine::setSeverity(DiagKind kind, std::optional<Severity> severity) {

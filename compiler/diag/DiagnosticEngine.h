@@ -19,6 +19,60 @@ template <> struct fmt::formatter<llvm::StringRef> : fmt::formatter<fmt::string_
 };
 
 namespace wfc {
+namespace diag_detail {
+struct Quoted;
+}
+} // namespace wfc
+
+// Writes a quoted argument and records where it went.
+template <> struct fmt::formatter<wfc::diag_detail::Quoted> : fmt::formatter<fmt::string_view> {
+  template <typename Context> auto format(const wfc::diag_detail::Quoted &q, Context &ctx) const;
+};
+
+namespace wfc {
+
+// An argument of a diagnostic that is wfc's own words (what a rule found,
+// "a password in a URL"): never masked, whatever credential it spells.
+struct OwnWords {
+  llvm::StringRef text;
+};
+
+namespace diag_detail {
+// A formatted message and where its arguments are in it.
+struct Formatted {
+  fmt::memory_buffer buffer;
+  TextSpans quoted;
+};
+// An argument whose place in the message is recorded as it is written.
+struct Quoted {
+  llvm::StringRef text;
+  Formatted *into;
+};
+inline Quoted quote(llvm::StringRef text, Formatted &into) { return {text, &into}; }
+inline llvm::StringRef quote(OwnWords words, Formatted &) { return words.text; }
+template <typename T> const T &quote(const T &value, Formatted &) { return value; }
+inline Quoted quote(const std::string &text, Formatted &into) { return {text, &into}; }
+inline Quoted quote(const char *text, Formatted &into) { return {text, &into}; }
+
+template <typename... Args> Formatted format(const char *format, const Args &...args) {
+  Formatted out;
+  fmt::format_to(fmt::appender(out.buffer), fmt::runtime(format), quote(args, out)...);
+  return out;
+}
+} // namespace diag_detail
+} // namespace wfc
+
+template <typename Context>
+auto fmt::formatter<wfc::diag_detail::Quoted>::format(const wfc::diag_detail::Quoted &q,
+                                                      Context &ctx) const {
+  size_t begin = q.into->buffer.size();
+  auto out = fmt::formatter<fmt::string_view>::format({q.text.data(), q.text.size()}, ctx);
+  // The buffer is the output itself (format_to an appender of it).
+  q.into->quoted.push_back({uint32_t(begin), uint32_t(q.into->buffer.size())});
+  return out;
+}
+
+namespace wfc {
 
 class DiagnosticEngine {
 public:
@@ -30,8 +84,16 @@ public:
     Builder &note(NoteKind kind, llvm::SMRange range, const Args &...args) {
       if (!diag_)
         return *this;
-      diag_->notes.push_back({range, fmt::format(fmt::runtime(noteFormat(kind)), args...)});
+      diag_detail::Formatted text = diag_detail::format(noteFormat(kind), args...);
+      diag_->notes.push_back({range, fmt::to_string(text.buffer), std::move(text.quoted)});
       engine_->redactIn(*diag_);
+      return *this;
+    }
+
+    // A detail for JSON and SARIF reports.
+    Builder &property(llvm::StringRef key, llvm::StringRef value) {
+      if (diag_)
+        diag_->properties.push_back({key.str(), value.str()});
       return *this;
     }
 
@@ -51,13 +113,13 @@ public:
 
   template <typename... Args>
   Builder report(DiagKind kind, llvm::SMRange range, const Args &...args) {
-    return add(kind, range, {}, fmt::format(fmt::runtime(info(kind).format), args...));
+    return add(kind, range, {}, diag_detail::format(info(kind).format, args...));
   }
 
   // A diagnostic about a whole file (unreadable, too large, ...).
   template <typename... Args>
   Builder reportFile(DiagKind kind, llvm::StringRef file, const Args &...args) {
-    return add(kind, {}, file, fmt::format(fmt::runtime(info(kind).format), args...));
+    return add(kind, {}, file, diag_detail::format(info(kind).format, args...));
   }
 
   // Keeps `hidden`, a credential written into the source, out of every report:
@@ -93,7 +155,8 @@ private:
 
   void redactIn(Diagnostic &diag) const;
   static void applyRedaction(const Redaction &redaction, Diagnostic &diag);
-  Builder add(DiagKind kind, llvm::SMRange range, llvm::StringRef file, std::string message);
+  Builder add(DiagKind kind, llvm::SMRange range, llvm::StringRef file,
+              diag_detail::Formatted message);
 
   std::vector<Diagnostic> diags_;
   std::vector<Redaction> redactions_;

@@ -422,7 +422,16 @@ llvm::json::Object diagnosticToJson(const llvm::SourceMgr &sm, const Diagnostic 
     notes.push_back(std::move(json));
   }
   object["notes"] = std::move(notes);
+  if (llvm::json::Object properties = propertiesToJson(diag); !properties.empty())
+    object["properties"] = std::move(properties);
   return object;
+}
+
+llvm::json::Object propertiesToJson(const Diagnostic &diag) {
+  llvm::json::Object properties;
+  for (const auto &[key, value] : diag.properties)
+    properties[key] = printable(value);
+  return properties;
 }
 
 } // namespace wfc

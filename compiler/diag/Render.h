@@ -45,4 +45,8 @@ void renderGcc(llvm::raw_ostream &os, const llvm::SourceMgr &sm,
 // The JSON object for one diagnostic (see docs/cli.md, "JSON output").
 llvm::json::Object diagnosticToJson(const llvm::SourceMgr &sm, const Diagnostic &diag);
 
+// Its details for machines ("properties"): which rule of hardcoded-secret
+// found a credential, and its provider. Empty for most diagnostics.
+llvm::json::Object propertiesToJson(const Diagnostic &diag);
+
 } // namespace wfc

@@ -6,6 +6,7 @@
 
 #include "compiler/ast/AstDump.h"
 #include "compiler/config/Config.h"
+#include "compiler/config/SecretRuleSets.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/diag/Render.h"
 #include "compiler/driver/Compile.h"
@@ -32,6 +33,7 @@ namespace {
 struct FileCheck {
   SourceInput input;
   const Config *config = nullptr;
+  const secrets::RuleSet *secretRules = nullptr; // null: the built-in rules
   llvm::SourceMgr sm;
   ast::Context ast;
   std::vector<std::unique_ptr<ir::Program>> programs;
@@ -106,6 +108,7 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
   compileOptions.stdlibDir = options.stdlibDir;
   compileOptions.config = check.config;
   compileOptions.errorLimit = options.errorLimit;
+  compileOptions.secretRules = check.secretRules;
   compileOptions.parseOnly = options.dump == DumpKind::Ast;
   compileOptions.stats = options.stats;
   // Compiling to bytecode needs only the analysed program: it runs on a
@@ -226,6 +229,7 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
   std::vector<SourceInput> inputs =
       expandInputs(options.inputs, options.stdinFilename, setupDiags);
   ConfigCache configs(options, setupSm, setupDiags);
+  SecretRuleSets secretRuleSets(setupSm, setupDiags);
 
   std::vector<std::unique_ptr<FileCheck>> checks;
   unsigned excluded = 0;
@@ -239,9 +243,15 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
       ++excluded;
       continue;
     }
+    bool secretsFailed = false;
+    const secrets::RuleSet *secretRules =
+        secretRuleSets.forFile(placeOf(input, options), config, secretsFailed);
+    if (secretsFailed)
+      continue;
     auto check = std::make_unique<FileCheck>();
     check->input = std::move(input);
     check->config = config;
+    check->secretRules = secretRules;
     checks.push_back(std::move(check));
   }
 

@@ -143,6 +143,12 @@ cl::opt<std::string> kExplainRule(cl::Positional, cl::desc("<rule-id>"), cl::sub
 cl::opt<bool> kExplainList("list", cl::desc("List every rule with its kind, severity and summary"),
                            cl::sub(kExplain), cl::cat(kOutputCategory));
 
+cl::opt<std::string> kExplainConfig(
+    "config", cl::value_desc("file"),
+    cl::desc("For hardcoded-secret: describe the rules this .wfc.yaml selects instead of the "
+             "nearest one's"),
+    cl::sub(kExplain), cl::cat(kInputCategory));
+
 cl::opt<bool> kExplainMarkdown("markdown",
                                cl::desc("With --list: a Markdown table (docs/checks.md)"),
                                cl::sub(kExplain), cl::cat(kOutputCategory));
@@ -485,6 +491,7 @@ int main(int argc, char **argv) {
     options.rule = kExplainRule;
     options.list = kExplainList;
     options.markdown = kExplainMarkdown;
+    options.configPath = kExplainConfig;
     return wfc::driver::runExplain(options, llvm::outs(), llvm::errs());
   }
 

@@ -36,7 +36,7 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
   lap("parse");
   if (diags.hasErrors() || options.parseOnly) {
     // Credentials stay out of the report of a file the checks never see.
-    checks::redactHardcodedSecrets(sm, result.files, diags);
+    checks::redactHardcodedSecrets(sm, result.files, diags, options.secretRules);
     return result;
   }
 
@@ -48,11 +48,12 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
   if (afterSema)
     afterSema(*result.program);
   if (diags.hasErrorsIn(DiagGroup::Semantic) || diags.hasErrorsIn(DiagGroup::Input)) {
-    checks::redactHardcodedSecrets(sm, result.files, diags);
+    checks::redactHardcodedSecrets(sm, result.files, diags, options.secretRules);
     return result;
   }
 
   CheckPolicy policy = options.config ? options.config->policy : CheckPolicy();
+  policy.secretRules = options.secretRules;
   ir::TaskGraph graph(*result.program);
   CheckContext ctx{*result.program, graph, result.files, sm, diags, policy};
   runChecks(ctx);
@@ -87,6 +88,17 @@ std::unique_ptr<CompiledInput> compileInput(const std::string &input,
     return out;
   }
   options.config = out->config ? &*out->config : nullptr;
+  // hardcoded-secret's rules, as `wfc check` finds them.
+  out->secretRuleSets = std::make_unique<SecretRuleSets>(sm, diags);
+  bool secretsFailed = false;
+  options.secretRules = out->secretRuleSets->forFile(
+      input == "-" ? llvm::StringRef("./-") : llvm::StringRef(input), options.config,
+      secretsFailed);
+  if (secretsFailed) {
+    out->found = diags.takeDiagnostics();
+    out->exitCode = 2;
+    return out;
+  }
   out->result = compile(sm, ast, diags, *buffer, options);
   out->found = diags.takeDiagnostics();
   applySuppressions(sm, out->result.files, out->found, diags, out->result.checksRan);

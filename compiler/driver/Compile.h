@@ -3,6 +3,7 @@
 
 #include "compiler/ast/Ast.h"
 #include "compiler/config/Config.h"
+#include "compiler/config/SecretRuleSets.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/driver/Output.h"
 #include "compiler/ir/Ir.h"
@@ -21,6 +22,8 @@ struct CompileOptions {
   std::string stdlibDir;
   const Config *config = nullptr;
   unsigned errorLimit = kDefaultErrorLimit; // 0: no limit
+  // hardcoded-secret's rules (a gitleaks config); null: the built-in ones.
+  const secrets::RuleSet *secretRules = nullptr;
   bool parseOnly = false;
   bool stats = false; // phase times on stderr
 };
@@ -45,6 +48,8 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
 // .wfc.yaml), the phases, the suppressions.
 struct CompiledInput {
   std::optional<Config> config;
+  // Owns hardcoded-secret's rules (a gitleaks config) that `result` used.
+  std::unique_ptr<SecretRuleSets> secretRuleSets;
   CompileResult result;
   // Everything reported, unsorted; `exitCode` 0 when none is an error, 1
   // when some are, 2 when one is about the input or its configuration.
@@ -52,7 +57,9 @@ struct CompiledInput {
   int exitCode = 0;
 };
 
-// `options.config` is ignored: the input's own configuration is used. The
+// `options.config` and `options.secretRules` are ignored: the input's own
+// configuration, and the gitleaks config it names or its repository holds,
+// are used. The
 // engine takes `werror` and the error limit from the caller.
 std::unique_ptr<CompiledInput> compileInput(const std::string &input,
                                             const std::string &configPath,

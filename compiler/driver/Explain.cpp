@@ -1,11 +1,15 @@
 // `wfc explain`: what a rule finds, why it matters, and how to fix it.
 #include "compiler/driver/Explain.h"
 
+#include "compiler/config/Config.h"
+#include "compiler/config/SecretRuleSets.h"
 #include "compiler/diag/Diagnostic.h"
+#include "compiler/diag/Render.h"
 #include "compiler/diag/RuleDocs.h"
 #include "compiler/sema/FieldDocs.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 
 namespace wfc::driver {
 namespace {
@@ -22,6 +26,42 @@ llvm::StringRef groupName(DiagGroup group) {
     return "check";
   }
   return "";
+}
+
+// Which rules hardcoded-secret applies in the current directory, and where
+// they come from: as `wfc check` would find them for a file here.
+int explainSecretRules(const ExplainOptions &options, llvm::raw_ostream &out,
+                       llvm::raw_ostream &err) {
+  llvm::SourceMgr sm;
+  DiagnosticEngine diags;
+  std::string configPath = options.configPath.empty() ? findConfig(".") : options.configPath;
+  std::optional<Config> config;
+  if (!configPath.empty())
+    config = loadConfig(configPath, sm, diags);
+  SecretRuleSets sets(sm, diags);
+  bool failed = diags.hasErrors();
+  const secrets::RuleSet *rules =
+      failed ? nullptr : sets.forFile("./here.wf", config ? &*config : nullptr, failed);
+  if (failed) {
+    renderGcc(err, sm, diags.diagnostics());
+    err << "wfc explain: the rules of hardcoded-secret cannot be loaded here\n";
+    return 2;
+  }
+  const secrets::RuleSet &active = rules ? *rules : secrets::RuleSet::builtin();
+  out << "\nActive rules here: " << active.activeRules() << " rules, ";
+  if (!rules) {
+    out << "built in (provider formats; no .gitleaks.toml at the repository root and none "
+           "named in .wfc.yaml).\n";
+    return 0;
+  }
+  bool extended = llvm::any_of(active.rules(), [](const secrets::Rule &r) { return r.builtin; });
+  out << "from " << active.source();
+  if (config && !config->gitleaksConfig.empty())
+    out << " (secrets: gitleaks_config in " << config->path << ")";
+  else
+    out << " (at the repository root)";
+  out << (extended ? ", with the built-in rules ([extend] useDefault)" : "") << ".\n";
+  return 0;
 }
 
 } // namespace
@@ -74,6 +114,9 @@ int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_
   } else {
     out << "# " << k.id << "\n\n(not documented yet)\n";
   }
+  if (k.kind == DiagKind::HardcodedSecret)
+    if (int status = explainSecretRules(options, out, err))
+      return status;
   out << "\nKind: " << groupName(k.group) << ". Default severity: " << severityName(k.severity)
       << (k.group == DiagGroup::Check
               ? ". Configurable in .wfc.yaml; suppress one finding with "

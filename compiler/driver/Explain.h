@@ -12,9 +12,13 @@ struct ExplainOptions {
   bool list = false;
   // With list: the Markdown table of docs/checks.md.
   bool markdown = false;
+  // The .wfc.yaml whose hardcoded-secret rules to describe (default: the
+  // nearest one above the current directory).
+  std::string configPath;
 };
 
-// Exit codes: 0 shown, 2 unknown rule or usage error.
+// Exit codes: 0 shown, 2 unknown rule, usage error, or (for
+// hardcoded-secret) a broken .wfc.yaml or gitleaks config.
 int runExplain(const ExplainOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err);
 
 } // namespace wfc::driver

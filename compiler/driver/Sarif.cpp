@@ -150,6 +150,8 @@ public:
     };
     if (!related.empty())
       out["relatedLocations"] = std::move(related);
+    if (llvm::json::Object properties = propertiesToJson(diag); !properties.empty())
+      out["properties"] = std::move(properties);
     return out;
   }
 

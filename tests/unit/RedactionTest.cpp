@@ -78,5 +78,49 @@ TEST_F(RedactionTest, MasksTheValueInMessagesWhereItStandsAlone) {
   EXPECT_EQ(diags.diagnostics()[1].message, "unknown 'ghp_R8kLm2QxYZ'");
 }
 
+// wfc's own words are never masked, whatever the credential spells: only the
+// text a message quotes (its arguments) is. "password" as a password must
+// leave "a password in a URL" whole.
+TEST(RedactionOwnWords, OnlyQuotedTextIsMasked) {
+  llvm::SourceMgr sm;
+  unsigned id = sm.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy("run = \"http://admin:password@host\"\n", "t.wf"),
+      llvm::SMLoc());
+  const char *base = sm.getMemoryBuffer(id)->getBufferStart();
+  auto at = [&](size_t from, size_t to) {
+    return llvm::SMRange(llvm::SMLoc::getFromPointer(base + from),
+                         llvm::SMLoc::getFromPointer(base + to));
+  };
+  DiagnosticEngine diags;
+  diags.redact(sm, at(22, 28), "password", "pa");
+  diags.report(DiagKind::HardcodedSecret, at(20, 28), OwnWords{"the value of 'run'"},
+               OwnWords{"a password in a URL"}, "pa");
+  diags.report(DiagKind::InvalidExpression, at(0, 3), "unknown 'password' here");
+  diags.report(DiagKind::SecretLeak, at(0, 3), "password", "a password field");
+  ASSERT_EQ(diags.diagnostics().size(), 3u);
+  EXPECT_EQ(diags.diagnostics()[0].message,
+            "the value of 'run' looks like a password in a URL written into the source ('pa…'); "
+            "declare a secret and pass it through env");
+  EXPECT_EQ(diags.diagnostics()[1].message, "unknown 'pa…' here");
+  // Both arguments quote the source; the format's own "secret" and "only
+  // env values" stay.
+  EXPECT_EQ(diags.diagnostics()[2].message,
+            "secret 'pa…' reaches a pa… field; only env values may carry secrets");
+}
+
+TEST(RedactionOwnWords, SpansMoveWithEarlierReplacements) {
+  llvm::SourceMgr sm;
+  unsigned id = sm.AddNewSourceBuffer(
+      llvm::MemoryBuffer::getMemBufferCopy("x = \"hunter2\"\n", "t.wf"), llvm::SMLoc());
+  const char *base = sm.getMemoryBuffer(id)->getBufferStart();
+  DiagnosticEngine diags;
+  diags.report(DiagKind::SecretLeak, {llvm::SMLoc::getFromPointer(base), {}}, "hunter2",
+               "hunter2 and hunter2");
+  diags.redact(sm, {llvm::SMLoc::getFromPointer(base + 5), llvm::SMLoc::getFromPointer(base + 12)},
+               "hunter2", "hun");
+  EXPECT_EQ(diags.diagnostics()[0].message,
+            "secret 'hun…' reaches hun… and hun…; only env values may carry secrets");
+}
+
 } // namespace
 } // namespace wfc
