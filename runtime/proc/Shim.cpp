@@ -24,7 +24,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,12 +40,24 @@ namespace {
 using wfc::proc::AttemptRequest;
 using wfc::proc::ExitReport;
 using wfc::proc::Handles;
+using wfc::proc::ShimMark;
 using wfc::proc::ShimStep;
+using wfc::proc::mark;
+
+// The current attempt's marks (WFC_ATTEMPT_TIMING), in the shim and, copied
+// with its memory, in the attempt's init.
+wfc::proc::ShimMarks attemptMarks;
 
 // The shim's parent-death signal: wfc is gone, so kill everything and exit.
 constexpr int kWfcGone = SIGUSR2;
 // Set once kWfcGone has come: no attempt starts after it.
 bool wfcGone = false;
+// The waited signals (waitedSignals()), readable: so that the shim can wait
+// for them and an init's report at once.
+int signalFd = -1;
+// The init of the last sandboxed attempt, which reported but may still be
+// exiting (its namespaces going); reaped before the next one starts.
+pid_t exitingInit = -1;
 
 int64_t monotonicMs() {
   timespec ts{};
@@ -246,9 +260,11 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
   while (got < 0 && errno == EINTR);
   close(errorPipe[0]);
   bool startFailed = got == static_cast<ssize_t>(sizeof failure);
+  mark(ShimMark::TaskStarted);
 
   bool terminating = false;
   int mainStatus = waitForMain(task, r.graceMs, pidNamespace, terminating);
+  mark(ShimMark::TaskEnded);
 
   ExitReport report;
   // What is still alive once the main process has ended on its own (zombies
@@ -267,6 +283,7 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
   }
   if (anyLeft)
     killTree(pidNamespace);
+  mark(ShimMark::TreeReaped);
   if (startFailed) {
     report.kind = static_cast<ExitReport::Kind>(failure[0]);
     report.error = failure[1];
@@ -305,6 +322,7 @@ void closeAllBut(std::initializer_list<int> keep) {
 // The init of a sandboxed attempt: pid 1 of new namespaces.
 [[noreturn]] void runInit(const AttemptRequest &r, const Handles &handles, int statusFd, uid_t uid,
                           gid_t gid) {
+  mark(ShimMark::InitStarted);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   auto fail = [&](ShimStep step, int error) {
     ExitReport report = setupFailed(step, error);
@@ -323,9 +341,11 @@ void closeAllBut(std::initializer_list<int> keep) {
     if (!writeText("/proc/self/gid_map", map))
       fail(ShimStep::UserNamespace, errno);
   }
+  mark(ShimMark::UserMapped);
   for (int fd : handles.cgroups)
     if (write(fd, "0\n", 2) != 2)
       fail(ShimStep::Cgroup, errno);
+  mark(ShimMark::CgroupsJoined);
   // The task is root of these namespaces: it must not reach into its init
   // (ptrace, /proc/1/mem, /proc/1/fd, pidfd_getfd) for the report pipe or
   // anything else. (Not before the maps: /proc/self is then root's.)
@@ -336,23 +356,76 @@ void closeAllBut(std::initializer_list<int> keep) {
   // Only the output pipe and the report pipe stay open in here.
   int outputFd = handles.output;
   closeAllBut({std::min(outputFd, statusFd), std::max(outputFd, statusFd)});
+  mark(ShimMark::FdsClosed);
   if (r.sandbox & wfc::proc::kSandboxSeccomp)
     if (int error = wfc::sandbox::loadSeccomp(r, step))
       fail(step, error);
+  mark(ShimMark::SeccompLoaded);
   ExitReport report =
       supervise(r, outputFd, /*workdirFd=*/-1, /*pidNamespace=*/(r.cloneFlags & CLONE_NEWPID) != 0);
+  report.marks = attemptMarks;
   writeAll(statusFd, &report, sizeof report);
   _exit(0);
+}
+
+// Reaps the init of the attempt before, if it has exited; with `wait`,
+// waits until it has.
+void reapExitingInit(bool wait) {
+  if (exitingInit < 0)
+    return;
+  int st = 0;
+  pid_t reaped;
+  do
+    reaped = waitpid(exitingInit, &st, wait ? 0 : WNOHANG);
+  while (reaped < 0 && errno == EINTR);
+  if (reaped != 0)
+    exitingInit = -1;
+}
+
+// Waits for the init's report on `statusFd`, passing stops on to the init
+// (SIGTERM; SIGUSR1 or wfc gone: SIGKILL). The report comes once every
+// process of the attempt is gone but the init itself, which is exiting; the
+// pipe closes without one only when the init was killed.
+ExitReport waitForReport(pid_t init, int statusFd) {
+  pollfd fds[2] = {{statusFd, POLLIN, 0}, {signalFd, POLLIN, 0}};
+  for (;;) {
+    if (poll(fds, 2, -1) < 0 && errno != EINTR)
+      break;
+    signalfd_siginfo info{};
+    if ((fds[1].revents & POLLIN) && read(signalFd, &info, sizeof info) == sizeof info) {
+      int sig = static_cast<int>(info.ssi_signo);
+      // Killing the init kills its whole pid namespace.
+      if (sig == SIGTERM || sig == SIGUSR1 || sig == kWfcGone)
+        kill(init, sig == SIGTERM ? SIGTERM : SIGKILL);
+      wfcGone = wfcGone || sig == kWfcGone;
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+      break;
+  }
+  ExitReport report;
+  ssize_t got;
+  do
+    got = read(statusFd, &report, sizeof report);
+  while (got < 0 && errno == EINTR);
+  if (got != sizeof report)
+    report = ExitReport{}; // Lost: the init was killed
+  return report;
 }
 
 // A sandboxed attempt: an init in new namespaces runs it; the shim passes
 // SIGTERM on and relays the init's report.
 ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
+  reapExitingInit(/*wait=*/false);
+  ShimStep step = ShimStep::None;
+  if (r.sandbox & wfc::proc::kSandboxSeccomp)
+    if (int error = wfc::sandbox::prepareSeccomp(r, step))
+      return setupFailed(step, error);
   int status[2];
   if (pipe2(status, O_CLOEXEC) != 0)
     return setupFailed(ShimStep::None, errno);
   uid_t uid = geteuid();
   gid_t gid = getegid();
+  mark(ShimMark::CloneStart);
   pid_t init = static_cast<pid_t>(
       syscall(SYS_clone, SIGCHLD | r.cloneFlags, nullptr, nullptr, nullptr, nullptr));
   if (init == 0) {
@@ -365,25 +438,16 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
     close(status[0]);
     return setupFailed(ShimStep::Namespaces, cloneError);
   }
-  sigset_t wanted = waitedSignals();
-  for (;;) {
-    int sig = sigwaitinfo(&wanted, nullptr);
-    if (sig == SIGTERM || sig == SIGUSR1 || sig == kWfcGone) {
-      // Killing the init kills its whole pid namespace; its exit is seen
-      // only once every process in it is gone.
-      wfcGone = wfcGone || sig == kWfcGone;
-      kill(init, sig == SIGTERM ? SIGTERM : SIGKILL);
-      continue;
-    }
-    int st = 0;
-    pid_t reaped = waitpid(init, &st, WNOHANG);
-    if (reaped == init || (reaped < 0 && errno == ECHILD))
-      break;
-  }
-  ExitReport report;
-  if (read(status[0], &report, sizeof report) != sizeof report)
-    report = ExitReport{}; // Lost: the init was killed
+  ExitReport report = waitForReport(init, status[0]);
   close(status[0]);
+  mark(ShimMark::InitReported);
+  exitingInit = init;
+  // The init reports once it has reaped every other process of the attempt,
+  // so wfc may have it while the init's namespaces go. But not a killed
+  // init's: its namespace is empty only once it is reaped. Nor one in
+  // cgroups, which wfc removes once it has the report.
+  if (report.kind == ExitReport::Kind::Lost || !handles.cgroups.empty())
+    reapExitingInit(/*wait=*/true);
   return report;
 }
 
@@ -419,6 +483,9 @@ int main(int argc, char **) {
   signal(SIGPIPE, SIG_IGN);
   sigset_t wanted = waitedSignals();
   sigprocmask(SIG_BLOCK, &wanted, nullptr);
+  signalFd = signalfd(-1, &wanted, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (signalFd < 0)
+    return 2;
   // From here on the shim outlives wfc just long enough to take its
   // attempt's tree down. (Blocked first: the signal waits to be taken.)
   prctl(PR_SET_PDEATHSIG, kWfcGone);
@@ -429,7 +496,11 @@ int main(int argc, char **) {
     AttemptRequest request;
     ExitReport report;
     Handles handles;
-    if (!decode(payload, request) || !unflatten(request, fds, handles)) {
+    attemptMarks = {};
+    bool decoded = decode(payload, request);
+    wfc::proc::recordMarks(decoded && request.timing ? &attemptMarks : nullptr);
+    mark(ShimMark::ShimReceived);
+    if (!decoded || !unflatten(request, fds, handles)) {
       report = setupFailed(ShimStep::None, EPROTO);
     } else if (!wfcStillThere(wanted)) {
       report = setupFailed(ShimStep::None, ESRCH);
@@ -444,9 +515,16 @@ int main(int argc, char **) {
     explicit_bzero(payload.data(), payload.size());
     for (std::string &v : request.env)
       explicit_bzero(v.data(), v.size());
-    if (wfcGone)
-      return 0; // no one to report to: the tree is down, the shim goes too
+    if (wfcGone) { // no one to report to: the tree is down, the shim goes too
+      reapExitingInit(/*wait=*/true);
+      return 0;
+    }
+    mark(ShimMark::ShimReported);
+    for (size_t i = 0; i < wfc::proc::kShimMarkCount; ++i)
+      if (!report.marks.at[i])
+        report.marks.at[i] = attemptMarks.at[i];
     writeAll(wfc::proc::kShimSocketFd, &report, sizeof report);
   }
+  reapExitingInit(/*wait=*/true);
   return 0;
 }
