@@ -26,6 +26,8 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/prctl.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -58,6 +60,10 @@ int signalFd = -1;
 // The init of the last sandboxed attempt, which reported but may still be
 // exiting (its namespaces going); reaped before the next one starts.
 pid_t exitingInit = -1;
+// An init was killed before it reported: it shares the shim's memory
+// (InitStack), and may have died in the middle of a malloc. The shim
+// reports, and exits without touching its heap again.
+bool initKilled = false;
 
 int64_t monotonicMs() {
   timespec ts{};
@@ -412,6 +418,55 @@ ExitReport waitForReport(pid_t init, int statusFd) {
   return report;
 }
 
+// What an init starts with (it shares the shim's memory: InitStack).
+struct InitArgs {
+  const AttemptRequest *request;
+  const Handles *handles;
+  int status[2]; // the report pipe
+  uid_t uid;
+  gid_t gid;
+};
+
+int initMain(void *arg) {
+  const InitArgs &a = *static_cast<const InitArgs *>(arg);
+  close(a.status[0]);
+  runInit(*a.request, *a.handles, a.status[1], a.uid, a.gid);
+}
+
+// An init runs in the shim's own memory (CLONE_VM, as posix_spawn's child
+// does until it execs), on a stack of its own: a fork would copy the page
+// tables and then every page the init or the shim writes, ~50 us an
+// attempt. The init does only what its own code asks while the shim waits
+// for its report (no allocation, no state of the shim's but its marks).
+// Two stacks, used in turn: the init of the attempt before may still be on
+// its way out; `exited` turns 0 (CLONE_CHILD_CLEARTID) once it has left
+// its stack for good.
+struct InitStack {
+  char *top = nullptr;
+  pid_t exited = 0;
+};
+constexpr size_t kInitStackBytes = 512 * 1024;
+InitStack initStacks[2];
+size_t lastStack = 0;
+
+// The stack for the next init, once the last init on it has left it;
+// nullptr when it cannot be had.
+InitStack *nextInitStack() {
+  InitStack &s = initStacks[lastStack ^= 1];
+  if (!s.top) {
+    // A guard page below, so that an overflow faults instead of writing
+    // into the shim's memory.
+    void *map = mmap(nullptr, kInitStackBytes + 4096, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (map == MAP_FAILED || mprotect(map, 4096, PROT_NONE) != 0)
+      return nullptr;
+    s.top = static_cast<char *>(map) + kInitStackBytes + 4096;
+  }
+  for (pid_t seen; (seen = __atomic_load_n(&s.exited, __ATOMIC_ACQUIRE)) != 0;)
+    syscall(SYS_futex, &s.exited, FUTEX_WAIT, seen, nullptr, nullptr, 0);
+  return &s;
+}
+
 // A sandboxed attempt: an init in new namespaces runs it; the shim passes
 // SIGTERM on and relays the init's report.
 ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
@@ -420,26 +475,28 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
   if (r.sandbox & wfc::proc::kSandboxSeccomp)
     if (int error = wfc::sandbox::prepareSeccomp(r, step))
       return setupFailed(step, error);
-  int status[2];
-  if (pipe2(status, O_CLOEXEC) != 0)
+  InitStack *stack = nextInitStack();
+  if (!stack)
+    return setupFailed(ShimStep::Namespaces, errno);
+  InitArgs args{&r, &handles, {-1, -1}, geteuid(), getegid()};
+  if (pipe2(args.status, O_CLOEXEC) != 0)
     return setupFailed(ShimStep::None, errno);
-  uid_t uid = geteuid();
-  gid_t gid = getegid();
+  // The init makes the memory (which is the shim's too) not dumpable once
+  // it has mapped its user: until then /proc/self must be its user's.
+  prctl(PR_SET_DUMPABLE, 1);
+  stack->exited = 1;
   mark(ShimMark::CloneStart);
-  pid_t init = static_cast<pid_t>(
-      syscall(SYS_clone, SIGCHLD | r.cloneFlags, nullptr, nullptr, nullptr, nullptr));
-  if (init == 0) {
-    close(status[0]);
-    runInit(r, handles, status[1], uid, gid);
-  }
+  pid_t init = clone(initMain, stack->top, SIGCHLD | CLONE_VM | CLONE_CHILD_CLEARTID | r.cloneFlags,
+                     &args, nullptr, nullptr, &stack->exited);
   int cloneError = errno;
-  close(status[1]);
+  close(args.status[1]);
   if (init < 0) {
-    close(status[0]);
+    stack->exited = 0;
+    close(args.status[0]);
     return setupFailed(ShimStep::Namespaces, cloneError);
   }
-  ExitReport report = waitForReport(init, status[0]);
-  close(status[0]);
+  ExitReport report = waitForReport(init, args.status[0]);
+  close(args.status[0]);
   mark(ShimMark::InitReported);
   exitingInit = init;
   // The init reports once it has reaped every other process of the attempt,
@@ -448,6 +505,7 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
   // cgroups, which wfc removes once it has the report.
   if (report.kind == ExitReport::Kind::Lost || !handles.cgroups.empty())
     reapExitingInit(/*wait=*/true);
+  initKilled = report.kind == ExitReport::Kind::Lost;
   return report;
 }
 
@@ -517,13 +575,15 @@ int main(int argc, char **) {
       explicit_bzero(v.data(), v.size());
     if (wfcGone) { // no one to report to: the tree is down, the shim goes too
       reapExitingInit(/*wait=*/true);
-      return 0;
+      _exit(0); // and its heap may be an init's wreck (initKilled)
     }
     mark(ShimMark::ShimReported);
     for (size_t i = 0; i < wfc::proc::kShimMarkCount; ++i)
       if (!report.marks.at[i])
         report.marks.at[i] = attemptMarks.at[i];
     writeAll(wfc::proc::kShimSocketFd, &report, sizeof report);
+    if (initKilled)
+      _exit(0);
   }
   reapExitingInit(/*wait=*/true);
   return 0;
