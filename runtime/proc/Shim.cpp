@@ -21,13 +21,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/prctl.h>
-#include <linux/futex.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -46,8 +46,8 @@ using wfc::proc::ShimMark;
 using wfc::proc::ShimStep;
 using wfc::proc::mark;
 
-// The current attempt's marks (WFC_ATTEMPT_TIMING), in the shim and, copied
-// with its memory, in the attempt's init.
+// The current attempt's marks (WFC_ATTEMPT_TIMING), taken by the shim and by
+// the attempt's init, which shares its memory.
 wfc::proc::ShimMarks attemptMarks;
 
 // The shim's parent-death signal: wfc is gone, so kill everything and exit.
@@ -436,11 +436,13 @@ int initMain(void *arg) {
 // An init runs in the shim's own memory (CLONE_VM, as posix_spawn's child
 // does until it execs), on a stack of its own: a fork would copy the page
 // tables and then every page the init or the shim writes, ~50 us an
-// attempt. The init does only what its own code asks while the shim waits
-// for its report (no allocation, no state of the shim's but its marks).
-// Two stacks, used in turn: the init of the attempt before may still be on
-// its way out; `exited` turns 0 (CLONE_CHILD_CLEARTID) once it has left
-// its stack for good.
+// attempt. While an init runs the shim only waits for its report and
+// passes signals on (system calls, no allocation), so the two never use
+// the heap at once; the init changes nothing of the shim's but the marks.
+// (One that is killed may leave the heap half-changed: initKilled.) Two
+// stacks, used in turn: the init of the attempt before may still be on its
+// way out; `exited` turns 0 (CLONE_CHILD_CLEARTID) once it has left its
+// stack for good.
 struct InitStack {
   char *top = nullptr;
   pid_t exited = 0;

@@ -304,6 +304,27 @@ int freshTmpfs(const char *dir, const std::string &options, const std::vector<Pl
   return error;
 }
 
+// The places to bind, workdir first, each opened here as the very file wfc
+// checked; hidden files last, so that each goes into whatever place holds it.
+int findPlaces(const AttemptRequest &spec, const proc::Handles &handles,
+               std::vector<Place> &places) {
+  auto add = [&](const std::string &path, int foreign, bool writable, bool hidden) {
+    int fd = reopen(foreign);
+    int error = fd >= 0 ? 0 : errno;
+    places.push_back({path, fd, writable, hidden});
+    return error;
+  };
+  if (int e = add(spec.workdir, handles.workdir, true, false))
+    return e;
+  for (size_t i = 0; i < spec.binds.size(); ++i)
+    if (int e = add(spec.binds[i].first, handles.binds[i], spec.binds[i].second, false))
+      return e;
+  for (size_t i = 0; i < handles.hide.size(); ++i)
+    if (int e = add(spec.hide[i], handles.hide[i], false, true))
+      return e;
+  return 0;
+}
+
 } // namespace
 
 int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, ShimStep &step) {
@@ -323,21 +344,9 @@ int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, Sh
   step = ShimStep::Mounts;
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     return errno;
-  // The places to bind, workdir first, each with the descriptor wfc checked.
-  std::vector<Place> places{{spec.workdir, reopen(handles.workdir), true}};
-  if (places[0].fd < 0)
-    return errno;
-  for (size_t i = 0; i < spec.binds.size(); ++i) {
-    places.push_back({spec.binds[i].first, reopen(handles.binds[i]), spec.binds[i].second});
-    if (places.back().fd < 0)
-      return errno;
-  }
-  // Hidden files last, so that each goes into whatever place holds it.
-  for (size_t i = 0; i < handles.hide.size(); ++i) {
-    places.push_back({spec.hide[i], reopen(handles.hide[i]), false, true});
-    if (places.back().fd < 0)
-      return errno;
-  }
+  std::vector<Place> places;
+  if (int e = findPlaces(spec, handles, places))
+    return e;
   int devices[kDeviceCount];
   if (spec.sandbox & proc::kSandboxMinimalDev)
     cloneDevices(devices);
