@@ -447,6 +447,20 @@ struct InitStack {
   char *top = nullptr;
   pid_t exited = 0;
 };
+// But AddressSanitizer knows one stack per thread (its vfork unpoisons from
+// there), and an init that shares the shim's memory shares its thread's
+// state: there, an init is a plain fork, on its copy of the shim's stack.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kInitSharesMemory = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kInitSharesMemory = false;
+#else
+constexpr bool kInitSharesMemory = true;
+#endif
+#else
+constexpr bool kInitSharesMemory = true;
+#endif
 constexpr size_t kInitStackBytes = 512 * 1024;
 InitStack initStacks[2];
 size_t lastStack = 0;
@@ -488,8 +502,17 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
   prctl(PR_SET_DUMPABLE, 1);
   stack->exited = 1;
   mark(ShimMark::CloneStart);
-  pid_t init = clone(initMain, stack->top, SIGCHLD | CLONE_VM | CLONE_CHILD_CLEARTID | r.cloneFlags,
-                     &args, nullptr, nullptr, &stack->exited);
+  pid_t init;
+  if (kInitSharesMemory) {
+    init = clone(initMain, stack->top, SIGCHLD | CLONE_VM | CLONE_CHILD_CLEARTID | r.cloneFlags,
+                 &args, nullptr, nullptr, &stack->exited);
+  } else {
+    stack->exited = 0;
+    init = static_cast<pid_t>(
+        syscall(SYS_clone, SIGCHLD | r.cloneFlags, nullptr, nullptr, nullptr, nullptr));
+    if (init == 0)
+      initMain(&args);
+  }
   int cloneError = errno;
   close(args.status[1]);
   if (init < 0) {
