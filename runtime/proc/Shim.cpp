@@ -57,9 +57,6 @@ bool wfcGone = false;
 // The waited signals (waitedSignals()), readable: so that the shim can wait
 // for them and an init's report at once.
 int signalFd = -1;
-// The init of the last sandboxed attempt, which reported but may still be
-// exiting (its namespaces going); reaped before the next one starts.
-pid_t exitingInit = -1;
 // An init was killed before it reported: it shares the shim's memory
 // (InitStack), and may have died in the middle of a malloc. The shim
 // reports, and exits without touching its heap again.
@@ -374,18 +371,14 @@ void closeAllBut(std::initializer_list<int> keep) {
   _exit(0);
 }
 
-// Reaps the init of the attempt before, if it has exited; with `wait`,
-// waits until it has.
-void reapExitingInit(bool wait) {
-  if (exitingInit < 0)
-    return;
-  int st = 0;
-  pid_t reaped;
-  do
-    reaped = waitpid(exitingInit, &st, wait ? 0 : WNOHANG);
-  while (reaped < 0 && errno == EINTR);
-  if (reaped != 0)
-    exitingInit = -1;
+// Reaps the inits of attempts before that have exited (a sandboxed
+// attempt's shim has no other child); with `wait`, waits until all have.
+void reapExitedInits(bool wait) {
+  for (int st;;) {
+    pid_t reaped = waitpid(-1, &st, wait ? 0 : WNOHANG);
+    if (reaped <= 0 && !(reaped < 0 && errno == EINTR))
+      return;
+  }
 }
 
 // Waits for the init's report on `statusFd`, passing stops on to the init
@@ -486,7 +479,7 @@ InitStack *nextInitStack() {
 // A sandboxed attempt: an init in new namespaces runs it; the shim passes
 // SIGTERM on and relays the init's report.
 ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
-  reapExitingInit(/*wait=*/false);
+  reapExitedInits(/*wait=*/false);
   ShimStep step = ShimStep::None;
   if (r.sandbox & wfc::proc::kSandboxSeccomp)
     if (int error = wfc::sandbox::prepareSeccomp(r, step))
@@ -523,13 +516,12 @@ ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
   ExitReport report = waitForReport(init, args.status[0]);
   close(args.status[0]);
   mark(ShimMark::InitReported);
-  exitingInit = init;
   // The init reports once it has reaped every other process of the attempt,
   // so wfc may have it while the init's namespaces go. But not a killed
   // init's: its namespace is empty only once it is reaped. Nor one in
   // cgroups, which wfc removes once it has the report.
   if (report.kind == ExitReport::Kind::Lost || !handles.cgroups.empty())
-    reapExitingInit(/*wait=*/true);
+    reapExitedInits(/*wait=*/true);
   initKilled = report.kind == ExitReport::Kind::Lost;
   return report;
 }
@@ -599,7 +591,7 @@ int main(int argc, char **) {
     for (std::string &v : request.env)
       explicit_bzero(v.data(), v.size());
     if (wfcGone) { // no one to report to: the tree is down, the shim goes too
-      reapExitingInit(/*wait=*/true);
+      reapExitedInits(/*wait=*/true);
       _exit(0); // and its heap may be an init's wreck (initKilled)
     }
     mark(ShimMark::ShimReported);
@@ -610,6 +602,6 @@ int main(int argc, char **) {
     if (initKilled)
       _exit(0);
   }
-  reapExitingInit(/*wait=*/true);
+  reapExitedInits(/*wait=*/true);
   return 0;
 }
