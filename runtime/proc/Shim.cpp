@@ -21,10 +21,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,12 +42,25 @@ namespace {
 using wfc::proc::AttemptRequest;
 using wfc::proc::ExitReport;
 using wfc::proc::Handles;
+using wfc::proc::ShimMark;
 using wfc::proc::ShimStep;
+using wfc::proc::mark;
+
+// The current attempt's marks (WFC_ATTEMPT_TIMING), taken by the shim and by
+// the attempt's init, which shares its memory.
+wfc::proc::ShimMarks attemptMarks;
 
 // The shim's parent-death signal: wfc is gone, so kill everything and exit.
 constexpr int kWfcGone = SIGUSR2;
 // Set once kWfcGone has come: no attempt starts after it.
 bool wfcGone = false;
+// The waited signals (waitedSignals()), readable: so that the shim can wait
+// for them and an init's report at once.
+int signalFd = -1;
+// An init was killed before it reported: it shares the shim's memory
+// (InitStack), and may have died in the middle of a malloc. The shim
+// reports, and exits without touching its heap again.
+bool initKilled = false;
 
 int64_t monotonicMs() {
   timespec ts{};
@@ -246,9 +263,11 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
   while (got < 0 && errno == EINTR);
   close(errorPipe[0]);
   bool startFailed = got == static_cast<ssize_t>(sizeof failure);
+  mark(ShimMark::TaskStarted);
 
   bool terminating = false;
   int mainStatus = waitForMain(task, r.graceMs, pidNamespace, terminating);
+  mark(ShimMark::TaskEnded);
 
   ExitReport report;
   // What is still alive once the main process has ended on its own (zombies
@@ -267,6 +286,7 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
   }
   if (anyLeft)
     killTree(pidNamespace);
+  mark(ShimMark::TreeReaped);
   if (startFailed) {
     report.kind = static_cast<ExitReport::Kind>(failure[0]);
     report.error = failure[1];
@@ -305,6 +325,7 @@ void closeAllBut(std::initializer_list<int> keep) {
 // The init of a sandboxed attempt: pid 1 of new namespaces.
 [[noreturn]] void runInit(const AttemptRequest &r, const Handles &handles, int statusFd, uid_t uid,
                           gid_t gid) {
+  mark(ShimMark::InitStarted);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   auto fail = [&](ShimStep step, int error) {
     ExitReport report = setupFailed(step, error);
@@ -323,9 +344,11 @@ void closeAllBut(std::initializer_list<int> keep) {
     if (!writeText("/proc/self/gid_map", map))
       fail(ShimStep::UserNamespace, errno);
   }
+  mark(ShimMark::UserMapped);
   for (int fd : handles.cgroups)
     if (write(fd, "0\n", 2) != 2)
       fail(ShimStep::Cgroup, errno);
+  mark(ShimMark::CgroupsJoined);
   // The task is root of these namespaces: it must not reach into its init
   // (ptrace, /proc/1/mem, /proc/1/fd, pidfd_getfd) for the report pipe or
   // anything else. (Not before the maps: /proc/self is then root's.)
@@ -336,54 +359,170 @@ void closeAllBut(std::initializer_list<int> keep) {
   // Only the output pipe and the report pipe stay open in here.
   int outputFd = handles.output;
   closeAllBut({std::min(outputFd, statusFd), std::max(outputFd, statusFd)});
+  mark(ShimMark::FdsClosed);
   if (r.sandbox & wfc::proc::kSandboxSeccomp)
     if (int error = wfc::sandbox::loadSeccomp(r, step))
       fail(step, error);
+  mark(ShimMark::SeccompLoaded);
   ExitReport report =
       supervise(r, outputFd, /*workdirFd=*/-1, /*pidNamespace=*/(r.cloneFlags & CLONE_NEWPID) != 0);
+  report.marks = attemptMarks;
   writeAll(statusFd, &report, sizeof report);
   _exit(0);
+}
+
+// Reaps the inits of attempts before that have exited (a sandboxed
+// attempt's shim has no other child); with `wait`, waits until all have.
+void reapExitedInits(bool wait) {
+  for (int st;;) {
+    pid_t reaped = waitpid(-1, &st, wait ? 0 : WNOHANG);
+    if (reaped <= 0 && !(reaped < 0 && errno == EINTR))
+      return;
+  }
+}
+
+// Waits for the init's report on `statusFd`, passing stops on to the init
+// (SIGTERM; SIGUSR1 or wfc gone: SIGKILL). The report comes once every
+// process of the attempt is gone but the init itself, which is exiting; the
+// pipe closes without one only when the init was killed.
+ExitReport waitForReport(pid_t init, int statusFd) {
+  pollfd fds[2] = {{statusFd, POLLIN, 0}, {signalFd, POLLIN, 0}};
+  for (;;) {
+    if (poll(fds, 2, -1) < 0 && errno != EINTR)
+      break;
+    signalfd_siginfo info{};
+    if ((fds[1].revents & POLLIN) && read(signalFd, &info, sizeof info) == sizeof info) {
+      int sig = static_cast<int>(info.ssi_signo);
+      // Killing the init kills its whole pid namespace.
+      if (sig == SIGTERM || sig == SIGUSR1 || sig == kWfcGone)
+        kill(init, sig == SIGTERM ? SIGTERM : SIGKILL);
+      wfcGone = wfcGone || sig == kWfcGone;
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
+      break;
+  }
+  ExitReport report;
+  ssize_t got;
+  do
+    got = read(statusFd, &report, sizeof report);
+  while (got < 0 && errno == EINTR);
+  if (got != sizeof report)
+    report = ExitReport{}; // Lost: the init was killed
+  return report;
+}
+
+// What an init starts with (it shares the shim's memory: InitStack).
+struct InitArgs {
+  const AttemptRequest *request;
+  const Handles *handles;
+  int status[2]; // the report pipe
+  uid_t uid;
+  gid_t gid;
+};
+
+int initMain(void *arg) {
+  const InitArgs &a = *static_cast<const InitArgs *>(arg);
+  close(a.status[0]);
+  runInit(*a.request, *a.handles, a.status[1], a.uid, a.gid);
+}
+
+// An init runs in the shim's own memory (CLONE_VM, as posix_spawn's child
+// does until it execs), on a stack of its own: a fork would copy the page
+// tables and then every page the init or the shim writes, ~50 us an
+// attempt. While an init runs the shim only waits for its report and
+// passes signals on (system calls, no allocation), so the two never use
+// the heap at once; the init changes nothing of the shim's but the marks.
+// (One that is killed may leave the heap half-changed: initKilled.) Two
+// stacks, used in turn: the init of the attempt before may still be on its
+// way out; `exited` turns 0 (CLONE_CHILD_CLEARTID) once it has left its
+// stack for good.
+struct InitStack {
+  char *top = nullptr;
+  pid_t exited = 0;
+};
+// But AddressSanitizer knows one stack per thread (its vfork unpoisons from
+// there), and an init that shares the shim's memory shares its thread's
+// state: there, an init is a plain fork, on its copy of the shim's stack.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kInitSharesMemory = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kInitSharesMemory = false;
+#else
+constexpr bool kInitSharesMemory = true;
+#endif
+#else
+constexpr bool kInitSharesMemory = true;
+#endif
+constexpr size_t kInitStackBytes = 512 * 1024;
+InitStack initStacks[2];
+size_t lastStack = 0;
+
+// The stack for the next init, once the last init on it has left it;
+// nullptr when it cannot be had.
+InitStack *nextInitStack() {
+  InitStack &s = initStacks[lastStack ^= 1];
+  if (!s.top) {
+    // A guard page below, so that an overflow faults instead of writing
+    // into the shim's memory.
+    void *map = mmap(nullptr, kInitStackBytes + 4096, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (map == MAP_FAILED || mprotect(map, 4096, PROT_NONE) != 0)
+      return nullptr;
+    s.top = static_cast<char *>(map) + kInitStackBytes + 4096;
+  }
+  for (pid_t seen; (seen = __atomic_load_n(&s.exited, __ATOMIC_ACQUIRE)) != 0;)
+    syscall(SYS_futex, &s.exited, FUTEX_WAIT, seen, nullptr, nullptr, 0);
+  return &s;
 }
 
 // A sandboxed attempt: an init in new namespaces runs it; the shim passes
 // SIGTERM on and relays the init's report.
 ExitReport isolate(const AttemptRequest &r, const Handles &handles) {
-  int status[2];
-  if (pipe2(status, O_CLOEXEC) != 0)
+  reapExitedInits(/*wait=*/false);
+  ShimStep step = ShimStep::None;
+  if (r.sandbox & wfc::proc::kSandboxSeccomp)
+    if (int error = wfc::sandbox::prepareSeccomp(r, step))
+      return setupFailed(step, error);
+  InitStack *stack = nextInitStack();
+  if (!stack)
+    return setupFailed(ShimStep::Namespaces, errno);
+  InitArgs args{&r, &handles, {-1, -1}, geteuid(), getegid()};
+  if (pipe2(args.status, O_CLOEXEC) != 0)
     return setupFailed(ShimStep::None, errno);
-  uid_t uid = geteuid();
-  gid_t gid = getegid();
-  pid_t init = static_cast<pid_t>(
-      syscall(SYS_clone, SIGCHLD | r.cloneFlags, nullptr, nullptr, nullptr, nullptr));
-  if (init == 0) {
-    close(status[0]);
-    runInit(r, handles, status[1], uid, gid);
+  // The init makes the memory (which is the shim's too) not dumpable once
+  // it has mapped its user: until then /proc/self must be its user's.
+  prctl(PR_SET_DUMPABLE, 1);
+  stack->exited = 1;
+  mark(ShimMark::CloneStart);
+  pid_t init;
+  if (kInitSharesMemory) {
+    init = clone(initMain, stack->top, SIGCHLD | CLONE_VM | CLONE_CHILD_CLEARTID | r.cloneFlags,
+                 &args, nullptr, nullptr, &stack->exited);
+  } else {
+    stack->exited = 0;
+    init = static_cast<pid_t>(
+        syscall(SYS_clone, SIGCHLD | r.cloneFlags, nullptr, nullptr, nullptr, nullptr));
+    if (init == 0)
+      initMain(&args);
   }
   int cloneError = errno;
-  close(status[1]);
+  close(args.status[1]);
   if (init < 0) {
-    close(status[0]);
+    stack->exited = 0;
+    close(args.status[0]);
     return setupFailed(ShimStep::Namespaces, cloneError);
   }
-  sigset_t wanted = waitedSignals();
-  for (;;) {
-    int sig = sigwaitinfo(&wanted, nullptr);
-    if (sig == SIGTERM || sig == SIGUSR1 || sig == kWfcGone) {
-      // Killing the init kills its whole pid namespace; its exit is seen
-      // only once every process in it is gone.
-      wfcGone = wfcGone || sig == kWfcGone;
-      kill(init, sig == SIGTERM ? SIGTERM : SIGKILL);
-      continue;
-    }
-    int st = 0;
-    pid_t reaped = waitpid(init, &st, WNOHANG);
-    if (reaped == init || (reaped < 0 && errno == ECHILD))
-      break;
-  }
-  ExitReport report;
-  if (read(status[0], &report, sizeof report) != sizeof report)
-    report = ExitReport{}; // Lost: the init was killed
-  close(status[0]);
+  ExitReport report = waitForReport(init, args.status[0]);
+  close(args.status[0]);
+  mark(ShimMark::InitReported);
+  // The init reports once it has reaped every other process of the attempt,
+  // so wfc may have it while the init's namespaces go. But not a killed
+  // init's: its namespace is empty only once it is reaped. Nor one in
+  // cgroups, which wfc removes once it has the report.
+  if (report.kind == ExitReport::Kind::Lost || !handles.cgroups.empty())
+    reapExitedInits(/*wait=*/true);
+  initKilled = report.kind == ExitReport::Kind::Lost;
   return report;
 }
 
@@ -419,6 +558,9 @@ int main(int argc, char **) {
   signal(SIGPIPE, SIG_IGN);
   sigset_t wanted = waitedSignals();
   sigprocmask(SIG_BLOCK, &wanted, nullptr);
+  signalFd = signalfd(-1, &wanted, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (signalFd < 0)
+    return 2;
   // From here on the shim outlives wfc just long enough to take its
   // attempt's tree down. (Blocked first: the signal waits to be taken.)
   prctl(PR_SET_PDEATHSIG, kWfcGone);
@@ -429,7 +571,11 @@ int main(int argc, char **) {
     AttemptRequest request;
     ExitReport report;
     Handles handles;
-    if (!decode(payload, request) || !unflatten(request, fds, handles)) {
+    attemptMarks = {};
+    bool decoded = decode(payload, request);
+    wfc::proc::recordMarks(decoded && request.timing ? &attemptMarks : nullptr);
+    mark(ShimMark::ShimReceived);
+    if (!decoded || !unflatten(request, fds, handles)) {
       report = setupFailed(ShimStep::None, EPROTO);
     } else if (!wfcStillThere(wanted)) {
       report = setupFailed(ShimStep::None, ESRCH);
@@ -444,9 +590,18 @@ int main(int argc, char **) {
     explicit_bzero(payload.data(), payload.size());
     for (std::string &v : request.env)
       explicit_bzero(v.data(), v.size());
-    if (wfcGone)
-      return 0; // no one to report to: the tree is down, the shim goes too
+    if (wfcGone) { // no one to report to: the tree is down, the shim goes too
+      reapExitedInits(/*wait=*/true);
+      _exit(0); // and its heap may be an init's wreck (initKilled)
+    }
+    mark(ShimMark::ShimReported);
+    for (size_t i = 0; i < wfc::proc::kShimMarkCount; ++i)
+      if (!report.marks.at[i])
+        report.marks.at[i] = attemptMarks.at[i];
     writeAll(wfc::proc::kShimSocketFd, &report, sizeof report);
+    if (initKilled)
+      _exit(0);
   }
+  reapExitedInits(/*wait=*/true);
   return 0;
 }

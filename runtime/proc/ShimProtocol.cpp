@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -123,6 +124,7 @@ bool unflatten(const AttemptRequest &r, const std::vector<int> &fds, Handles &h)
 std::string encode(const AttemptRequest &r) {
   std::string out;
   put64(out, static_cast<uint64_t>(r.graceMs));
+  put32(out, r.timing ? 1 : 0);
   put32(out, static_cast<uint32_t>(r.cloneFlags));
   put32(out, r.sandbox);
   put32(out, static_cast<uint32_t>(r.limits.size()));
@@ -146,6 +148,7 @@ std::string encode(const AttemptRequest &r) {
 bool decode(const std::string &payload, AttemptRequest &r) {
   Cursor c{payload};
   r.graceMs = static_cast<int64_t>(c.u64());
+  r.timing = c.u32() != 0;
   r.cloneFlags = static_cast<int32_t>(c.u32());
   r.sandbox = c.u32();
   uint32_t limits = c.u32();
@@ -272,6 +275,33 @@ std::vector<pid_t> descendants(pid_t root) {
     closedir(dir);
   }
   return found;
+}
+
+namespace {
+ShimMarks *currentMarks = nullptr;
+} // namespace
+
+const char *shimMarkPhase(ShimMark mark) {
+  switch (mark) {
+#define WFC_SHIM_MARK(Name, Phase)                                                                 \
+  case ShimMark::Name:                                                                             \
+    return Phase;
+#include "runtime/proc/ShimMarks.def"
+  }
+  return "";
+}
+
+int64_t monotonicNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+void recordMarks(ShimMarks *marks) { currentMarks = marks; }
+
+void mark(ShimMark m) {
+  if (currentMarks)
+    currentMarks->at[static_cast<size_t>(m)] = monotonicNs();
 }
 
 const char *shimStepName(ShimStep step) {

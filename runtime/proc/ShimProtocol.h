@@ -23,6 +23,27 @@ namespace wfc::proc {
 
 inline constexpr int kShimSocketFd = 3;
 
+// The moments of an attempt that WFC_ATTEMPT_TIMING=1 records
+// (ShimMarks.def), as CLOCK_MONOTONIC nanoseconds; 0: not taken.
+enum class ShimMark : uint8_t {
+#define WFC_SHIM_MARK(Name, Phase) Name,
+#include "runtime/proc/ShimMarks.def"
+};
+inline constexpr size_t kShimMarkCount = 0
+#define WFC_SHIM_MARK(Name, Phase) +1
+#include "runtime/proc/ShimMarks.def"
+    ;
+struct ShimMarks {
+  int64_t at[kShimMarkCount] = {};
+};
+// What the phase that ends at `mark` is, in words.
+const char *shimMarkPhase(ShimMark mark);
+// Records `mark` now in the marks made current by recordMarks (in this
+// process: the shim, or an attempt's init); nothing when there are none.
+void mark(ShimMark mark);
+void recordMarks(ShimMarks *marks);
+int64_t monotonicNs();
+
 // How an attempt ended, as the shim reports it.
 struct ExitReport {
   enum class Kind : int32_t { Exited, Signaled, ChdirFailed, ExecFailed, SetupFailed, Lost };
@@ -31,6 +52,7 @@ struct ExitReport {
   int32_t error = 0;     // *Failed: errno
   int32_t leftovers = 0; // processes still running when the main one ended
   int32_t step = 0;      // SetupFailed: which step (ShimStep)
+  ShimMarks marks;       // only with AttemptRequest::timing
 };
 
 // The sandbox steps, so that a failure can say which one failed.
@@ -67,6 +89,7 @@ enum SandboxBits : uint32_t {
 
 struct AttemptRequest {
   int64_t graceMs = 5000;
+  bool timing = false;    // record ShimMarks in the report
   int32_t cloneFlags = 0; // CLONE_NEW*: 0 runs the task without namespaces
   uint32_t sandbox = 0;   // SandboxBits
   std::vector<std::pair<int32_t, uint64_t>> limits; // RLIMIT_*, value

@@ -49,6 +49,9 @@ Engine::Engine(const bytecode::Module &module, const RunOptions &options,
     if (const std::string *v = secrets.get(s))
       perSecret_[s].add(*v);
 
+  // Measuring where an attempt's time goes (docs/runtime.md, Performance).
+  if (const char *timing = getenv("WFC_ATTEMPT_TIMING"); timing && llvm::StringRef(timing) == "1")
+    timings_ = std::make_unique<AttemptTimings>();
   inputs_.params = options.params;
   inputs_.runEnvironment =
       options.environment >= 0 ? module.str(module.environments[options.environment].name).str() : "";
@@ -132,6 +135,8 @@ RunSummary Engine::run() {
   reporter_.runEnded(summary);
   reporter_.flush();
   restoreSignals();
+  if (timings_ && !o_.simulate)
+    timings_->print(llvm::errs());
   return summary;
 }
 
@@ -215,6 +220,10 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
                      std::string &error) {
   if (o_.simulate)
     return true;
+  if (timings_) {
+    spec.timing = true;
+    slot.marks.at[size_t(proc::ShimMark::WfcStart)] = proc::monotonicNs();
+  }
   const bytecode::Task &task = m_.tasks[slot.task];
   llvm::StringRef name = m_.str(task.name);
 
@@ -606,6 +615,8 @@ bool Engine::launch(size_t i, const proc::AttemptRequest &request, proc::Handles
     if (!pool_)
       pool_ = std::make_unique<proc::ShimPool>(o_.shim);
     handles.output = pipe[1];
+    if (timings_)
+      slot.marks.at[size_t(proc::ShimMark::WfcSent)] = proc::monotonicNs();
     llvm::Expected<size_t> shim = pool_->start(request, handles);
     if (!shim) {
       close(pipe[0]);

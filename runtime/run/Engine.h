@@ -3,6 +3,7 @@
 #pragma once
 
 #include "runtime/proc/ShimPool.h"
+#include "runtime/run/AttemptTimings.h"
 #include "runtime/run/Runner.h"
 
 #include <memory>
@@ -46,6 +47,7 @@ private:
     std::vector<std::string> cgroups; // this attempt's cgroup directories, removed when it ends
     std::vector<int> cgroupProcsFds;
     std::optional<sched::AttemptResult> scripted; // --simulate; nothing: runs until stopped
+    proc::ShimMarks marks; // wfc's own (WFC_ATTEMPT_TIMING)
   };
   struct Outputs {
     std::vector<std::pair<std::string, std::string>> values;
@@ -83,6 +85,7 @@ private:
   void drainOutput(Slot &slot, bool toEnd);
   void reapChildren();
   void attemptReported(size_t slot, const proc::ExitReport &report);
+  void endReported(size_t slot, const proc::ExitReport &report);
   void killStrays();
   void releaseCgroup(Slot &slot);
   bool makeCgroups(Slot &slot, std::string &error);
@@ -94,6 +97,7 @@ private:
   const Masker &masker_;
   MaskingReporter &reporter_; // the only way out: it masks every string
   std::unique_ptr<proc::ShimPool> pool_;
+  std::unique_ptr<AttemptTimings> timings_; // with WFC_ATTEMPT_TIMING=1
   std::vector<Masker> perSecret_; // to name the secret an output reveals
   vm::Inputs inputs_;
   std::unique_ptr<sched::Scheduler> sched_;

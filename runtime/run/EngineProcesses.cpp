@@ -92,6 +92,19 @@ void Engine::drainOutput(Slot &slot, bool toEnd) {
 
 // The shim of a slot reported, or died (`report` is then Lost).
 void Engine::attemptReported(size_t index, const proc::ExitReport &report) {
+  if (!timings_)
+    return endReported(index, report);
+  proc::ShimMarks marks = report.marks;
+  for (size_t i = 0; i < proc::kShimMarkCount; ++i)
+    if (slots_[index].marks.at[i])
+      marks.at[i] = slots_[index].marks.at[i];
+  marks.at[size_t(proc::ShimMark::WfcRead)] = proc::monotonicNs();
+  endReported(index, report);
+  marks.at[size_t(proc::ShimMark::WfcEnded)] = proc::monotonicNs();
+  timings_->add(marks);
+}
+
+void Engine::endReported(size_t index, const proc::ExitReport &report) {
   Slot &slot = slots_[index];
   drainOutput(slot, /*toEnd=*/true);
   slot.shim = SIZE_MAX;

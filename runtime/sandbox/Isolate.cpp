@@ -4,14 +4,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <net/if.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -48,28 +51,6 @@ void makeDirs(const std::string &path) {
   for (size_t i = 1; i <= path.size(); ++i)
     if (i == path.size() || path[i] == '/')
       mkdir(path.substr(0, i).c_str(), 0755);
-}
-
-// Clones the mount tree at `fd` (a bind mount), read-only or writable, and
-// attaches it over `target` (a path, or with an empty path the place `targetFd`
-// refers to). By descriptor, so nothing can be swapped for a symbolic link
-// on the way; the clone is made writable before it is attached anywhere.
-int attach(int fd, int targetFd, const char *target, bool writable, bool recursive = true) {
-  int tree = static_cast<int>(syscall(SYS_open_tree, fd, "",
-                                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
-                                          (recursive ? AT_RECURSIVE : 0)));
-  if (tree < 0)
-    return errno;
-  mount_attr attr{};
-  (writable ? attr.attr_clr : attr.attr_set) = MOUNT_ATTR_RDONLY;
-  int error = 0;
-  if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) != 0)
-    error = errno;
-  unsigned flags = MOVE_MOUNT_F_EMPTY_PATH | (*target ? 0 : MOVE_MOUNT_T_EMPTY_PATH);
-  if (!error && syscall(SYS_move_mount, tree, "", targetFd, target, flags) != 0)
-    error = errno;
-  close(tree);
-  return error;
 }
 
 int bringLoopbackUp() {
@@ -110,69 +91,54 @@ int reopen(int foreign) {
   return fd;
 }
 
-// Covers each file with /dev/null, wherever it is now.
-int hide(const std::vector<int> &files) {
-  if (files.empty())
-    return 0;
-  int null = open("/dev/null", O_PATH | O_CLOEXEC);
-  if (null < 0)
-    return errno;
-  int error = 0;
-  for (int fd : files)
-    if (!error)
-      error = attach(null, fd, "", /*writable=*/true, /*recursive=*/false);
-  close(null);
-  return error;
-}
-
 // The host's kernel settings and triggers are not the task's, even when its
 // user is root outside: /proc/sys and friends read-only, a few files hidden.
+// By path: in the /proc just mounted here, which nothing else can reach yet.
 int guardProc() {
   for (const char *dir : {"/proc/sys", "/proc/irq", "/proc/bus", "/proc/fs"}) {
-    int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-      continue;
-    int error = attach(fd, fd, "", /*writable=*/false);
-    close(fd);
-    if (error)
+    if (mount(dir, dir, nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+      if (errno == ENOENT)
+        continue;
+      return errno;
+    }
+    if (int error = setAttr(dir, MOUNT_ATTR_RDONLY, 0))
       return error;
   }
-  std::vector<int> files;
-  for (const char *file : {"/proc/sysrq-trigger", "/proc/kcore", "/proc/kmsg", "/proc/timer_list"}) {
-    int fd = open(file, O_PATH | O_CLOEXEC);
-    if (fd >= 0)
-      files.push_back(fd);
-  }
-  int error = hide(files);
-  for (int fd : files)
-    close(fd);
-  return error;
+  for (const char *file : {"/proc/sysrq-trigger", "/proc/kcore", "/proc/kmsg", "/proc/timer_list"})
+    if (mount("/dev/null", file, nullptr, MS_BIND, nullptr) != 0 && errno != ENOENT)
+      return errno;
+  return 0;
 }
 
-// A /dev of its own: the harmless devices of the host and the usual links.
-int minimalDev() {
-  static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
-  int fds[6];
-  for (int i = 0; i < 6; ++i)
-    fds[i] = open((std::string("/dev/") + devices[i]).c_str(), O_PATH | O_CLOEXEC);
+// The harmless devices of the host, which a minimal /dev keeps.
+constexpr const char *kDevices[] = {"/dev/null", "/dev/zero", "/dev/full",
+                                    "/dev/random", "/dev/urandom", "/dev/tty"};
+constexpr size_t kDeviceCount = sizeof kDevices / sizeof kDevices[0];
+
+// Clones each device's mount, detached (-1 for one the host lacks): taken
+// before the root is made read-only, so that the clones stay writable.
+void cloneDevices(int (&trees)[kDeviceCount]) {
+  for (size_t i = 0; i < kDeviceCount; ++i)
+    trees[i] = static_cast<int>(
+        syscall(SYS_open_tree, AT_FDCWD, kDevices[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+}
+
+// A /dev of its own: the devices cloned before, and the usual links. Closes
+// the clones.
+int minimalDev(const int (&trees)[kDeviceCount]) {
   int error = 0;
   if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=64k") != 0)
     error = errno;
-  for (int i = 0; i < 6 && !error; ++i) {
-    if (fds[i] < 0)
+  for (size_t i = 0; i < kDeviceCount; ++i) {
+    if (trees[i] < 0)
       continue;
-    std::string target = std::string("/dev/") + devices[i];
-    int made = open(target.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
-    if (made < 0) {
+    // A file to mount the device on, then the device's clone over it.
+    if (!error && (mknodat(AT_FDCWD, kDevices[i], S_IFREG | 0666, 0) != 0 ||
+                   syscall(SYS_move_mount, trees[i], "", AT_FDCWD, kDevices[i],
+                           MOVE_MOUNT_F_EMPTY_PATH) != 0))
       error = errno;
-      break;
-    }
-    close(made);
-    error = attach(fds[i], AT_FDCWD, target.c_str(), /*writable=*/true, /*recursive=*/false);
+    close(trees[i]);
   }
-  for (int fd : fds)
-    if (fd >= 0)
-      close(fd);
   if (error)
     return error;
   symlink("/proc/self/fd", "/dev/fd");
@@ -338,6 +304,27 @@ int freshTmpfs(const char *dir, const std::string &options, const std::vector<Pl
   return error;
 }
 
+// The places to bind, workdir first, each opened here as the very file wfc
+// checked; hidden files last, so that each goes into whatever place holds it.
+int findPlaces(const AttemptRequest &spec, const proc::Handles &handles,
+               std::vector<Place> &places) {
+  auto add = [&](const std::string &path, int foreign, bool writable, bool hidden) {
+    int fd = reopen(foreign);
+    int error = fd >= 0 ? 0 : errno;
+    places.push_back({path, fd, writable, hidden});
+    return error;
+  };
+  if (int e = add(spec.workdir, handles.workdir, true, false))
+    return e;
+  for (size_t i = 0; i < spec.binds.size(); ++i)
+    if (int e = add(spec.binds[i].first, handles.binds[i], spec.binds[i].second, false))
+      return e;
+  for (size_t i = 0; i < handles.hide.size(); ++i)
+    if (int e = add(spec.hide[i], handles.hide[i], false, true))
+      return e;
+  return 0;
+}
+
 } // namespace
 
 int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, ShimStep &step) {
@@ -357,31 +344,24 @@ int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, Sh
   step = ShimStep::Mounts;
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     return errno;
-  // The places to bind, workdir first, each with the descriptor wfc checked.
-  std::vector<Place> places{{spec.workdir, reopen(handles.workdir), true}};
-  if (places[0].fd < 0)
-    return errno;
-  for (size_t i = 0; i < spec.binds.size(); ++i) {
-    places.push_back({spec.binds[i].first, reopen(handles.binds[i]), spec.binds[i].second});
-    if (places.back().fd < 0)
-      return errno;
-  }
-  // Hidden files last, so that each goes into whatever place holds it.
-  for (size_t i = 0; i < handles.hide.size(); ++i) {
-    places.push_back({spec.hide[i], reopen(handles.hide[i]), false, true});
-    if (places.back().fd < 0)
-      return errno;
-  }
+  std::vector<Place> places;
+  if (int e = findPlaces(spec, handles, places))
+    return e;
+  int devices[kDeviceCount];
+  if (spec.sandbox & proc::kSandboxMinimalDev)
+    cloneDevices(devices);
   // Everything read-only and without set-user-ID, then the places back, in
   // order, each over the very directory its descriptor holds.
   if (int e = setAttr("/", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID, 0))
     return e;
   if (int e = placeAll(places))
     return e;
+  proc::mark(proc::ShimMark::PlacesMounted);
   if (spec.sandbox & proc::kSandboxMinimalDev) {
     step = ShimStep::Dev;
-    if (int e = minimalDev())
+    if (int e = minimalDev(devices))
       return e;
+    proc::mark(proc::ShimMark::DevReady);
   }
 
   step = ShimStep::Tmp;
@@ -397,6 +377,7 @@ int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, Sh
   }
   for (const Place &p : places)
     close(p.fd);
+  proc::mark(proc::ShimMark::TmpReady);
   if (spec.sandbox & proc::kSandboxMinimalDev) {
     step = ShimStep::Dev;
     if (int e = setAttr("/dev", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, 0))
@@ -409,16 +390,24 @@ int setUpNamespaces(const AttemptRequest &spec, const proc::Handles &handles, Sh
       return errno;
     if (int e = guardProc())
       return e;
+    proc::mark(proc::ShimMark::ProcReady);
   }
   step = ShimStep::None;
   return 0;
 }
 
-int loadSeccomp(const AttemptRequest &request, ShimStep &step) {
-  step = ShimStep::Seccomp;
-  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-  if (!ctx)
-    return ENOMEM;
+namespace {
+
+// The filter for the sandbox bits it depends on, compiled: one program for
+// each of the two (kSandboxNoUnixSockets or not).
+std::vector<sock_filter> compiledFilters[2];
+
+std::vector<sock_filter> &filterFor(const AttemptRequest &request) {
+  return compiledFilters[(request.sandbox & proc::kSandboxNoUnixSockets) ? 1 : 0];
+}
+
+// Adds the rules of the filter (docs/runtime.md, "The sandbox") to `ctx`.
+int addRules(scmp_filter_ctx ctx, const AttemptRequest &request) {
   int rc = 0;
   auto deny = [&](int nr, int error, std::initializer_list<scmp_arg_cmp> args) {
     if (rc || nr == __NR_SCMP_ERROR)
@@ -455,13 +444,65 @@ int loadSeccomp(const AttemptRequest &request, ShimStep &step) {
   // file on a read-only mount still answers).
   if (request.sandbox & proc::kSandboxNoUnixSockets)
     deny(SCMP_SYS(socket), EACCES, {SCMP_A0(SCMP_CMP_EQ, AF_UNIX)});
+  return rc;
+}
+
+// The program libseccomp would load for `ctx`, read back from a memfd.
+int exportFilter(scmp_filter_ctx ctx, std::vector<sock_filter> &program) {
+  int fd = memfd_create("wfc-seccomp", MFD_CLOEXEC);
+  if (fd < 0)
+    return errno;
+  int error = 0;
+  if (int rc = seccomp_export_bpf(ctx, fd))
+    error = -rc;
+  off_t size = error ? 0 : lseek(fd, 0, SEEK_END);
+  if (!error && (size <= 0 || size % sizeof(sock_filter) != 0 ||
+                 size > BPF_MAXINSNS * static_cast<off_t>(sizeof(sock_filter))))
+    error = EINVAL;
+  if (!error) {
+    program.resize(static_cast<size_t>(size) / sizeof(sock_filter));
+    if (pread(fd, program.data(), static_cast<size_t>(size), 0) != size)
+      error = errno ? errno : EIO;
+  }
+  close(fd);
+  if (error)
+    program.clear();
+  return error;
+}
+
+} // namespace
+
+int prepareSeccomp(const AttemptRequest &request, ShimStep &step) {
+  if (!filterFor(request).empty())
+    return 0;
+  step = ShimStep::Seccomp;
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx)
+    return ENOMEM;
+  // A binary tree of the system call numbers, not a chain: the kernel runs
+  // the filter for every number when it loads it (to cache the constant
+  // answers), which costs ~2.5 us per instruction a chain makes it run.
+  int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
   if (!rc)
-    rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
-  if (!rc)
-    rc = seccomp_load(ctx);
+    rc = addRules(ctx, request);
+  int error = rc ? -rc : exportFilter(ctx, filterFor(request));
   seccomp_release(ctx);
-  if (rc)
-    return -rc;
+  if (error)
+    return error;
+  proc::mark(proc::ShimMark::FilterCompiled);
+  step = ShimStep::None;
+  return 0;
+}
+
+int loadSeccomp(const AttemptRequest &request, ShimStep &step) {
+  step = ShimStep::Seccomp;
+  std::vector<sock_filter> &program = filterFor(request);
+  if (program.empty())
+    return EINVAL; // prepareSeccomp comes first
+  sock_fprog fprog{static_cast<unsigned short>(program.size()), program.data()};
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0)
+    return errno;
   step = ShimStep::None;
   return 0;
 }

@@ -26,6 +26,12 @@ else:
 s.settimeout(3)
 try:
     s.connect(target)
+    # The listener answers once it has logged the connection: a connection
+    # is made when it is queued, before the listener has even seen it.
+    try:
+        s.recv(1)
+    except OSError:
+        pass
     print(f"connect {kind}: connected", flush=True)
     sys.exit(0)
 except socket.timeout:

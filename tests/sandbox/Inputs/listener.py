@@ -5,8 +5,10 @@
 #   listener.py unix DIR   a socket file DIR/listener.sock
 #   listener.py abstract DIR NAME   the abstract unix socket @NAME
 #
-# Each accepted connection appends a line to DIR/connections; the pid goes to
-# DIR/listener.pid. It exits after 60 s or on SIGTERM.
+# Each accepted connection appends a line to DIR/connections, then gets one
+# byte back (connect.py waits for it, so that the line is there once the
+# task has said it connected); the pid goes to DIR/listener.pid. It exits
+# after 60 s or on SIGTERM.
 import os
 import signal
 import socket
@@ -59,6 +61,10 @@ def main():
         c, peer = s.accept()
         with open(log, "a") as f:
             f.write(f"accepted {kind} connection\n")
+        try:
+            c.sendall(b"!")
+        except OSError:
+            pass
         c.close()
 
 
