@@ -17,7 +17,8 @@ std::vector<std::string> literals(bool words) {
   const antlr4::dfa::Vocabulary &vocabulary = lexer.getVocabulary();
   std::vector<std::string> out;
   for (size_t type = 1; type <= vocabulary.getMaxTokenType(); ++type) {
-    llvm::StringRef literal = vocabulary.getLiteralName(type);
+    std::string name = vocabulary.getLiteralName(type); // returned by value
+    llvm::StringRef literal = name;
     if (literal.size() < 3 || !literal.startswith("'") || !literal.endswith("'"))
       continue;
     literal = literal.drop_front().drop_back();
