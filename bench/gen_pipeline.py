@@ -49,7 +49,8 @@ def generate(tasks: int, seed: int, out) -> None:
     w("}\n\n")
     w('param environment: enum("staging", "production") = "staging"\n')
     w("param verbose: bool = false\n")
-    w('param region: string = "eu"\n\n')
+    w('param region: string = "eu"\n')
+    w('param shards: string = "2"\n\n')
     w("secret db_password\n")
     w("secret api_token\n\n")
     w("environment staging {\n")
@@ -100,6 +101,14 @@ def generate(tasks: int, seed: int, out) -> None:
                 w("  environments = [production]\n")
             if kind == 9:
                 w('  when = params.environment == "production" || params.verbose\n')
+            if kind == 0:
+                w("  outputs = { count: int, ok: bool, files: list, tag: string }\n")
+            writers = [d for d in deps if d.endswith("0") and not d.endswith("_a")]
+            if kind == 1 and writers:
+                w("  when = %s.outputs.ok && %s.outputs.count >= int(params.shards)\n"
+                  % (writers[0], writers[0]))
+            if kind == 4:
+                w('  env = { SHARDS = string(int(params.shards) * 2) }\n')
             w('  run = ["./build.sh", "--step", "%d"]\n' % n)
             w("  timeout = %dm\n" % (1 + n % 9))
             w("}\n")
