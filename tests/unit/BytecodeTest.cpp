@@ -590,6 +590,7 @@ private:
         names.push_back(name);
     }
     std::vector<bool> hasOutputs(n);
+    std::vector<bool> typedOutputs(n);
     std::vector<std::string> decls;
     static const char *const kTriggers[] = {
 #define WFC_TRIGGER(Name, Spelling, NeedsUpstream) Spelling,
@@ -634,6 +635,12 @@ private:
           env.push_back("FROM_" + std::to_string(d) + " = " +
                         (coin() ? names[d] + ".outputs.out_b"
                                 : "\"v=${" + names[d] + ".outputs.out_a}\""));
+      // Typed outputs: read as ints, bools and lists (to.int, to.bool, lines).
+      for (int d : deps)
+        if (typedOutputs[d] && names[d].find_first_of("-.") == std::string::npos && coin())
+          env.push_back("TYPED_" + std::to_string(d) + " = " + names[d] + ".outputs.ok_out && \"a\" in " +
+                        names[d] + ".outputs.files_out ? string(" + names[d] +
+                        ".outputs.n_out * 2) : \"none\"");
       bool secret = pick(3) == 0;
       if (secret) {
         env.push_back("TOKEN = secrets.s_alpha");
@@ -650,7 +657,12 @@ private:
       }
       if (coin()) {
         hasOutputs[i] = true;
-        t << "  outputs = [out_b, out_a" << (coin() ? ", zz_out" : "") << "]\n";
+        typedOutputs[i] = coin();
+        if (typedOutputs[i])
+          t << "  outputs = { out_b: string, out_a: string, n_out: int, ok_out: bool, "
+               "files_out: list }\n";
+        else
+          t << "  outputs = [out_b, out_a" << (coin() ? ", zz_out" : "") << "]\n";
       }
       if (secret)
         t << "  environments = [vault]\n";
