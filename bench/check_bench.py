@@ -13,6 +13,9 @@ machine hurts both alike (medians of --runs; peak RSS is the largest seen):
     x10 the tasks),
   - `wfc --version`, and `wfc build` against `wfc check` of the largest size.
 
+Each ratio is of median wall times, as the targets are; the CPU-time ratio
+(user + system) beside it moves less when the machine is busy.
+
 It ends with one table of the targets (docs/performance.md): each figure, the
 target and whether it is met. Without luac5.4 the Lua rows say "skipped: no
 luac5.4". --baseline OTHER_WFC adds the same figures for another wfc binary
@@ -38,7 +41,8 @@ SMALL_TASKS = 25  # 169 lines of gen_pipeline's shape: the pre-commit case
 
 
 def run_once(argv, cwd=None):
-    """Wall seconds and peak RSS (KiB) of one run; output discarded."""
+    """Wall seconds, peak RSS (KiB) and CPU seconds (user + system) of one run;
+    output discarded."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -48,19 +52,34 @@ def run_once(argv, cwd=None):
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit("%s exited %d:\n%s" % (" ".join(argv), code, err))
-    return wall, usage.ru_maxrss
+    return wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+
+
+# Median CPU seconds of each command in the last interleaved() call: on a
+# shared machine they vary less than wall times, so the table shows both.
+CPU = {}
 
 
 def interleaved(commands, runs):
     """{name: (median wall s, max peak KiB)} of commands run in turn, `runs` rounds."""
     walls = {name: [] for name, _, _ in commands}
+    cpus = {name: [] for name, _, _ in commands}
     peaks = {name: 0 for name, _, _ in commands}
     for _ in range(runs):
         for name, argv, cwd in commands:
-            wall, peak = run_once(argv, cwd)
+            wall, peak, cpu = run_once(argv, cwd)
             walls[name].append(wall)
+            cpus[name].append(cpu)
             peaks[name] = max(peaks[name], peak)
+    CPU.clear()
+    CPU.update({name: statistics.median(cpus[name]) for name in cpus})
     return {name: (statistics.median(walls[name]), peaks[name]) for name in walls}
+
+
+def ratio(wall, peer, name, peer_name):
+    """"x3.10 (cpu x2.40)": the wall-time ratio, then the CPU-time one."""
+    cpu = CPU[name] / CPU[peer_name] if CPU.get(peer_name) else float("nan")
+    return "x%.2f (cpu x%.2f)" % (wall / peer, cpu)
 
 
 def write_ninja(path, tasks, seed):
@@ -125,7 +144,7 @@ def measure_wfc(table, label, wfc, tmp, sizes, args, luac, ninja):
     if luac:
         peer = small["luac"][0]
         table.add("check %d lines" % lines, ms(wall), "luac -p " + ms(peer),
-                  "x%.2f" % (wall / peer), "<= x1.5", wall / peer <= 1.5)
+                  ratio(wall, peer, "wfc", "luac"), "<= x1.5", wall / peer <= 1.5)
     else:
         table.add("check %d lines" % lines, ms(wall), "skipped: no luac5.4", "-", "<= x1.5", None)
 
@@ -142,27 +161,29 @@ def measure_wfc(table, label, wfc, tmp, sizes, args, luac, ninja):
             commands.append(("ninja", [ninja, "-n", "-d", "nostatcache"], ndir))
         got = interleaved(commands, runs)
         wall, peak = got["wfc"]
-        times.append((size, wall))
+        times.append((size, wall, CPU["wfc"]))
         name = "check %d tasks" % size
         if luac:
             peer, peer_peak = got["luac"]
             table.add(name, ms(wall), "luac -o %s, %s" % (ms(peer), mib(peer_peak)),
-                      "x%.2f" % (wall / peer), "<= x2.0", wall / peer <= 2.0)
+                      ratio(wall, peer, "wfc", "luac"), "<= x2.0", wall / peer <= 2.0)
         else:
             table.add(name, ms(wall), "skipped: no luac5.4", "-", "<= x2.0", None)
         if ninja:
             peer = got["ninja"][0]
-            table.add(name, ms(wall), "ninja -n " + ms(peer), "x%.2f" % (wall / peer), "-", None)
+            table.add(name, ms(wall), "ninja -n " + ms(peer), ratio(wall, peer, "wfc", "ninja"),
+                      "-", None)
         if size == 100000:
             table.add(name + ": peak RSS", mib(peak), "-", mib(peak), "<= 128 MiB",
                       peak <= 128 * 1024)
         else:
             table.add(name + ": peak RSS", mib(peak), "-", mib(peak), "-", None)
-    for (n0, t0), (n1, t1) in zip(times, times[1:]):
+    for (n0, t0, c0), (n1, t1, c1) in zip(times, times[1:]):
         growth = t1 / t0
         limit = 1.05 * n1 / n0
         table.add("time %d -> %d tasks" % (n0, n1), "x%.2f" % growth, "-",
-                  "x%.2f for x%.0f" % (growth, n1 / n0), "<= x%.1f" % limit, growth <= limit)
+                  "x%.2f (cpu x%.2f) for x%.0f" % (growth, c1 / c0, n1 / n0), "<= x%.1f" % limit,
+                  growth <= limit)
 
     version = interleaved([("v", [wfc, "--version"], None)], max(runs, 50))["v"][0]
     table.add("wfc --version", ms(version), "-", ms(version), "<= 3 ms", version <= 0.003)
@@ -171,9 +192,9 @@ def measure_wfc(table, label, wfc, tmp, sizes, args, luac, ninja):
     wfb = os.path.join(tmp, "p%d.wfb" % sizes[-1])
     got = interleaved([("check", [wfc, "check", "--quiet", wf], None),
                        ("build", [wfc, "build", wf, "-o", wfb], None)], runs)
-    ratio = got["build"][0] / got["check"][0]
+    build = got["build"][0] / got["check"][0]
     table.add("build %d tasks" % sizes[-1], ms(got["build"][0]), "check " + ms(got["check"][0]),
-              "x%.2f" % ratio, "<= x1.1", ratio <= 1.1)
+              ratio(got["build"][0], got["check"][0], "build", "check"), "<= x1.1", build <= 1.1)
     table.print("%s (%s): medians of %d runs (the 169-line file: %d, --version: %d)" % (
         label, wfc, runs, max(runs, 20), max(runs, 50)))
 
