@@ -22,6 +22,13 @@ config.environment["LC_ALL"] = "C.UTF-8"
 # `UNSUPPORTED: root`.
 if os.geteuid() == 0:
     config.available_features.add("root")
+# The benchmarks' peer compiler (bench/check_bench.py), when installed.
+import shutil
+if shutil.which("luac5.4"):
+    config.available_features.add("luac5.4")
+# wfc is linked statically except in sanitizer and fuzz builds.
+if config.wfc_static == "ON":
+    config.available_features.add("static-wfc")
 
 config.substitutions.append(("%wfc", os.path.join(config.wfc_bin_dir, "wfc")))
 config.substitutions.append(("%python", config.python_executable))
