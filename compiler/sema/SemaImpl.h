@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compiler/sema/Sema.h"
+
 #include "compiler/diag/Suggest.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -88,7 +89,6 @@ bool isName(StringRef name, bool allowDashDot);
 
 // "an environment", "a task": a noun with its article.
 std::string article(StringRef noun);
-
 
 class Sema {
 public:

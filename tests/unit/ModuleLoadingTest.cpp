@@ -115,16 +115,18 @@ TEST(LoadModules, AnImportNotFoundIsLeftUnbound) {
   EXPECT_EQ(diags.diagnostics()[0].kind, DiagKind::ImportNotFound);
 }
 
+// An entry file that imports a module under a path that does not exist.
+const char *const kEntry = "import \"nowhere/lib\" as lib\n"
+                           "pipeline p { deadline = 1h defaults { timeout = 10m } }\n"
+                           "task build: lib.make(target = \"all\")\n";
+
 // Sema never reads a file: a module that exists only in memory, under a
 // path that does not exist, is bound as the driver says.
 TEST(Analyze, BindsTheModulesItIsHanded) {
   llvm::SourceMgr sm;
   ast::Context ctx;
   DiagnosticEngine diags;
-  const ast::File *entry = parseText("import \"nowhere/lib\" as lib\n"
-                                     "pipeline p { deadline = 1h defaults { timeout = 10m } }\n"
-                                     "task build: lib.make(target = \"all\")\n",
-                                     "entry.wf", sm, ctx, diags);
+  const ast::File *entry = parseText(kEntry, "entry.wf", sm, ctx, diags);
   const ast::File *lib = parseText("template make(target: string) { run = [\"make\", target] }\n",
                                    "lib.wf", sm, ctx, diags);
   ASSERT_TRUE(entry && lib);
@@ -154,10 +156,7 @@ TEST(Analyze, AnUnboundImportNamesNoModule) {
   llvm::SourceMgr sm;
   ast::Context ctx;
   DiagnosticEngine diags;
-  const ast::File *entry = parseText("import \"nowhere/lib\" as lib\n"
-                                     "pipeline p { deadline = 1h defaults { timeout = 10m } }\n"
-                                     "task build: lib.make(target = \"all\")\n",
-                                     "entry.wf", sm, ctx, diags);
+  const ast::File *entry = parseText(kEntry, "entry.wf", sm, ctx, diags);
   ASSERT_TRUE(entry);
   ParsedModules modules;
   modules.modules.push_back({entry, "/does/not/exist/entry.wf", nullptr});
