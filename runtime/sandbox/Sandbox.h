@@ -3,15 +3,16 @@
 #pragma once
 
 #include "runtime/bytecode/Module.h"
-#include "runtime/run/Runner.h"
+#include "runtime/proc/Isolation.h"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wfc::sandbox {
 
 struct Plan {
-  run::Isolation isolation;
+  proc::Isolation isolation;
   std::string description; // what is isolated, in words, for --verbose and the events
   // What the policy asks that this machine cannot enforce even so (a
   // processes limit for root without a pids cgroup); empty: nothing.
