@@ -115,6 +115,8 @@ bool isPlaceholderLogin(llvm::StringRef match, llvm::StringRef secret) {
   before = before.rtrim("'\":");
   size_t start = before.find_last_of(" \t\n'\"/=");
   llvm::StringRef user = start == llvm::StringRef::npos ? before : before.drop_front(start + 1);
+  // "<user:password>", "[user]:[password]": the same form, in brackets.
+  user = user.ltrim("<[{").rtrim(">]}");
   for (llvm::StringRef word : {"user", "username", "usr", "login", "name"})
     if (user.equals_insensitive(word))
       return true;
@@ -148,6 +150,8 @@ bool validate(Validator validator, llvm::StringRef secret, llvm::StringRef match
   case Validator::UrlPassword:
     return isUrlPassword(secret) && !isThrowawayServiceLogin(match) &&
            !isPlaceholderLogin(match, secret);
+  case Validator::KeyAsUser:
+    return isUrlPassword(secret) && !isOrdinaryText(secret);
   case Validator::Password:
     return isUrlPassword(secret) && !llvm::is_contained(kThrowawayPasswords, secret.lower());
   case Validator::Generic:
