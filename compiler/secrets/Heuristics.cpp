@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace wfc::secrets {
 namespace {
@@ -383,13 +384,22 @@ bool isCredentialName(llvm::StringRef name) {
 bool isPlaceholderCredential(llvm::StringRef credential) {
   if (llvm::is_contained(kDocumentedSamples, credential))
     return true;
-  for (llvm::StringRef word : kPlaceholderWords) {
-    std::string capitalised = word.str();
-    capitalised[0] = llvm::toUpper(capitalised[0]);
-    if (credential.contains(word) || credential.contains(word.upper()) ||
-        credential.contains(capitalised))
+  // Each word as written in lower case, in upper case and capitalised; made
+  // once, as this runs for every candidate.
+  static const std::vector<std::string> forms = [] {
+    std::vector<std::string> out;
+    for (llvm::StringRef word : kPlaceholderWords) {
+      std::string capitalised = word.str();
+      capitalised[0] = llvm::toUpper(capitalised[0]);
+      out.push_back(word.str());
+      out.push_back(word.upper());
+      out.push_back(std::move(capitalised));
+    }
+    return out;
+  }();
+  for (const std::string &form : forms)
+    if (credential.contains(form))
       return true;
-  }
   if (hasBracketedName(credential))
     return true;
   // A run long enough to be what fills the token, not the zero bytes that
@@ -406,8 +416,7 @@ bool isPlaceholderCredential(llvm::StringRef credential) {
 bool isRandomValue(llvm::StringRef text, llvm::StringRef name) {
   if (text.size() < kMinEntropyLength || text.find_first_of(" \t\n") != llvm::StringRef::npos)
     return false;
-  if (text.contains("://") || isReference(text) || isPlaceholder(text) ||
-      isPlaceholderCredential(text))
+  if (text.contains("://") || isReference(text) || isPlaceholder(text))
     return false;
   // Shannon entropy counts distinct characters, and typed runs have many.
   if (countingCharacters(text) * 3 >= text.size())
@@ -434,10 +443,12 @@ bool isRandomValue(llvm::StringRef text, llvm::StringRef name) {
       (key >= 2 && key < text.size() && text[key] == '=' && llvm::isAlpha(text.front()) &&
        isOrdinaryWords(text.take_front(key), /*digests=*/false)))
     return false;
-  if (isOrdinaryWords(text, /*digests=*/!certainlySecretName(name)) || isMostlyWords(text))
+  // More bits than the threshold, as gitleaks counts them; then the costlier
+  // tests.
+  if (entropy(text) <= kMinEntropyBits)
     return false;
-  // More bits than the threshold, as gitleaks counts them.
-  return entropy(text) > kMinEntropyBits;
+  return !isOrdinaryWords(text, /*digests=*/!certainlySecretName(name)) &&
+         !isMostlyWords(text) && !isPlaceholderCredential(text);
 }
 
 bool isOrdinaryText(llvm::StringRef text) {
