@@ -10,6 +10,8 @@
 #include "compiler/driver/Graph.h"
 #include "compiler/driver/Run.h"
 #include "compiler/driver/Vocabulary.h"
+#include "compiler/lsp/Protocol.h"
+#include "compiler/lsp/Server.h"
 #include "compiler/sema/Sema.h"
 
 #include "support/Units.h"
@@ -18,6 +20,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <unistd.h> // environ
@@ -291,12 +295,34 @@ cl::opt<bool> kRunVerbose("verbose", cl::desc("Show every attempt's start, the s
 cl::alias kRunVerboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(kRunVerbose),
                            cl::NotHidden);
 
+// --- wfc lsp -------------------------------------------------------------------
+
+cl::SubCommand kLsp("lsp", "Serve the Language Server Protocol on stdin and stdout, for editors "
+                           "(exit 0 after shutdown and exit, 1 after exit alone or the end of "
+                           "input)");
+
+cl::opt<std::string> kLspStdlib("stdlib", cl::value_desc("dir"),
+                                cl::desc("Where `import \"std/…\"` finds the standard library "
+                                         "(default: ../share/wfc/stdlib from wfc's directory)"),
+                                cl::sub(kLsp), cl::cat(kInputCategory));
+
+cl::opt<std::string> kLspRuleDocs(
+    "rule-docs-url", cl::value_desc("url"),
+    cl::desc("Where diagnostics link to their rule's page, URL + RULE.md (default: the "
+             "docs/rules directory installed beside wfc or of its source tree, as a file: URL)"),
+    cl::sub(kLsp), cl::cat(kOutputCategory));
+
+cl::opt<unsigned> kLspDebounce("debounce", cl::value_desc("ms"), cl::init(25),
+                               cl::desc("Check a document this long after its last edit "
+                                        "(default 25)"),
+                               cl::sub(kLsp), cl::cat(kInputCategory));
+
 // For tests/editors/: the keywords and field names every editor grammar must know.
 cl::opt<bool> kPrintVocabulary("print-vocabulary", cl::Hidden,
                                cl::desc("Print the language's keywords, fields, types and "
                                         "trigger rules, one a line"));
 
-const char *const kCommands[] = {"build", "check", "disasm", "explain", "fmt", "graph", "run"};
+const char *const kCommands[] = {"build", "check", "disasm", "explain", "fmt", "graph", "lsp", "run"};
 
 void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
 
@@ -336,6 +362,20 @@ std::optional<std::string> stdlibFor(llvm::StringRef command, const std::string 
   return given;
 }
 
+// The rule pages diagnostics link to: the docs installed beside wfc
+// (share/doc/wfc/rules), else those of the source tree it was built from.
+std::string defaultRuleDocsUrl(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&defaultRuleDocsUrl);
+  llvm::SmallString<256> installed(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(installed, "..", "share", "doc");
+  llvm::sys::path::append(installed, "wfc", "rules");
+  llvm::sys::path::remove_dots(installed, /*remove_dot_dot=*/true);
+  for (llvm::StringRef dir : {llvm::StringRef(installed), llvm::StringRef(WFC_RULE_DOCS_DIR)})
+    if (llvm::sys::fs::is_directory(dir))
+      return wfc::lsp::pathToUri(dir) + "/";
+  return "";
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -351,6 +391,7 @@ int main(int argc, char **argv) {
                                    "  wfc explain RULE             explain a rule (--list: all)\n"
                                    "  wfc fmt FILE.wf|DIR|-...     rewrite in the canonical layout\n"
                                    "  wfc graph FILE.wf            draw the task graph\n"
+                                   "  wfc lsp                      language server for editors\n"
                                    "  wfc run FILE.wfb|FILE.wf     run the pipeline here\n",
                                    &llvm::errs()))
     return 2;
@@ -485,6 +526,17 @@ int main(int argc, char **argv) {
       return 2;
     }
     return wfc::driver::runFmt(options, llvm::outs(), llvm::errs());
+  }
+  if (kLsp) {
+    wfc::lsp::ServerOptions options;
+    std::optional<std::string> stdlib = stdlibFor("lsp", kLspStdlib, argv[0]);
+    if (!stdlib)
+      return 2;
+    options.stdlibDir = *stdlib;
+    options.ruleDocsUrl =
+        kLspRuleDocs.getNumOccurrences() ? std::string(kLspRuleDocs) : defaultRuleDocsUrl(argv[0]);
+    options.debounce = std::chrono::milliseconds(kLspDebounce);
+    return wfc::lsp::runServer(options, /*in=*/0, /*out=*/1);
   }
   if (kExplain) {
     wfc::driver::ExplainOptions options;
