@@ -8,8 +8,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
+
+#include <fmt/format.h>
 
 namespace wfc::lsp {
 namespace {
@@ -35,12 +36,12 @@ std::string retryText(const ir::RetryPolicy &retry) {
     text += ", fixed backoff " + formatDuration(retry.baseMs);
   if (retry.backoff == ir::BackoffKind::Exponential) {
     text += ", exponential backoff from " + formatDuration(retry.baseMs) + " ×" +
-            llvm::formatv("{0}", retry.factor).str();
+            fmt::format("{}", retry.factor);
     if (retry.maxMs)
       text += " up to " + formatDuration(retry.maxMs);
   }
   if (retry.jitter > 0)
-    text += llvm::formatv(", jitter {0}", retry.jitter).str();
+    text += fmt::format(", jitter {}", retry.jitter);
   return text;
 }
 
