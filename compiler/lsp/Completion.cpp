@@ -195,13 +195,14 @@ CursorContext ContextScanner::scan(size_t cursor) {
   return out;
 }
 
+// Strings are copied: a json::Value made from a StringRef does not own it.
 llvm::json::Object item(llvm::StringRef label, int kind, llvm::StringRef detail = {},
                         llvm::StringRef doc = {}) {
-  llvm::json::Object out{{"label", label}, {"kind", kind}};
+  llvm::json::Object out{{"label", label.str()}, {"kind", kind}};
   if (!detail.empty())
-    out["detail"] = detail;
+    out["detail"] = detail.str();
   if (!doc.empty())
-    out["documentation"] = doc;
+    out["documentation"] = doc.str();
   return out;
 }
 
@@ -316,7 +317,7 @@ llvm::json::Value completion(const Analysis &analysis, const Analysis *names, si
                                    positionOf(sm, analysis.locAt(offset)));
   for (llvm::json::Value &v : items) {
     llvm::json::Object &o = *v.getAsObject();
-    o["textEdit"] = llvm::json::Object{{"range", range}, {"newText", *o.getString("label")}};
+    o["textEdit"] = llvm::json::Object{{"range", range}, {"newText", o.getString("label")->str()}};
   }
   return llvm::json::Object{{"isIncomplete", false}, {"items", std::move(items)}};
 }

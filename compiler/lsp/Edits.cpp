@@ -224,7 +224,7 @@ llvm::json::Value codeActions(const Analysis &analysis, llvm::StringRef uri, siz
     for (const Edit &e : fix->edits)
       edits.push_back(llvm::json::Object{{"range", rangeToJson(sm, e.range)}, {"newText", e.text}});
     llvm::json::Object changes;
-    changes[uri] = std::move(edits);
+    changes[uri.str()] = std::move(edits);
     actions.push_back(llvm::json::Object{
         {"title", fix->title},
         {"kind", "quickfix"},

@@ -10,6 +10,9 @@ files under the script's directory written file:///DIR/...:
   OPEN file.wf              didOpen (version 1); waits for its diagnostics
   CHANGE [changes]          didChange (next version); waits for its diagnostics
   REQ method {params}       a request about the open document; waits for the answer
+  APPLY [n]                 applies the edits of the last answer (a list of
+                            edits, or the n-th code action's) with didChange;
+                            waits for the diagnostics
   SEND {message}            sends a message as it is (jsonrpc is not added)
   RAW bytes                 sends bytes as they are (\\r, \\n and \\xNN escapes)
   NEST n                    sends a body of n '[' (a hostile nesting depth)
@@ -137,7 +140,7 @@ class Script:
 
     def run(self):
         commands = [l.strip() for l in self.lines]
-        commands = [c for c in commands if re.match(r"^(OPEN|CHANGE|REQ|SEND|RAW|NEST|RECV|CLOSE|SHUTDOWN|EXIT|NOINIT)\b", c)]
+        commands = [c for c in commands if re.match(r"^(OPEN|CHANGE|REQ|APPLY|SEND|RAW|NEST|RECV|CLOSE|SHUTDOWN|EXIT|NOINIT)\b", c)]
         if "NOINIT" not in commands:
             self.client.initialize(self.dir)
             self.client.notify("initialized", {})
@@ -169,7 +172,16 @@ class Script:
         method, _, params = rest.partition(" ")
         params = json.loads(params) if params else {}
         params.setdefault("textDocument", {"uri": self.doc})
-        self.show(self.client.request(method, params))
+        self.last = self.client.request(method, params)
+        self.show(self.last)
+
+    def do_apply(self, rest):
+        result = self.last["result"]
+        edits = result if not rest else result[int(rest)]["edit"]["changes"][self.doc]
+        # Each edit is relative to the text before any: apply the last first.
+        edits = sorted(edits, key=lambda e: (e["range"]["start"]["line"],
+                                             e["range"]["start"]["character"]), reverse=True)
+        self.do_change(json.dumps([{"range": e["range"], "text": e["newText"]} for e in edits]))
 
     def do_send(self, rest):
         self.client.send(json.loads(rest))
