@@ -312,9 +312,9 @@ cl::opt<std::string> kLspRuleDocs(
              "docs/rules directory installed beside wfc or of its source tree, as a file: URL)"),
     cl::sub(kLsp), cl::cat(kOutputCategory));
 
-cl::opt<unsigned> kLspDebounce("debounce", cl::value_desc("ms"), cl::init(25),
+cl::opt<unsigned> kLspDebounce("debounce", cl::value_desc("ms"), cl::init(10),
                                cl::desc("Check a document this long after its last edit "
-                                        "(default 25)"),
+                                        "(default 10)"),
                                cl::sub(kLsp), cl::cat(kInputCategory));
 
 // For tests/editors/: the keywords and field names every editor grammar must know.

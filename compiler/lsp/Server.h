@@ -26,7 +26,7 @@ struct ServerOptions {
   std::string ruleDocsUrl;
   // How long after an edit the document is checked, unless another edit
   // comes first.
-  std::chrono::milliseconds debounce{25};
+  std::chrono::milliseconds debounce{10};
   // No worker: each message's work is done before handle() returns (the
   // fuzzer; deterministic tests).
   bool synchronous = false;
