@@ -60,6 +60,9 @@ public:
   CursorContext scan(size_t cursor);
 
 private:
+  // Reads the text up to the cursor: strings, comments, open blocks and lists.
+  void walk(size_t cursor);
+  CursorContext classify(size_t cursor) const;
   enum class State { Code, LineComment, BlockComment, String, TripleString };
   void open(size_t at);
   std::string headerBefore(size_t at) const;
@@ -113,6 +116,11 @@ void ContextScanner::open(size_t at) {
 
 CursorContext ContextScanner::scan(size_t cursor) {
   cursor = std::min(cursor, text_.size());
+  walk(cursor);
+  return classify(cursor);
+}
+
+void ContextScanner::walk(size_t cursor) {
   for (size_t i = 0; i < cursor; ++i) {
     char c = text_[i];
     if (c == '\n') {
@@ -156,7 +164,9 @@ CursorContext ContextScanner::scan(size_t cursor) {
     else if (c == ']' && !lists_.empty())
       lists_.pop_back();
   }
+}
 
+CursorContext ContextScanner::classify(size_t cursor) const {
   CursorContext out;
   auto isWordChar = [](char c) { return llvm::isAlnum(c) || c == '_' || c == '-'; };
   out.wordStart = cursor;
