@@ -15,8 +15,9 @@ llvm::Expected<llvm::json::Value> formatting(const Analysis &analysis) {
   for (const Diagnostic &d : analysis.diagnostics()) {
     DiagGroup group = info(d.kind).group;
     if (d.severity == Severity::Error && (group == DiagGroup::Syntax || group == DiagGroup::Input))
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "not formatted: the file has syntax errors (%s)",
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), "not formatted: %s%s",
+                                     group == DiagGroup::Syntax ? "the file has syntax errors: "
+                                                                : "",
                                      d.message.c_str());
   }
   if (!analysis.file())
