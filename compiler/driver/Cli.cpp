@@ -11,6 +11,9 @@
 #include "compiler/driver/Run.h"
 #include "compiler/driver/Stdlib.h"
 #include "compiler/driver/Vocabulary.h"
+#include "compiler/lsp/Protocol.h"
+#include "compiler/lsp/Server.h"
+#include "compiler/sema/Sema.h"
 
 #include "support/Units.h"
 #include "wfc/Config.h"
@@ -18,6 +21,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <unistd.h> // environ
@@ -291,12 +296,34 @@ cl::opt<bool> kRunVerbose("verbose", cl::desc("Show every attempt's start, the s
 cl::alias kRunVerboseShort("v", cl::desc("Alias for --verbose"), cl::aliasopt(kRunVerbose),
                            cl::NotHidden);
 
+// --- wfc lsp -------------------------------------------------------------------
+
+cl::SubCommand kLsp("lsp", "Serve the Language Server Protocol on stdin and stdout, for editors "
+                           "(exit 0 after shutdown and exit, 1 after exit alone or the end of "
+                           "input)");
+
+cl::opt<std::string> kLspStdlib("stdlib", cl::value_desc("dir"),
+                                cl::desc("Where `import \"std/…\"` finds the standard library "
+                                         "(default: ../share/wfc/stdlib from wfc's directory)"),
+                                cl::sub(kLsp), cl::cat(kInputCategory));
+
+cl::opt<std::string> kLspRuleDocs(
+    "rule-docs-url", cl::value_desc("url"),
+    cl::desc("Where diagnostics link to their rule's page, URL + RULE.md (default: the "
+             "docs/rules directory installed beside wfc or of its source tree, as a file: URL)"),
+    cl::sub(kLsp), cl::cat(kOutputCategory));
+
+cl::opt<unsigned> kLspDebounce("debounce", cl::value_desc("ms"), cl::init(10),
+                               cl::desc("Check a document this long after its last edit "
+                                        "(default 10)"),
+                               cl::sub(kLsp), cl::cat(kInputCategory));
+
 // For tests/editors/: the keywords and field names every editor grammar must know.
 cl::opt<bool> kPrintVocabulary("print-vocabulary", cl::Hidden,
                                cl::desc("Print the language's keywords, fields, types and "
                                         "trigger rules, one a line"));
 
-const char *const kCommands[] = {"build", "check", "disasm", "explain", "fmt", "graph", "run"};
+const char *const kCommands[] = {"build", "check", "disasm", "explain", "fmt", "graph", "lsp", "run"};
 
 void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
 
@@ -480,6 +507,33 @@ int explainCommand() {
   return wfc::driver::runExplain(options, llvm::outs(), llvm::errs());
 }
 
+// The rule pages diagnostics link to: the docs installed beside wfc
+// (share/doc/wfc/rules), else those of the source tree it was built from.
+std::string defaultRuleDocsUrl(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&defaultRuleDocsUrl);
+  llvm::SmallString<256> installed(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(installed, "..", "share", "doc");
+  llvm::sys::path::append(installed, "wfc", "rules");
+  llvm::sys::path::remove_dots(installed, /*remove_dot_dot=*/true);
+  for (llvm::StringRef dir : {llvm::StringRef(installed), llvm::StringRef(WFC_RULE_DOCS_DIR)})
+    if (llvm::sys::fs::is_directory(dir))
+      return wfc::lsp::pathToUri(dir) + "/";
+  return "";
+}
+
+// `wfc lsp`: its flags turned into ServerOptions; serves stdin and stdout.
+int lspCommand(const char *argv0) {
+  wfc::lsp::ServerOptions options;
+  std::optional<std::string> stdlib = stdlibFor("lsp", kLspStdlib, argv0);
+  if (!stdlib)
+    return 2;
+  options.stdlibDir = *stdlib;
+  options.ruleDocsUrl =
+      kLspRuleDocs.getNumOccurrences() ? std::string(kLspRuleDocs) : defaultRuleDocsUrl(argv0);
+  options.debounce = std::chrono::milliseconds(kLspDebounce);
+  return wfc::lsp::runServer(options, /*in=*/0, /*out=*/1);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -495,6 +549,7 @@ int main(int argc, char **argv) {
                                    "  wfc explain RULE             explain a rule (--list: all)\n"
                                    "  wfc fmt FILE.wf|DIR|-...     rewrite in the canonical layout\n"
                                    "  wfc graph FILE.wf            draw the task graph\n"
+                                   "  wfc lsp                      language server for editors\n"
                                    "  wfc run FILE.wfb|FILE.wf     run the pipeline here\n",
                                    &llvm::errs()))
     return 2;
@@ -515,6 +570,8 @@ int main(int argc, char **argv) {
     return graphCommand(argv[0]);
   if (kFmt)
     return fmtCommand();
+  if (kLsp)
+    return lspCommand(argv[0]);
   if (kExplain)
     return explainCommand();
 

@@ -11,6 +11,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -82,7 +83,10 @@ std::unique_ptr<CompiledInput> compileInput(const std::string &input,
     }
     out->config->configure(diags);
   }
-  std::optional<unsigned> buffer = loadSource({input, input}, sm, diags);
+  std::optional<unsigned> buffer =
+      options.text
+          ? addSource(llvm::MemoryBuffer::getMemBufferCopy(*options.text, input), sm, diags)
+          : loadSource({input, input}, sm, diags);
   if (!buffer) {
     out->found = diags.takeDiagnostics();
     out->exitCode = 2;

@@ -26,6 +26,9 @@ struct CompileOptions {
   const secrets::RuleSet *secretRules = nullptr;
   bool parseOnly = false;
   bool stats = false; // phase times on stderr
+  // compileInput: the input's text when it is not the file's (an editor's
+  // unsaved buffer); the file is not read.
+  std::optional<llvm::StringRef> text;
 };
 
 struct CompileResult {

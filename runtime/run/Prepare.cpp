@@ -174,7 +174,9 @@ parseSimulation(const bytecode::Module &m, llvm::StringRef spec, int environment
   llvm::SmallVector<llvm::StringRef, 8> items;
   spec.split(items, ',', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef item : items) {
-    auto [name, outcomes] = item.trim().split('=');
+    // Not a structured binding: C++17 lambdas (the fuzz preset) cannot capture one.
+    std::pair<llvm::StringRef, llvm::StringRef> parts = item.trim().split('=');
+    llvm::StringRef name = parts.first, outcomes = parts.second;
     auto it = llvm::find_if(m.tasks, [&](const bytecode::Task &t) { return m.str(t.name) == name; });
     if (it == m.tasks.end())
       return refuse("--simulate: the pipeline has no task '" + name.str() + "'");
