@@ -212,8 +212,9 @@ cl::opt<std::string> kDisasmInput(cl::Positional, cl::desc("<file.wfb>"), cl::Re
 
 cl::OptionCategory kRunCategory("Run options");
 
-cl::opt<std::string> kRunInput(cl::Positional, cl::desc("<file.wfb | file.wf>"), cl::Required,
-                               cl::sub(kRun));
+// The file, and after --resume the run's id: `wfc run p.wf --resume ID`.
+cl::list<std::string> kRunInput(cl::Positional, cl::desc("<file.wfb | file.wf> [run-id]"),
+                                cl::OneOrMore, cl::sub(kRun));
 
 cl::opt<std::string> kRunEnv("env", cl::value_desc("name"),
                              cl::desc("The environment to run in (required when the pipeline "
@@ -266,9 +267,33 @@ cl::opt<std::string> kRunId("run-id", cl::value_desc("id"),
                             cl::sub(kRun), cl::cat(kRunCategory));
 
 cl::opt<std::string> kRunStateDir("state-dir", cl::value_desc("dir"),
-                                  cl::desc("Where runs keep logs (default: .wfc next to the "
-                                           "pipeline)"),
+                                  cl::desc("Where runs keep their journal (state.db) and logs "
+                                           "(default: .wfc next to the pipeline)"),
                                   cl::sub(kRun), cl::cat(kRunCategory));
+cl::alias kRunStateShort("state", cl::desc("Alias for --state-dir"), cl::aliasopt(kRunStateDir),
+                         cl::NotHidden);
+
+cl::opt<std::string> kRunResume(
+    "resume", cl::ValueOptional, cl::value_desc("run-id"),
+    cl::desc("Continue a crashed, killed or interrupted run (default: the latest unfinished run "
+             "of this pipeline): what succeeded does not run again"),
+    cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunRerunFailed(
+    "rerun-failed", cl::value_desc("run-id"),
+    cl::desc("Run a run's failed tasks and every task after them again (Airflow's clear)"),
+    cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<bool> kRunForce("force",
+                        cl::desc("With --resume or --rerun-failed: continue although the "
+                                 "pipeline changed, when its set of tasks is the same"),
+                        cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunMetricsFile(
+    "metrics-file", cl::value_desc("file"),
+    cl::desc("Write the run's metrics there in the Prometheus text format (through a temporary "
+             "file and a rename)"),
+    cl::sub(kRun), cl::cat(kRunCategory));
 
 cl::opt<std::string> kRunGrace("kill-grace", cl::value_desc("duration"), cl::init("5s"),
                                cl::desc("Between SIGTERM and SIGKILL when a task is stopped (default 5s)"),
@@ -424,7 +449,19 @@ int main(int argc, char **argv) {
     return wfc::driver::runDisasm(kDisasmInput, llvm::outs(), llvm::errs());
   if (kRun) {
     wfc::driver::RunCommandOptions options;
-    options.input = kRunInput;
+    options.input = kRunInput.front();
+    options.resume = kRunResume.getNumOccurrences() > 0;
+    options.resumeRunId = kRunResume;
+    if (kRunInput.size() > 2 || (kRunInput.size() == 2 && !options.resume) ||
+        (kRunInput.size() == 2 && !options.resumeRunId.empty())) {
+      llvm::errs() << "wfc run: one pipeline file, and after it a run id only with --resume\n";
+      return 2;
+    }
+    if (kRunInput.size() == 2)
+      options.resumeRunId = kRunInput[1];
+    options.rerunFailed = kRunRerunFailed;
+    options.force = kRunForce;
+    options.metricsFile = kRunMetricsFile;
     std::optional<std::string> stdlib = stdlibFor("run", kStdlib, argv[0]);
     if (!stdlib)
       return 2;

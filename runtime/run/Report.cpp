@@ -29,6 +29,8 @@ const char *runEndName(RunEnd end) {
     return "interrupted";
   case RunEnd::Terminated:
     return "terminated";
+  case RunEnd::JournalFailed:
+    return "journal_failed";
   }
   return "?";
 }
