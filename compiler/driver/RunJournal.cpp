@@ -98,6 +98,7 @@ std::string stateDirectory(llvm::StringRef stateDir, llvm::StringRef baseDir) {
     llvm::sys::path::append(state, ".wfc");
   }
   llvm::sys::fs::make_absolute(state);
+  llvm::sys::path::remove_dots(state, /*remove_dot_dot=*/true);
   return std::string(state);
 }
 

@@ -35,8 +35,6 @@ const char *runEndName(RunEnd end) {
   return "?";
 }
 
-namespace {
-
 // 340ms, 1.2s, 2m05s, 1h02m: short and steady for a status column.
 std::string humanDuration(Millis ms) {
   if (ms < 1000)
@@ -47,6 +45,8 @@ std::string humanDuration(Millis ms) {
     return fmt::format("{}m{:02}s", ms / 60'000, (ms / 1000) % 60);
   return fmt::format("{}h{:02}m", ms / 3'600'000, (ms / 60'000) % 60);
 }
+
+namespace {
 
 class TextReporter : public Reporter {
 public:

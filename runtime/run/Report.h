@@ -114,4 +114,7 @@ std::unique_ptr<Reporter> makeLogReporter(llvm::ArrayRef<std::string> names,
 
 const char *runEndName(RunEnd end);
 
+// 340ms, 1.2s, 2m05s, 1h02m: short and steady for a status column.
+std::string humanDuration(Millis ms);
+
 } // namespace wfc::run
