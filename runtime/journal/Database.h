@@ -50,6 +50,7 @@ public:
   void log(llvm::raw_ostream &os) const override { os << message_; }
   std::error_code convertToErrorCode() const override;
   int code() const { return code_; }
+  const std::string &text() const { return message_; }
 
 private:
   int code_;

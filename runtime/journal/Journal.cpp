@@ -8,7 +8,10 @@
 
 #include <sqlite3.h>
 
+#include <errno.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 namespace wfc::journal {
 namespace {
@@ -55,7 +58,18 @@ int64_t nowMs() {
 }
 
 llvm::Error journalError(llvm::StringRef path, llvm::Error error) {
-  return refuse(path.str() + ": " + llvm::toString(std::move(error)));
+  std::string why;
+  llvm::handleAllErrors(
+      std::move(error),
+      [&](const DatabaseError &e) {
+        why = e.text();
+        // The file is not what wfc wrote: say what to do about it.
+        if (e.code() == SQLITE_CORRUPT || e.code() == SQLITE_NOTADB)
+          why = "it is damaged or not a database (SQLite: " + why +
+                "); move it away to start a new journal";
+      },
+      [&](const llvm::ErrorInfoBase &e) { why = e.message(); });
+  return refuse(path.str() + ": " + why);
 }
 
 llvm::Expected<std::unique_ptr<Journal>> Journal::openFile(llvm::StringRef path, bool readOnly) {
@@ -86,6 +100,10 @@ llvm::Expected<std::unique_ptr<Journal>> Journal::open(llvm::StringRef stateDir,
   llvm::sys::path::append(path, "state.db");
   if (readOnly && !llvm::sys::fs::exists(path))
     return refuse(std::string(path) + ": no such file: no run was recorded in " + stateDir.str());
+  // SQLite would say only "unable to open database file".
+  if (!readOnly && access(stateDir.str().c_str(), W_OK) != 0)
+    return refuse(std::string(path) + ": cannot write in " + stateDir.str() + ": " +
+                  strerror(errno));
   llvm::Expected<std::unique_ptr<Journal>> journal = openFile(path, readOnly);
   if (journal || !readOnly)
     return journal ? std::move(journal) : journalError(path, journal.takeError());
