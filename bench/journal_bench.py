@@ -69,7 +69,7 @@ def make_history(args, root):
         cols = [r[1] for r in c.execute("PRAGMA table_info(%s)" % table)]
         key = "id" if table == "runs" else "run_id"
         select = ", ".join(
-            ("printf('r%%05d', n)" if col == key else
+            ("printf('r%05d', n)" if col == key else
              "started_ms + n * 1000" if col == "started_ms" else col) for col in cols)
         c.execute("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 9999) "
                   "INSERT INTO %s (%s) SELECT %s FROM %s, s WHERE %s = 'seed'"

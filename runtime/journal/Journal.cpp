@@ -45,8 +45,10 @@ llvm::Error configure(Database &db, bool readOnly) {
   if (readOnly)
     return llvm::Error::success();
   // NORMAL in WAL mode: a commit survives any crash of wfc; only the loss
-  // of power may undo the last ones, never corrupt the file.
-  return db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+  // of power may undo the last ones, never corrupt the file. Small pages (a
+  // new file only): each commit appends the pages it changed to the WAL,
+  // and a run commits once per attempt it starts.
+  return db.exec("PRAGMA page_size = 1024; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
 }
 
 } // namespace

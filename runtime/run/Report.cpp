@@ -107,6 +107,13 @@ public:
     os_ << '\n';
   }
 
+  void taskReused(uint32_t task, llvm::StringRef fromRun, Millis at) override {
+    ++done_;
+    clearStatus();
+    mark("done", llvm::raw_ostream::GREEN);
+    os_ << name(task) << "  succeeded in run " << fromRun << " before\n";
+  }
+
   void taskFinished(uint32_t task, TaskState state, llvm::StringRef detail, Millis at) override {
     ++done_;
     if (state == TaskState::Failed)
@@ -268,6 +275,12 @@ public:
       o["retry_in_ms"] = *i.retryIn;
     emit(std::move(o));
   }
+  void taskReused(uint32_t t, llvm::StringRef fromRun, Millis at) override {
+    emit(llvm::json::Object{{"event", "task_reused"},
+                            {"task", name(t)},
+                            {"from_run", llvm::json::fixUTF8(fromRun)},
+                            {"time_ms", at}});
+  }
   void taskFinished(uint32_t t, TaskState s, llvm::StringRef d, Millis at) override {
     llvm::json::Object o{{"event", "task_finished"},
                          {"task", name(t)},
@@ -316,6 +329,9 @@ public:
     if (!i.detail.empty())
       os_ << ": " << i.detail;
     os_ << '\n';
+  }
+  void taskReused(uint32_t t, llvm::StringRef fromRun, Millis at) override {
+    stamp(at) << "--- " << name(t) << ": success in run " << fromRun << " before, reused\n";
   }
   void taskFinished(uint32_t t, TaskState s, llvm::StringRef d, Millis at) override {
     stamp(at) << "--- " << name(t) << ": " << sched::stateName(s);
