@@ -177,10 +177,33 @@ std::optional<std::string> Engine::evaluateString(bytecode::Operand operand, std
 }
 
 void Engine::startReady(Millis now) {
+  std::vector<size_t> starting = claimReady(now);
+  if (starting.empty())
+    return;
+  // Write-ahead: the starts are on record (in one commit) before any of
+  // their processes starts; an attempt the journal does not know of never
+  // starts.
+  reporter_.commitRecords();
+  if (stopIfUnrecorded()) {
+    for (size_t i : starting)
+      endAttempt(i, {AttemptEnd::Cancelled}, *reporter_.recordFailure());
+    return;
+  }
+  for (size_t i : starting) {
+    proc::AttemptRequest request;
+    proc::Handles handles;
+    std::string error;
+    if (!prepare(slots_[i], request, handles, error) || !launch(i, request, handles, error))
+      endAttempt(i, {AttemptEnd::NotStarted}, error);
+  }
+}
+
+std::vector<size_t> Engine::claimReady(Millis now) {
+  std::vector<size_t> starting;
   while (!sched_->stopped() && running_ < o_.maxParallel) {
     std::optional<uint32_t> next = sched_->popReady();
     if (!next)
-      return;
+      break;
     uint32_t t = *next;
     const bytecode::Task &task = m_.tasks[t];
     size_t i = allocateSlot();
@@ -216,17 +239,9 @@ void Engine::startReady(Millis now) {
     // Every attempt that ends was started, even one that fails before its
     // process does (a missing workdir), so that events always pair up.
     reporter_.attemptStarted(t, slot.attempt, now);
-    if (stopIfUnrecorded()) {
-      // Write-ahead: an attempt the journal does not know of never starts.
-      endAttempt(i, {AttemptEnd::Cancelled}, *reporter_.recordFailure());
-      return;
-    }
-    proc::AttemptRequest request;
-    proc::Handles handles;
-    std::string error;
-    if (!prepare(slot, request, handles, error) || !launch(i, request, handles, error))
-      endAttempt(i, {AttemptEnd::NotStarted}, error);
+    starting.push_back(i);
   }
+  return starting;
 }
 
 bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &handles,

@@ -56,6 +56,9 @@ private:
   // The core.
   Millis elapsed();
   void startReady(Millis now);
+  // Takes the ready tasks there is room for, reports their starts and
+  // returns their slots, not yet launched.
+  std::vector<size_t> claimReady(Millis now);
   bool prepare(Slot &slot, proc::AttemptRequest &request, proc::Handles &handles,
                std::string &error);
   std::optional<std::string> readOutputs(Slot &slot, std::string &problem);

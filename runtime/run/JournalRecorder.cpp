@@ -1,6 +1,6 @@
-// Writes a run's events into the journal. Starts are committed at once, so
-// that no process runs unrecorded; the rest goes into the transaction that
-// the next start, flush or the run's end commits.
+// Writes a run's events into the journal, in one transaction that the
+// engine commits before it starts processes (so that none runs unrecorded)
+// and before it waits, and that the run's end commits.
 #include "runtime/run/JournalRecorder.h"
 
 #include "llvm/Support/JSON.h"
@@ -33,9 +33,12 @@ public:
     a.startedMs = c_.startedMs + at;
     a.logPath = c_.logPath;
     attempts_[task] = std::max<int64_t>(attempts_[task], attempt);
+    // Committed by commit(), which the engine calls before it starts the
+    // process: write-ahead, with the starts of one moment in one commit.
     check(journal_.attemptStarted(c_.runId, a));
-    check(journal_.commit()); // write-ahead: recorded before the process starts
   }
+
+  void commit() override { check(journal_.commit()); }
 
   void attemptEnded(uint32_t task, const AttemptEndInfo &info, Millis at) override {
     journal::AttemptRecord a;

@@ -1,6 +1,7 @@
 // The journal as one of the run's reporters: behind the masking layer, like
 // run.log, it records each attempt's start (committed before the process
-// is started), its end, outputs and the tasks' and run's ends.
+// is started: Recorder::commit), its end, outputs and the tasks' and run's
+// ends.
 #pragma once
 
 #include "runtime/bytecode/Module.h"

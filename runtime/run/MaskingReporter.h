@@ -43,6 +43,10 @@ public:
   // recordFailure(), whether each event was recorded.
   void setRecorder(std::unique_ptr<Recorder> recorder);
   const std::optional<std::string> &recordFailure() const;
+  void commitRecords() {
+    if (recorder_)
+      recorder_->commit();
+  }
   // Flushes and closes the files, and checks that everything was written.
   void closeFiles();
   // "cannot write run.log: no space left on device" for each stream that

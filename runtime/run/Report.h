@@ -91,6 +91,9 @@ class Recorder : public Reporter {
 public:
   // Why the last event could not be recorded; none while all is well.
   virtual const std::optional<std::string> &failure() const = 0;
+  // Makes what was recorded so far durable (the engine calls it before it
+  // starts processes).
+  virtual void commit() = 0;
 };
 
 // The reporters below show what they are given as it is: they are meant to
