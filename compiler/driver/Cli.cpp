@@ -8,6 +8,7 @@
 #include "compiler/driver/Explain.h"
 #include "compiler/driver/Fmt.h"
 #include "compiler/driver/Graph.h"
+#include "compiler/driver/History.h"
 #include "compiler/driver/Run.h"
 #include "compiler/driver/Stdlib.h"
 #include "compiler/driver/Vocabulary.h"
@@ -217,8 +218,9 @@ cl::opt<std::string> kDisasmInput(cl::Positional, cl::desc("<file.wfb>"), cl::Re
 
 cl::OptionCategory kRunCategory("Run options");
 
-cl::opt<std::string> kRunInput(cl::Positional, cl::desc("<file.wfb | file.wf>"), cl::Required,
-                               cl::sub(kRun));
+// The file, and after --resume the run's id: `wfc run p.wf --resume ID`.
+cl::list<std::string> kRunInput(cl::Positional, cl::desc("<file.wfb | file.wf> [run-id]"),
+                                cl::OneOrMore, cl::sub(kRun));
 
 cl::opt<std::string> kRunEnv("env", cl::value_desc("name"),
                              cl::desc("The environment to run in (required when the pipeline "
@@ -271,9 +273,33 @@ cl::opt<std::string> kRunId("run-id", cl::value_desc("id"),
                             cl::sub(kRun), cl::cat(kRunCategory));
 
 cl::opt<std::string> kRunStateDir("state-dir", cl::value_desc("dir"),
-                                  cl::desc("Where runs keep logs (default: .wfc next to the "
-                                           "pipeline)"),
+                                  cl::desc("Where runs keep their journal (state.db) and logs "
+                                           "(default: .wfc next to the pipeline)"),
                                   cl::sub(kRun), cl::cat(kRunCategory));
+cl::alias kRunStateShort("state", cl::desc("Alias for --state-dir"), cl::aliasopt(kRunStateDir),
+                         cl::NotHidden);
+
+cl::opt<std::string> kRunResume(
+    "resume", cl::ValueOptional, cl::value_desc("run-id"),
+    cl::desc("Continue a crashed, killed or interrupted run (default: the latest unfinished run "
+             "of this pipeline): what succeeded does not run again"),
+    cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunRerunFailed(
+    "rerun-failed", cl::value_desc("run-id"),
+    cl::desc("Run a run's failed tasks and every task after them again (Airflow's clear)"),
+    cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<bool> kRunForce("force",
+                        cl::desc("With --resume or --rerun-failed: continue although the "
+                                 "pipeline changed, when its set of tasks is the same"),
+                        cl::sub(kRun), cl::cat(kRunCategory));
+
+cl::opt<std::string> kRunMetricsFile(
+    "metrics-file", cl::value_desc("file"),
+    cl::desc("Write the run's metrics there in the Prometheus text format (through a temporary "
+             "file and a rename)"),
+    cl::sub(kRun), cl::cat(kRunCategory));
 
 cl::opt<std::string> kRunGrace("kill-grace", cl::value_desc("duration"), cl::init("5s"),
                                cl::desc("Between SIGTERM and SIGKILL when a task is stopped (default 5s)"),
@@ -317,13 +343,58 @@ cl::opt<unsigned> kLspDebounce("debounce", cl::value_desc("ms"), cl::init(10),
                                cl::desc("Check a document this long after its last edit "
                                         "(default 10)"),
                                cl::sub(kLsp), cl::cat(kInputCategory));
+// --- wfc runs, show, logs ------------------------------------------------------
+
+cl::OptionCategory kHistoryCategory("History options");
+
+cl::SubCommand kRuns("runs", "List recent runs from the journal (.wfc/state.db), or prune old "
+                             "ones (exit 0 done, 2 usage error or the journal cannot be read)");
+cl::SubCommand kShow("show", "Show one run: its tasks, attempts, durations and reasons (exit 0 "
+                             "done, 1 no such run, 2 usage error or the journal cannot be read)");
+cl::SubCommand kLogs("logs", "Print a run's log as stored (masked), or one task's or attempt's "
+                             "lines (exit 0 done, 1 no such run, task or attempt, 2 usage "
+                             "error or the journal cannot be read)");
+
+cl::opt<std::string> kRunsPipeline(cl::Positional, cl::desc("[file.wf]"), cl::sub(kRuns));
+cl::list<std::string> kShowArgs(cl::Positional, cl::desc("<run-id>"), cl::sub(kShow));
+cl::list<std::string> kLogsArgs(cl::Positional, cl::desc("<run-id> [task]"), cl::sub(kLogs));
+
+cl::opt<std::string> kHistoryState(
+    "state", cl::value_desc("dir"),
+    cl::desc("The state directory (default: .wfc next to the pipeline file, or here)"),
+    cl::sub(kRuns), cl::sub(kShow), cl::sub(kLogs), cl::cat(kHistoryCategory));
+cl::alias kHistoryStateDir("state-dir", cl::desc("Alias for --state"),
+                           cl::aliasopt(kHistoryState), cl::NotHidden);
+
+cl::opt<wfc::driver::HistoryFormat> kHistoryFormat(
+    "format", cl::desc("How to print"), cl::init(wfc::driver::HistoryFormat::Text),
+    cl::values(clEnumValN(wfc::driver::HistoryFormat::Text, "text", "a table"),
+               clEnumValN(wfc::driver::HistoryFormat::Json, "json", "one JSON document")),
+    cl::sub(kRuns), cl::sub(kShow), cl::cat(kHistoryCategory));
+
+cl::opt<unsigned> kRunsLimit("limit", cl::value_desc("n"), cl::init(20),
+                             cl::desc("List the n latest runs (default 20)"), cl::sub(kRuns),
+                             cl::cat(kHistoryCategory));
+cl::opt<bool> kRunsPrune("prune", cl::desc("Delete old runs' records and directories together"),
+                         cl::sub(kRuns), cl::cat(kHistoryCategory));
+cl::opt<unsigned> kRunsKeep("keep", cl::value_desc("n"),
+                            cl::desc("With --prune: keep the n latest runs"), cl::sub(kRuns),
+                            cl::cat(kHistoryCategory));
+cl::opt<std::string> kRunsOlderThan(
+    "older-than", cl::value_desc("duration"),
+    cl::desc("With --prune: delete the runs started longer ago than this (30d, 12h)"),
+    cl::sub(kRuns), cl::cat(kHistoryCategory));
+cl::opt<unsigned> kLogsAttempt("attempt", cl::value_desc("n"), cl::init(0),
+                               cl::desc("Only attempt n of the task"), cl::sub(kLogs),
+                               cl::cat(kHistoryCategory));
 
 // For tests/editors/: the keywords and field names every editor grammar must know.
 cl::opt<bool> kPrintVocabulary("print-vocabulary", cl::Hidden,
                                cl::desc("Print the language's keywords, fields, types and "
                                         "trigger rules, one a line"));
 
-const char *const kCommands[] = {"build", "check", "disasm", "explain", "fmt", "graph", "lsp", "run"};
+const char *const kCommands[] = {"build", "check", "disasm", "explain", "fmt", "graph",
+                                 "logs",  "lsp",   "run",    "runs",    "show"};
 
 void printVersion(llvm::raw_ostream &os) { os << "wfc " << WFC_VERSION << '\n'; }
 
@@ -430,7 +501,19 @@ int buildCommand(const char *argv0) {
 // `wfc run`: its flags checked and turned into RunCommandOptions.
 int runCommand(const char *argv0) {
   wfc::driver::RunCommandOptions options;
-  options.input = kRunInput;
+  options.input = kRunInput.front();
+  options.resume = kRunResume.getNumOccurrences() > 0;
+  options.resumeRunId = kRunResume;
+  if (kRunInput.size() > 2 || (kRunInput.size() == 2 && !options.resume) ||
+      (kRunInput.size() == 2 && !options.resumeRunId.empty())) {
+    llvm::errs() << "wfc run: one pipeline file, and after it a run id only with --resume\n";
+    return 2;
+  }
+  if (kRunInput.size() == 2)
+    options.resumeRunId = kRunInput[1];
+  options.rerunFailed = kRunRerunFailed;
+  options.force = kRunForce;
+  options.metricsFile = kRunMetricsFile;
   std::optional<std::string> stdlib = stdlibFor("run", kStdlib, argv0);
   if (!stdlib)
     return 2;
@@ -534,11 +617,52 @@ int lspCommand(const char *argv0) {
   return wfc::lsp::runServer(options, /*in=*/0, /*out=*/1);
 }
 
+// wfc runs, show and logs.
+int runHistory(const char *argv0) {
+  wfc::driver::HistoryOptions options;
+  options.stateDir = kHistoryState;
+  options.format = kHistoryFormat;
+  if (kRuns) {
+    options.pipeline = kRunsPipeline;
+    options.limit = kRunsLimit;
+    options.prune = kRunsPrune;
+    if (kRunsKeep.getNumOccurrences())
+      options.keep = kRunsKeep;
+    if (kRunsOlderThan.getNumOccurrences()) {
+      std::optional<int64_t> ms = wfc::parseDuration(kRunsOlderThan);
+      if (!ms) {
+        llvm::errs() << "wfc runs: --older-than: '" << kRunsOlderThan
+                     << "' is not a duration (30d, 12h)\n";
+        return 2;
+      }
+      options.olderThanMs = *ms;
+    }
+    return wfc::driver::runRuns(options, llvm::outs(), llvm::errs());
+  }
+  const cl::list<std::string> &args = kShow ? kShowArgs : kLogsArgs;
+  const char *command = kShow ? "show" : "logs";
+  if (args.empty() || args.size() > (kShow ? 1u : 2u)) {
+    llvm::errs() << "wfc " << command << ": usage: wfc " << command
+                 << (kShow ? " RUN_ID" : " RUN_ID [TASK] [--attempt N]") << '\n';
+    return 2;
+  }
+  options.runId = args[0];
+  if (args.size() == 2)
+    options.task = args[1];
+  if (kLogs && kLogsAttempt && options.task.empty()) {
+    llvm::errs() << "wfc logs: --attempt needs a task\n";
+    return 2;
+  }
+  options.attempt = kLogsAttempt;
+  return kShow ? wfc::driver::runShow(options, llvm::outs(), llvm::errs())
+               : wfc::driver::runLogs(options, llvm::outs(), llvm::errs());
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   cl::SetVersionPrinter(printVersion);
-  cl::HideUnrelatedOptions({&kOutputCategory, &kInputCategory, &kRunCategory});
+  cl::HideUnrelatedOptions({&kOutputCategory, &kInputCategory, &kRunCategory, &kHistoryCategory});
   if (rejectUnknownCommand(argc, argv))
     return 2;
   if (!cl::ParseCommandLineOptions(argc, argv,
@@ -550,7 +674,10 @@ int main(int argc, char **argv) {
                                    "  wfc fmt FILE.wf|DIR|-...     rewrite in the canonical layout\n"
                                    "  wfc graph FILE.wf            draw the task graph\n"
                                    "  wfc lsp                      language server for editors\n"
-                                   "  wfc run FILE.wfb|FILE.wf     run the pipeline here\n",
+                                   "  wfc run FILE.wfb|FILE.wf     run the pipeline here\n"
+                                   "  wfc runs [FILE.wf]           list recent runs (--prune)\n"
+                                   "  wfc show RUN_ID              a run's tasks and attempts\n"
+                                   "  wfc logs RUN_ID [TASK]       a run's log, as stored\n",
                                    &llvm::errs()))
     return 2;
 
@@ -566,6 +693,8 @@ int main(int argc, char **argv) {
     return wfc::driver::runDisasm(kDisasmInput, llvm::outs(), llvm::errs());
   if (kRun)
     return runCommand(argv[0]);
+  if (kRuns || kShow || kLogs)
+    return runHistory(argv[0]);
   if (kGraph)
     return graphCommand(argv[0]);
   if (kFmt)

@@ -5,12 +5,15 @@
 #include "compiler/driver/Run.h"
 
 #include "compiler/driver/Build.h"
+#include "compiler/driver/RunJournal.h"
 #include "compiler/lower/Lower.h"
 #include "runtime/bytecode/Reader.h"
+#include "runtime/run/Metrics.h"
 #include "runtime/run/Plan.h"
 #include "runtime/run/Prepare.h"
 #include "runtime/run/RunDirectory.h"
 #include "runtime/run/Runner.h"
+#include "runtime/run/TaskDigest.h"
 #include "runtime/sandbox/Sandbox.h"
 #include "support/Files.h"
 
@@ -18,6 +21,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/xxhash.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,7 +60,7 @@ void holdStandardDescriptors() {
 // The bytecode: read from a .wfb, or compiled in memory (its diagnostics go
 // to `err`), then verified.
 llvm::Expected<bytecode::Module> loadModule(const RunCommandOptions &options,
-                                            llvm::raw_ostream &err) {
+                                            llvm::raw_ostream &err, std::string &bytecodeHash) {
   std::vector<uint8_t> bytes;
   if (llvm::StringRef(options.input).endswith(".wfb")) {
     std::string error;
@@ -79,6 +83,7 @@ llvm::Expected<bytecode::Module> loadModule(const RunCommandOptions &options,
       return refusal(options.input + " has errors; nothing ran");
     bytes = std::move(*compiled);
   }
+  bytecodeHash = run::hexHash(llvm::xxHash64(llvm::ArrayRef<uint8_t>(bytes)));
   llvm::Expected<bytecode::Module> loaded = bytecode::load(bytes);
   if (!loaded)
     return refusal(options.input + ": invalid bytecode: " + llvm::toString(loaded.takeError()));
@@ -186,28 +191,63 @@ int exitCodeOf(run::RunEnd end, bool recordsLost) {
     return 130;
   case run::RunEnd::Terminated:
     return 143;
+  case run::RunEnd::JournalFailed:
+    return 4;
   }
   return 1;
 }
 
-// Runs the prepared run to the end: reports its start, executes it, says
-// where its log is if it failed, and what its records lack.
-int runToEnd(const RunCommandOptions &options, const bytecode::Module &m, run::RunOptions &ro,
-            const run::PreparedRun &prepared, const std::string &sandboxText,
-            run::RunDirectory *dir, llvm::raw_fd_ostream &out, llvm::raw_ostream &err) {
+// What a run needs besides its options: the request as prepared, the
+// journal (none for a simulation), where its records go.
+struct RunContext {
+  const bytecode::Module &m;
+  const run::RunRequest &request;
+  const run::PreparedRun &prepared;
+  RunJournal *journal = nullptr;
+  run::RunDirectory *dir = nullptr;
+};
+
+// Writes --metrics-file; false (having said why) when it cannot.
+bool writeMetricsFile(const RunCommandOptions &options, const bytecode::Module &m,
+                      const run::RunOptions &ro, run::MaskingReporter &reporters,
+                      const run::RunSummary &summary, llvm::raw_ostream &err) {
+  if (options.metricsFile.empty())
+    return true;
+  std::string buffer;
+  run::MetricsRun metrics{m.str(m.pipeline.name).str(), ro.runId, reporters.names()};
+  if (llvm::Error e = run::writeMetrics(options.metricsFile, metrics, summary)) {
+    err << "wfc run: " << llvm::toString(std::move(e)) << '\n';
+    return false;
+  }
+  return true;
+}
+
+// Runs the prepared run to the end: records and reports its start, executes
+// it, says where its log is if it failed, and what its records lack.
+llvm::Expected<int> runToEnd(const RunCommandOptions &options, RunContext &c, run::RunOptions &ro,
+                             const std::string &sandboxText, llvm::raw_fd_ostream &out,
+                             llvm::raw_ostream &err) {
   run::Masker masker;
-  for (uint32_t s = 0; s < m.secrets.size(); ++s)
-    if (const std::string *v = prepared.secrets.get(s))
+  for (uint32_t s = 0; s < c.m.secrets.size(); ++s)
+    if (const std::string *v = c.prepared.secrets.get(s))
       masker.add(*v);
-  run::MaskingReporter reporters(m, masker, err);
+  run::MaskingReporter reporters(c.m, masker, err);
   bool terminal = options.events == EventFormat::Text && llvm::sys::Process::StandardOutIsDisplayed();
-  addReporters(options, dir, reporters, out, terminal);
+  addReporters(options, c.dir, reporters, out, terminal);
   ro.tickMs = terminal ? 200 : 0;
+  if (c.journal) {
+    llvm::Expected<run::RecorderContext> recorded =
+        recordRunStart(*c.journal, c.m, ro, c.request, masker);
+    if (!recorded)
+      return journal::journalError(c.journal->stateDir + "/state.db", recorded.takeError());
+    reporters.setRecorder(
+        run::makeJournalRecorder(*c.journal->journal, std::move(*recorded), c.m.tasks.size()));
+  }
 
   run::RunStart start;
   start.runId = ro.runId;
-  start.pipeline = m.str(m.pipeline.name).str();
-  start.environment = options.environment;
+  start.pipeline = c.m.str(c.m.pipeline.name).str();
+  start.environment = c.request.environment;
   start.runDir = ro.runDir;
   start.maxParallel = ro.maxParallel;
   start.seed = ro.seed;
@@ -215,20 +255,46 @@ int runToEnd(const RunCommandOptions &options, const bytecode::Module &m, run::R
   start.sandbox = sandboxText;
   reporters.runStarted(start);
 
-  run::RunSummary summary = run::execute(m, ro, prepared.secrets, masker, reporters);
+  run::RunSummary summary = run::execute(c.m, ro, c.prepared.secrets, masker, reporters);
   reporters.closeFiles();
   if (!ro.runDir.empty() && summary.end != run::RunEnd::Succeeded &&
       options.events == EventFormat::Text)
     out << "wfc: log: " << ro.runDir << "/run.log\n";
   out.flush();
+  bool metricsWritten = writeMetricsFile(options, c.m, ro, reporters, summary, err);
   // The tasks ran to the end, but what they did is not all on record.
   if (const std::optional<std::string> &lost = reporters.writeFailure())
     err << "wfc run: the run's records are incomplete: " << *lost << '\n';
-  return exitCodeOf(summary.end, reporters.writeFailure().has_value());
+  if (const std::optional<std::string> &why = reporters.recordFailure())
+    err << "wfc run: " << c.journal->stateDir << "/state.db: " << *why
+        << "; the run stopped (wfc run --resume continues it once the journal can be written)\n";
+  return exitCodeOf(summary.end, reporters.writeFailure().has_value() || !metricsWritten);
+}
+
+// The run's directory: a new one, or for a resumed run its own, reopened.
+llvm::Expected<run::RunDirectory> runDirectoryFor(const RunCommandOptions &options,
+                                                  RunJournal &journal, run::RunOptions &ro) {
+  if (journal.resume)
+    return run::reopenRunDirectory(journal.stateDir, journal.resume->run.runDir);
+  // The journal first: a damaged one leaves no run directory behind.
+  if (std::error_code ec = llvm::sys::fs::create_directories(journal.stateDir, true,
+                                                             llvm::sys::fs::owner_all))
+    return refusal("cannot create '" + journal.stateDir + "': " + ec.message());
+  if (llvm::Error e = openJournal(journal))
+    return e;
+  llvm::Expected<run::RunDirectory> dir =
+      run::makeRunDirectory(journal.stateDir, ro.baseDir, ro.runId);
+  if (!dir)
+    return dir.takeError();
+  llvm::Expected<int> lock = lockRun(dir->runDir, ro.runId);
+  if (!lock)
+    return lock.takeError();
+  journal.lockFd = *lock;
+  return dir;
 }
 
 // The run itself, once it is prepared: its id, its sandbox, its directory.
-llvm::Expected<int> start(const RunCommandOptions &options, const bytecode::Module &m,
+llvm::Expected<int> start(const RunCommandOptions &options, RunContext &c,
                           const std::string &baseDir, run::PreparedRun &prepared,
                           llvm::raw_fd_ostream &out, llvm::raw_ostream &err) {
   run::RunOptions ro;
@@ -245,21 +311,56 @@ llvm::Expected<int> start(const RunCommandOptions &options, const bytecode::Modu
   if (!run::validRunId(ro.runId))
     return refusal("--run-id: use letters, digits, '.', '-' and '_' (at most 64)");
   if (ro.simulate)
-    return runToEnd(options, m, ro, prepared, "none (simulated)", nullptr, out, err);
+    return runToEnd(options, c, ro, "none (simulated)", out, err);
+  if (c.journal->resume) {
+    const journal::RunRecord &run = c.journal->resume->run;
+    ro.runId = run.id;
+    if (!options.seed)
+      ro.seed = std::strtoull(run.seed.c_str(), nullptr, 10);
+    ro.resumed = c.journal->resume->tasks;
+  }
 
-  llvm::Expected<Sandboxing> sandboxing = chooseSandbox(options, m, ro, err);
+  llvm::Expected<Sandboxing> sandboxing = chooseSandbox(options, c.m, ro, err);
   if (!sandboxing)
     return sandboxing.takeError();
   auto releaseSandbox = llvm::make_scope_exit([&] {
     if (sandboxing->box)
       sandbox::release(*sandboxing->box);
   });
-  llvm::Expected<run::RunDirectory> dir = run::makeRunDirectory(options.stateDir, ro.baseDir, ro.runId);
+  llvm::Expected<run::RunDirectory> dir = runDirectoryFor(options, *c.journal, ro);
   if (!dir)
     return dir.takeError();
   ro.runDir = dir->runDir;
   ro.stateDir = dir->stateDir;
-  return runToEnd(options, m, ro, prepared, sandboxing->description, &*dir, out, err);
+  c.dir = &*dir;
+  return runToEnd(options, c, ro, sandboxing->description, out, err);
+}
+
+// The absolute path of the pipeline file: runs are the runs of it.
+std::string pipelinePathOf(const std::string &input) {
+  llvm::SmallString<256> path;
+  if (llvm::sys::fs::real_path(input, path))
+    return input;
+  return std::string(path);
+}
+
+// --resume and --rerun-failed: the run to continue, checked and planned,
+// before the request is prepared (the run's params and environment apply).
+llvm::Error resumeIfAsked(const RunCommandOptions &options, const bytecode::Module &m,
+                          RunJournal &journal, run::RunRequest &request) {
+  bool resume = options.resume, rerun = !options.rerunFailed.empty();
+  if (!resume && !rerun)
+    return options.force ? refusal("--force goes with --resume or --rerun-failed")
+                         : llvm::Error::success();
+  if (resume && rerun)
+    return refusal("--resume and --rerun-failed do not go together");
+  if (options.dryRun || !options.simulate.empty())
+    return refusal("--resume and --rerun-failed do not go with --dry-run or --simulate");
+  if (!options.runId.empty())
+    return refusal("--run-id names a new run; a resumed run keeps its own");
+  return openResumedRun(m, journal, resume ? options.resumeRunId : options.rerunFailed,
+                        resume ? run::ResumeMode::Resume : run::ResumeMode::RerunFailed,
+                        options.force, request);
 }
 
 } // namespace
@@ -273,13 +374,19 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_fd_ostrea
   holdStandardDescriptors();
   if (!options.simulate.empty() && options.dryRun)
     return refuse(refusal("--dry-run and --simulate do not go together"));
-  llvm::Expected<bytecode::Module> m = loadModule(options, err);
+  RunJournal journal;
+  llvm::Expected<bytecode::Module> m = loadModule(options, err, journal.bytecodeHash);
   if (!m)
     return refuse(m.takeError());
   llvm::Expected<std::string> baseDir = baseDirectory(options.input);
   if (!baseDir)
     return refuse(baseDir.takeError());
-  llvm::Expected<run::PreparedRun> prepared = run::prepare(*m, requestOf(options, environ));
+  journal.stateDir = stateDirectory(options.stateDir, *baseDir);
+  journal.pipelinePath = pipelinePathOf(options.input);
+  run::RunRequest request = requestOf(options, environ);
+  if (llvm::Error e = resumeIfAsked(options, *m, journal, request))
+    return refuse(std::move(e));
+  llvm::Expected<run::PreparedRun> prepared = run::prepare(*m, request);
   if (!prepared)
     return refuse(prepared.takeError());
   if (options.dryRun) {
@@ -287,7 +394,8 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_fd_ostrea
                    prepared->secrets, out);
     return 0;
   }
-  llvm::Expected<int> code = start(options, *m, *baseDir, *prepared, out, err);
+  RunContext context{*m, request, *prepared, options.simulate.empty() ? &journal : nullptr};
+  llvm::Expected<int> code = start(options, context, *baseDir, *prepared, out, err);
   if (!code)
     return refuse(code.takeError());
   return *code;

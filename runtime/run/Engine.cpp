@@ -52,6 +52,10 @@ Engine::Engine(const bytecode::Module &module, const RunOptions &options,
   // Measuring where an attempt's time goes (docs/runtime.md, Performance).
   if (const char *timing = getenv("WFC_ATTEMPT_TIMING"); timing && llvm::StringRef(timing) == "1")
     timings_ = std::make_unique<AttemptTimings>();
+  for (size_t t = 0; t < n && t < options.resumed.size(); ++t) {
+    outputs_[t].values = options.resumed[t].outputs;
+    details_[t] = options.resumed[t].detail;
+  }
   inputs_.params = options.params;
   inputs_.runEnvironment =
       options.environment >= 0 ? module.str(module.environments[options.environment].name).str() : "";
@@ -100,7 +104,10 @@ RunSummary Engine::run() {
       llvm::ArrayRef<uint32_t> envs = m_.environmentsOf(m_.tasks[t]);
       excluded[t] = !envs.empty() && !llvm::is_contained(envs, uint32_t(o_.environment));
     }
-  sched_ = std::make_unique<sched::Scheduler>(m_, excluded, o_.seed);
+  std::vector<sched::Prior> prior;
+  for (const TaskResume &r : o_.resumed)
+    prior.push_back(r.prior);
+  sched_ = std::make_unique<sched::Scheduler>(m_, excluded, o_.seed, prior);
   if (m_.pipeline.deadlineMs)
     runDeadline_ = static_cast<Millis>(m_.pipeline.deadlineMs);
 
@@ -116,6 +123,7 @@ RunSummary Engine::run() {
     if (sched_->done() && running_ == 0)
       break;
     wait(nextWake(now));
+    stopIfUnrecorded();
     if (o_.tickMs && running_)
       reporter_.tick(elapsed());
   }
@@ -169,10 +177,33 @@ std::optional<std::string> Engine::evaluateString(bytecode::Operand operand, std
 }
 
 void Engine::startReady(Millis now) {
+  std::vector<size_t> starting = claimReady(now);
+  if (starting.empty())
+    return;
+  // Write-ahead: the starts are on record (in one commit) before any of
+  // their processes starts; an attempt the journal does not know of never
+  // starts.
+  reporter_.commitRecords();
+  if (stopIfUnrecorded()) {
+    for (size_t i : starting)
+      endAttempt(i, {AttemptEnd::Cancelled}, *reporter_.recordFailure());
+    return;
+  }
+  for (size_t i : starting) {
+    proc::AttemptRequest request;
+    proc::Handles handles;
+    std::string error;
+    if (!prepare(slots_[i], request, handles, error) || !launch(i, request, handles, error))
+      endAttempt(i, {AttemptEnd::NotStarted}, error);
+  }
+}
+
+std::vector<size_t> Engine::claimReady(Millis now) {
+  std::vector<size_t> starting;
   while (!sched_->stopped() && running_ < o_.maxParallel) {
     std::optional<uint32_t> next = sched_->popReady();
     if (!next)
-      return;
+      break;
     uint32_t t = *next;
     const bytecode::Task &task = m_.tasks[t];
     size_t i = allocateSlot();
@@ -180,11 +211,11 @@ void Engine::startReady(Millis now) {
     slot = Slot{};
     slot.used = true;
     slot.task = t;
-    slot.attempt = sched_->attempts(t);
+    slot.attempt = attemptBase(t) + sched_->attempts(t);
     slot.started = now;
     ++running_;
 
-    if ((task.flags & bytecode::kTaskHasWhen) && slot.attempt == 1) {
+    if ((task.flags & bytecode::kTaskHasWhen) && sched_->attempts(t) == 1) {
       llvm::Expected<vm::Value> when = vm::evaluate(m_, task.when, inputs_);
       if (!when) {
         reporter_.attemptStarted(t, slot.attempt, now);
@@ -208,12 +239,9 @@ void Engine::startReady(Millis now) {
     // Every attempt that ends was started, even one that fails before its
     // process does (a missing workdir), so that events always pair up.
     reporter_.attemptStarted(t, slot.attempt, now);
-    proc::AttemptRequest request;
-    proc::Handles handles;
-    std::string error;
-    if (!prepare(slot, request, handles, error) || !launch(i, request, handles, error))
-      endAttempt(i, {AttemptEnd::NotStarted}, error);
+    starting.push_back(i);
   }
+  return starting;
 }
 
 bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &handles,
@@ -460,9 +488,11 @@ void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
     checkOutputs(slot, result, detail);
   releaseFiles(slot);
   uint32_t task = slot.task;
+  if (result.end == AttemptEnd::Succeeded && !outputs_[task].values.empty())
+    reporter_.outputsRead(task, slot.attempt, outputs_[task].values, now);
   AttemptEndInfo info;
   info.attempt = slot.attempt;
-  info.attempts = m_.policies[m_.tasks[task].policy].attempts;
+  info.attempts = attemptBase(task) + m_.policies[m_.tasks[task].policy].attempts;
   info.result = result;
   info.duration = now - slot.started;
   info.retryIn = sched_->attemptEnded(task, result, now);
@@ -551,6 +581,13 @@ void Engine::reportFinished(Millis now) {
       details_[t] = upstreamDetail(t);
     else if (state == TaskState::NotRun && details_[t].empty())
       details_[t] = stopDetail_;
+    if (state == TaskState::Succeeded && t < o_.resumed.size() &&
+        !o_.resumed[t].reusedFrom.empty() && sched_->attempts(t) == o_.resumed[t].prior.attempts) {
+      details_[t] = o_.resumed[t].reusedFrom == o_.runId ? "succeeded before the resume"
+                                                          : "cached: run " + o_.resumed[t].reusedFrom;
+      reporter_.taskReused(t, o_.resumed[t].reusedFrom, now);
+      continue;
+    }
     reporter_.taskFinished(t, state, details_[t], now);
   }
 }
@@ -604,6 +641,19 @@ void Engine::stopAll(RunEnd why, llvm::StringRef detail, llvm::StringRef notice)
     slot.forceAt = now + o_.graceMs + 2000;
     terminate(slot);
   }
+}
+
+uint32_t Engine::attemptBase(uint32_t task) const {
+  return task < o_.resumed.size() ? o_.resumed[task].attemptBase : 0;
+}
+
+bool Engine::stopIfUnrecorded() {
+  const std::optional<std::string> &why = reporter_.recordFailure();
+  if (!why)
+    return false;
+  if (!sched_->stopped())
+    stopAll(RunEnd::JournalFailed, "not run: " + *why, *why + "; the run stops");
+  return true;
 }
 
 Millis Engine::nextWake(Millis now) const {

@@ -56,6 +56,9 @@ private:
   // The core.
   Millis elapsed();
   void startReady(Millis now);
+  // Takes the ready tasks there is room for, reports their starts and
+  // returns their slots, not yet launched.
+  std::vector<size_t> claimReady(Millis now);
   bool prepare(Slot &slot, proc::AttemptRequest &request, proc::Handles &handles,
                std::string &error);
   // The steps of prepare, each false with `error` set when the attempt
@@ -83,6 +86,11 @@ private:
   std::optional<std::string> evaluateString(bytecode::Operand operand, std::string &error,
                                             bool *secret = nullptr);
   size_t allocateSlot();
+  // The journal numbers attempts on from those of the run before a
+  // --rerun-failed; the scheduler counts them from 1.
+  uint32_t attemptBase(uint32_t task) const;
+  // Stops the run when the journal failed to record an event: true then.
+  bool stopIfUnrecorded();
 
   // The backends.
   bool launch(size_t slot, const proc::AttemptRequest &request, proc::Handles &handles,

@@ -71,4 +71,23 @@ llvm::Expected<RunDirectory> makeRunDirectory(llvm::StringRef stateDir, llvm::St
   return dir;
 }
 
+llvm::Expected<RunDirectory> reopenRunDirectory(llvm::StringRef stateDir, llvm::StringRef runDir) {
+  RunDirectory dir;
+  dir.stateDir = stateDir.str();
+  dir.runDir = runDir.str();
+  std::string outputs = dir.runDir + "/outputs";
+  if (std::error_code ec =
+          llvm::sys::fs::create_directories(outputs, true, llvm::sys::fs::owner_all))
+    return refuse("cannot open '" + outputs + "': " + ec.message());
+  std::error_code ec;
+  dir.log = std::make_unique<llvm::raw_fd_ostream>(dir.runDir + "/run.log", ec,
+                                                   llvm::sys::fs::OF_Append);
+  if (!ec)
+    dir.events = std::make_unique<llvm::raw_fd_ostream>(dir.runDir + "/events.jsonl", ec,
+                                                        llvm::sys::fs::OF_Append);
+  if (ec)
+    return refuse("cannot write in '" + dir.runDir + "': " + ec.message());
+  return dir;
+}
+
 } // namespace wfc::run

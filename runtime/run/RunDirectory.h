@@ -33,4 +33,8 @@ struct RunDirectory {
 llvm::Expected<RunDirectory> makeRunDirectory(llvm::StringRef stateDir, llvm::StringRef baseDir,
                                               llvm::StringRef runId);
 
+// Opens the directory of a run that is resumed, `runDir` under `stateDir`:
+// run.log and events.jsonl are appended to.
+llvm::Expected<RunDirectory> reopenRunDirectory(llvm::StringRef stateDir, llvm::StringRef runDir);
+
 } // namespace wfc::run

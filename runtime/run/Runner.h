@@ -24,6 +24,16 @@ inline constexpr const char *kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 using proc::CgroupLimit;
 using proc::Isolation;
 
+// What a resumed run (wfc run --resume, --rerun-failed) knew of a task.
+struct TaskResume {
+  sched::Prior prior;       // where the scheduler starts it from
+  uint32_t attemptBase = 0; // added to the scheduler's attempt numbers
+  // A task that succeeded before: its outputs, and the run it succeeded in.
+  std::vector<std::pair<std::string, std::string>> outputs;
+  std::string reusedFrom;
+  std::string detail; // why a task that stays failed failed
+};
+
 struct RunOptions {
   std::string baseDir; // absolute: workdirs are relative to it
   std::string stateDir; // absolute, existing: every run's directory is under it
@@ -41,6 +51,7 @@ struct RunOptions {
   Isolation isolation;
   std::string shim; // the wfc-shim executable
   Millis tickMs = 0; // how often the reporter's tick runs; 0: never
+  std::vector<TaskResume> resumed; // by task index; empty: a new run
 };
 
 // The timeout an attempt of `task` gets: its own, or the environment's

@@ -110,7 +110,8 @@ Millis retryDelay(const bytecode::Policy &policy, uint32_t retry, uint64_t seed,
   return policy::delayMs(backoff, retry, policy.jitterMilli, unit);
 }
 
-Scheduler::Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed)
+Scheduler::Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed,
+                     llvm::ArrayRef<Prior> prior)
     : m_(module), seed_(seed) {
   size_t n = module.tasks.size();
   states_.assign(n, TaskState::Waiting);
@@ -131,6 +132,11 @@ Scheduler::Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> exc
     for (uint32_t dep : module.depsOf(module.tasks[t]))
       dependents_[fill[dep]++] = t;
 
+  for (uint32_t t = 0; t < n && t < prior.size(); ++t) {
+    attempts_[t] = prior[t].attempts;
+    if (isFinal(prior[t].state))
+      finish(t, prior[t].state);
+  }
   for (uint32_t t = 0; t < n; ++t)
     if (t < excluded.size() && excluded[t] && states_[t] == TaskState::Waiting) {
       skipReasons_[t] = SkipReason::Environment;

@@ -64,12 +64,23 @@ bool retries(const bytecode::Module &module, const bytecode::Policy &policy,
 // in [(1 - jitter) d, d], so the policy's worst case is the plain delay.
 Millis retryDelay(const bytecode::Policy &policy, uint32_t retry, uint64_t seed, uint32_t task);
 
+// What a resumed run knew of a task before (wfc run --resume): it ended
+// (Succeeded or Failed), or it had used `attempts` of its policy's attempts
+// (Waiting).
+struct Prior {
+  TaskState state = TaskState::Waiting;
+  uint32_t attempts = 0;
+};
+
 class Scheduler {
 public:
   // `excluded` marks tasks the run's environment does not include: they are
-  // skipped at once. Starts every task whose rule is decided with no
+  // skipped at once. `prior` (by task, or empty) gives what a resumed run
+  // did before: final tasks stay as they were, the others count the
+  // attempts they used. Starts every task whose rule is decided with no
   // upstream done.
-  Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed);
+  Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed,
+            llvm::ArrayRef<Prior> prior = {});
 
   // The ready task with the lowest index (the module's topological order),
   // now Running; nothing when none is ready.
