@@ -7,6 +7,7 @@
 #include "compiler/driver/Build.h"
 #include "compiler/lower/Lower.h"
 #include "runtime/bytecode/Reader.h"
+#include "runtime/run/Capacity.h"
 #include "runtime/run/Plan.h"
 #include "runtime/run/Prepare.h"
 #include "runtime/run/RunDirectory.h"
@@ -73,6 +74,10 @@ llvm::Expected<bytecode::Module> loadModule(const RunCommandOptions &options,
     build.configPath = options.configPath;
     build.errorLimit = options.errorLimit;
     build.color = options.color;
+    // The deadline is judged on the machine this run has.
+    sched::Capacity machine = run::machineCapacity();
+    build.cpuMilli = options.cpuMilli ? options.cpuMilli : machine.cpuMilli;
+    build.memoryBytes = options.memoryBytes ? options.memoryBytes : machine.memoryBytes;
     int code = 0;
     std::optional<std::vector<uint8_t>> compiled = compileToBytecode(build, err, code);
     if (!compiled)
@@ -105,6 +110,8 @@ run::RunRequest requestOf(const RunCommandOptions &options, char **environ) {
   request.secretsFile = options.secretsFile;
   request.environ = environ;
   request.maxParallel = options.maxParallel;
+  request.cpuMilli = options.cpuMilli;
+  request.memoryBytes = options.memoryBytes;
   request.dryRun = options.dryRun;
   request.simulate = options.simulate;
   return request;
@@ -114,6 +121,7 @@ run::RunRequest requestOf(const RunCommandOptions &options, char **environ) {
 struct Sandboxing {
   std::optional<sandbox::Plan> box;
   std::string description;
+  std::vector<std::string> cgroupDirs; // without a sandbox: for resources.memory
 };
 
 // The sandbox of a real run: from the environment's policy, tried once on
@@ -125,7 +133,8 @@ llvm::Expected<Sandboxing> chooseSandbox(const RunCommandOptions &options,
   Sandboxing out;
   if (options.sandbox == SandboxMode::Off) {
     ro.isolation.limits = sandbox::rlimitsFor(m, ro.environment); // limits are policy, not sandbox
-    out.description = "none (--sandbox=off); limits only";
+    out.description = "none (--sandbox=off); limits only; " +
+                      sandbox::enforceTaskMemory(m, ro.runId, ro.isolation, out.cgroupDirs);
     return out;
   }
   std::vector<std::string> hide;
@@ -146,8 +155,9 @@ llvm::Expected<Sandboxing> chooseSandbox(const RunCommandOptions &options,
     err << "wfc run: warning: running tasks without a sandbox (" << why
         << "): the file system, network and process isolation of docs/runtime.md do not "
            "apply, the environment's limits do (--sandbox=strict refuses instead)\n";
-    out.description = "none (unavailable: " + why + "); limits only";
     ro.isolation.limits = sandbox::rlimitsFor(m, ro.environment);
+    out.description = "none (unavailable: " + why + "); limits only; " +
+                      sandbox::enforceTaskMemory(m, ro.runId, ro.isolation, out.cgroupDirs);
     return out;
   }
   if (!out.box->unenforced.empty())
@@ -236,6 +246,7 @@ llvm::Expected<int> start(const RunCommandOptions &options, const bytecode::Modu
   ro.environment = prepared.environment;
   ro.params = std::move(prepared.params);
   ro.maxParallel = prepared.maxParallel;
+  ro.capacity = prepared.capacity;
   ro.seed = options.seed ? *options.seed : run::randomSeed();
   ro.graceMs = options.graceMs;
   ro.simulate = !options.simulate.empty();
@@ -253,6 +264,8 @@ llvm::Expected<int> start(const RunCommandOptions &options, const bytecode::Modu
   auto releaseSandbox = llvm::make_scope_exit([&] {
     if (sandboxing->box)
       sandbox::release(*sandboxing->box);
+    for (const std::string &dir : sandboxing->cgroupDirs)
+      rmdir(dir.c_str());
   });
   llvm::Expected<run::RunDirectory> dir = run::makeRunDirectory(options.stateDir, ro.baseDir, ro.runId);
   if (!dir)
@@ -283,7 +296,8 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_fd_ostrea
   if (!prepared)
     return refuse(prepared.takeError());
   if (options.dryRun) {
-    run::printPlan(*m, prepared->environment, prepared->maxParallel, prepared->neededSecrets,
+    run::printPlan(*m, prepared->environment, prepared->maxParallel, prepared->capacity,
+                   prepared->neededSecrets,
                    prepared->secrets, out);
     return 0;
   }

@@ -20,7 +20,8 @@ inline constexpr size_t kMaxOutputBytes = 64 * 1024;
 inline constexpr const char *kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
 // A cgroup limit each attempt gets: a child cgroup of `parent` (made for the
-// run) with `value` written to `file` (pids.max, memory.max, ...).
+// run) with `value` written to `file` (pids.max, memory.max, ...). In a
+// memory cgroup the task's resources.memory lowers it; 0: no limit but that.
 struct CgroupLimit {
   std::string parent;
   std::string file;
@@ -37,6 +38,9 @@ struct Isolation {
   std::vector<int> hideFds;                         // O_PATH, one per `hide`, the caller's
   uint64_t tmpfsBytes = 0;                          // the size of its /tmp; 0: the default
   std::vector<CgroupLimit> cgroups;                 // at most 3
+  // Whether a memory cgroup limits each attempt (else a task's
+  // resources.memory is RLIMIT_AS on each of its processes).
+  bool memoryCgroup = false;
 };
 
 struct RunOptions {
@@ -47,6 +51,7 @@ struct RunOptions {
   int environment = -1; // index into the module's environments; -1: none
   std::vector<vm::Value> params; // by param index
   uint32_t maxParallel = 1;
+  sched::Capacity capacity; // for tasks that declare resources
   uint64_t seed = 0;
   Millis graceMs = 5000; // between SIGTERM and SIGKILL
   bool simulate = false;

@@ -200,6 +200,7 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
       p.cgroupDirs.push_back(dir);
       iso.cgroups.push_back({dir, isV1(dir) ? "memory.limit_in_bytes" : "memory.max",
                              env->memoryBytes});
+      iso.memoryCgroup = true;
       memory = " (a memory cgroup per attempt, and RLIMIT_AS per process)";
     } else {
       memory = " (RLIMIT_AS, per process: no memory cgroup here)";
@@ -225,8 +226,26 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
         d += memory;
     }
   }
+  d += "; " + enforceTaskMemory(m, runId, iso, p.cgroupDirs);
   p.description = d;
   return p;
+}
+
+std::string enforceTaskMemory(const bytecode::Module &m, const std::string &runId,
+                              run::Isolation &iso, std::vector<std::string> &cgroupDirs) {
+  bool declared = llvm::any_of(m.tasks, [](const bytecode::Task &t) { return t.memoryBytes; });
+  if (!declared)
+    return "no task declares resources.memory";
+  if (!iso.memoryCgroup) {
+    std::string dir = makeRunCgroup("memory", runId);
+    if (!dir.empty()) {
+      cgroupDirs.push_back(dir);
+      iso.cgroups.push_back({dir, isV1(dir) ? "memory.limit_in_bytes" : "memory.max", 0});
+      iso.memoryCgroup = true;
+    }
+  }
+  return iso.memoryCgroup ? "resources.memory: a memory cgroup per attempt"
+                          : "resources.memory: RLIMIT_AS per process (no memory cgroup here)";
 }
 
 void release(const Plan &plan) {
