@@ -124,6 +124,12 @@ struct Sandboxing {
   std::vector<std::string> cgroupDirs; // without a sandbox: for resources.memory
 };
 
+// "; resources.memory: …" after a sandbox's description, when a task
+// declares memory.
+std::string withMemory(const std::string &enforcement) {
+  return enforcement.empty() ? "" : "; " + enforcement;
+}
+
 // The sandbox of a real run: from the environment's policy, tried once on
 // this machine; without one (--sandbox=off, or none possible under auto)
 // the environment's limits still apply. Sets `ro.isolation`.
@@ -133,8 +139,9 @@ llvm::Expected<Sandboxing> chooseSandbox(const RunCommandOptions &options,
   Sandboxing out;
   if (options.sandbox == SandboxMode::Off) {
     ro.isolation.limits = sandbox::rlimitsFor(m, ro.environment); // limits are policy, not sandbox
-    out.description = "none (--sandbox=off); limits only; " +
-                      sandbox::enforceTaskMemory(m, ro.runId, ro.isolation, out.cgroupDirs);
+    out.description = "none (--sandbox=off); limits only" +
+                      withMemory(sandbox::enforceTaskMemory(m, ro.runId, ro.isolation,
+                                                            out.cgroupDirs));
     return out;
   }
   std::vector<std::string> hide;
@@ -156,8 +163,9 @@ llvm::Expected<Sandboxing> chooseSandbox(const RunCommandOptions &options,
         << "): the file system, network and process isolation of docs/runtime.md do not "
            "apply, the environment's limits do (--sandbox=strict refuses instead)\n";
     ro.isolation.limits = sandbox::rlimitsFor(m, ro.environment);
-    out.description = "none (unavailable: " + why + "); limits only; " +
-                      sandbox::enforceTaskMemory(m, ro.runId, ro.isolation, out.cgroupDirs);
+    out.description = "none (unavailable: " + why + "); limits only" +
+                      withMemory(sandbox::enforceTaskMemory(m, ro.runId, ro.isolation,
+                                                            out.cgroupDirs));
     return out;
   }
   if (!out.box->unenforced.empty())

@@ -226,7 +226,8 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
         d += memory;
     }
   }
-  d += "; " + enforceTaskMemory(m, runId, iso, p.cgroupDirs);
+  if (std::string memory = enforceTaskMemory(m, runId, iso, p.cgroupDirs); !memory.empty())
+    d += "; " + memory;
   p.description = d;
   return p;
 }
@@ -235,7 +236,7 @@ std::string enforceTaskMemory(const bytecode::Module &m, const std::string &runI
                               run::Isolation &iso, std::vector<std::string> &cgroupDirs) {
   bool declared = llvm::any_of(m.tasks, [](const bytecode::Task &t) { return t.memoryBytes; });
   if (!declared)
-    return "no task declares resources.memory";
+    return "";
   if (!iso.memoryCgroup) {
     std::string dir = makeRunCgroup("memory", runId);
     if (!dir.empty()) {
