@@ -50,7 +50,7 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
   LowerOptions lowerOptions;
   lowerOptions.debugInfo = options.debugInfo;
   lowerOptions.stdlibDir = options.stdlibDir;
-  std::optional<bytecode::Module> module = lower(*result.program, result.files, sm, diags, lowerOptions);
+  std::optional<bytecode::Module> module = lower(*result.program, sm, diags, lowerOptions);
   llvm::append_range(found, diags.takeDiagnostics());
   // A limit (a string or the file too large) is an input error, as in check.
   bool inputError = llvm::any_of(found, [](const Diagnostic &d) {

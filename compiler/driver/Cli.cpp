@@ -9,8 +9,8 @@
 #include "compiler/driver/Fmt.h"
 #include "compiler/driver/Graph.h"
 #include "compiler/driver/Run.h"
+#include "compiler/driver/Stdlib.h"
 #include "compiler/driver/Vocabulary.h"
-#include "compiler/sema/Sema.h"
 
 #include "support/Units.h"
 #include "wfc/Config.h"
@@ -363,12 +363,160 @@ bool parseCapacity(const char *command, uint64_t &cpuMilli, uint64_t &memoryByte
 std::optional<std::string> stdlibFor(llvm::StringRef command, const std::string &given,
                                      const char *argv0) {
   if (given.empty())
-    return wfc::findStdlib(argv0);
-  if (std::optional<std::string> problem = wfc::checkStdlibDir(given)) {
+    return wfc::driver::findStdlib(argv0);
+  if (std::optional<std::string> problem = wfc::driver::checkStdlibDir(given)) {
     llvm::errs() << "wfc " << command << ": --stdlib: " << *problem << '\n';
     return std::nullopt;
   }
   return given;
+}
+
+// `wfc check`: its flags checked and turned into CheckOptions.
+int checkCommand(const char *argv0) {
+  wfc::driver::CheckOptions options;
+  options.inputs.assign(kCheckInputs.begin(), kCheckInputs.end());
+  options.stdinFilename = kStdinFilename;
+  // Standard input can be read once; a name for it needs it among the
+  // inputs; a dump is text, which a JSON or SARIF document cannot hold.
+  size_t stdins = llvm::count(options.inputs, "-");
+  if (stdins > 1) {
+    llvm::errs() << "wfc check: standard input ('-') is given " << stdins
+                 << " times; it can be read once\n";
+    return 2;
+  }
+  if (!options.stdinFilename.empty() && stdins == 0) {
+    llvm::errs() << "wfc check: --stdin-filename names standard input, but '-' is not "
+                    "among the inputs\n";
+    return 2;
+  }
+  if (kDump != DumpKind::None &&
+      (kFormat == OutputFormat::Json || kFormat == OutputFormat::Sarif)) {
+    llvm::errs() << "wfc check: --dump prints text; use it with --format text or gcc\n";
+    return 2;
+  }
+  std::optional<std::string> stdlib = stdlibFor("check", kStdlib, argv0);
+  if (!stdlib)
+    return 2;
+  options.stdlibDir = *stdlib;
+  options.format = kFormat;
+  options.color = kColor;
+  options.dump = kDump;
+  options.errorLimit = kErrorLimit;
+  options.quiet = kQuiet;
+  options.verify = kVerify;
+  options.configPath = kConfig;
+  options.noIgnores = kNoIgnores;
+  options.werror = kWerror;
+  options.jobs = kJobs;
+  options.stats = kStats;
+  options.splitInputFile = kSplitInputFile;
+  if (!parseCapacity("check", options.cpuMilli, options.memoryBytes))
+    return 2;
+  return wfc::driver::runCheck(options, llvm::outs(), llvm::errs());
+}
+
+// `wfc build`: its flags checked and turned into BuildOptions.
+int buildCommand(const char *argv0) {
+  if (kFormat == OutputFormat::Json || kFormat == OutputFormat::Sarif) {
+    llvm::errs() << "wfc build: --format is text or gcc (use wfc check for json and sarif)\n";
+    return 2;
+  }
+  wfc::driver::BuildOptions options;
+  options.input = kBuildInput;
+  options.output = kBuildOutput;
+  std::optional<std::string> stdlib = stdlibFor("build", kStdlib, argv0);
+  if (!stdlib)
+    return 2;
+  options.stdlibDir = *stdlib;
+  options.configPath = kConfig;
+  options.format = kFormat;
+  options.color = kColor;
+  options.debugInfo = !kBuildNoDebug;
+  options.werror = kWerror;
+  options.errorLimit = kErrorLimit;
+  return wfc::driver::runBuild(options, llvm::outs(), llvm::errs());
+}
+
+// `wfc run`: its flags checked and turned into RunCommandOptions.
+int runCommand(const char *argv0) {
+  wfc::driver::RunCommandOptions options;
+  options.input = kRunInput;
+  std::optional<std::string> stdlib = stdlibFor("run", kStdlib, argv0);
+  if (!stdlib)
+    return 2;
+  options.stdlibDir = *stdlib;
+  options.configPath = kConfig;
+  options.errorLimit = kErrorLimit;
+  options.environment = kRunEnv;
+  options.approvals.assign(kRunApprove.begin(), kRunApprove.end());
+  options.params.assign(kRunParams.begin(), kRunParams.end());
+  options.secretsFile = kRunSecretsFile;
+  options.maxParallel = kRunMaxParallel;
+  if (!parseCapacity("run", options.cpuMilli, options.memoryBytes))
+    return 2;
+  options.dryRun = kRunDryRun;
+  options.simulate = kRunSimulate;
+  options.events = kRunEvents;
+  if (kRunSeed.getNumOccurrences())
+    options.seed = kRunSeed;
+  options.runId = kRunId;
+  options.stateDir = kRunStateDir;
+  std::optional<int64_t> grace = wfc::parseDuration(kRunGrace);
+  if (!grace) {
+    llvm::errs() << "wfc run: --kill-grace: '" << kRunGrace << "' is not a duration (5s, 500ms)\n";
+    return 2;
+  }
+  options.graceMs = *grace;
+  options.color = kColor;
+  options.verbose = kRunVerbose;
+  options.sandbox = kRunSandbox;
+  int code = wfc::driver::runRun(options, environ, llvm::outs(), llvm::errs());
+  // A reader that went away (`wfc run | head`) is not an error of the run,
+  // and a full standard output or error has been said (or cannot be):
+  // neither may abort wfc at exit.
+  llvm::outs().flush();
+  llvm::outs().clear_error();
+  llvm::errs().clear_error();
+  return code;
+}
+
+// `wfc graph`: its flags turned into GraphOptions.
+int graphCommand(const char *argv0) {
+  wfc::driver::GraphOptions options;
+  options.input = kGraphInput;
+  options.format = kGraphFormat;
+  options.configPath = kConfig;
+  options.errorLimit = kErrorLimit;
+  std::optional<std::string> stdlib = stdlibFor("graph", kGraphStdlib, argv0);
+  if (!stdlib)
+    return 2;
+  options.stdlibDir = *stdlib;
+  return wfc::driver::runGraph(options, llvm::outs(), llvm::errs());
+}
+
+// `wfc fmt`: its flags checked and turned into FmtOptions.
+int fmtCommand() {
+  wfc::driver::FmtOptions options;
+  options.inputs.assign(kFmtInputs.begin(), kFmtInputs.end());
+  options.stdinFilename = kFmtStdinFilename;
+  options.check = kFmtCheck;
+  options.diff = kFmtDiff;
+  options.color = kColor;
+  if (llvm::count(options.inputs, "-") > 1) {
+    llvm::errs() << "wfc fmt: standard input ('-') can be read once\n";
+    return 2;
+  }
+  return wfc::driver::runFmt(options, llvm::outs(), llvm::errs());
+}
+
+// `wfc explain`: its flags turned into ExplainOptions.
+int explainCommand() {
+  wfc::driver::ExplainOptions options;
+  options.rule = kExplainRule;
+  options.list = kExplainList;
+  options.markdown = kExplainMarkdown;
+  options.configPath = kExplainConfig;
+  return wfc::driver::runExplain(options, llvm::outs(), llvm::errs());
 }
 
 } // namespace
@@ -394,145 +542,20 @@ int main(int argc, char **argv) {
     wfc::driver::printVocabulary(llvm::outs());
     return 0;
   }
-  if (kCheck) {
-    wfc::driver::CheckOptions options;
-    options.inputs.assign(kCheckInputs.begin(), kCheckInputs.end());
-    options.stdinFilename = kStdinFilename;
-    // Standard input can be read once; a name for it needs it among the
-    // inputs; a dump is text, which a JSON or SARIF document cannot hold.
-    size_t stdins = llvm::count(options.inputs, "-");
-    if (stdins > 1) {
-      llvm::errs() << "wfc check: standard input ('-') is given " << stdins
-                   << " times; it can be read once\n";
-      return 2;
-    }
-    if (!options.stdinFilename.empty() && stdins == 0) {
-      llvm::errs() << "wfc check: --stdin-filename names standard input, but '-' is not "
-                      "among the inputs\n";
-      return 2;
-    }
-    if (kDump != DumpKind::None &&
-        (kFormat == OutputFormat::Json || kFormat == OutputFormat::Sarif)) {
-      llvm::errs() << "wfc check: --dump prints text; use it with --format text or gcc\n";
-      return 2;
-    }
-    std::optional<std::string> stdlib = stdlibFor("check", kStdlib, argv[0]);
-    if (!stdlib)
-      return 2;
-    options.stdlibDir = *stdlib;
-    options.format = kFormat;
-    options.color = kColor;
-    options.dump = kDump;
-    options.errorLimit = kErrorLimit;
-    options.quiet = kQuiet;
-    options.verify = kVerify;
-    options.configPath = kConfig;
-    options.noIgnores = kNoIgnores;
-    options.werror = kWerror;
-    options.jobs = kJobs;
-    options.stats = kStats;
-    options.splitInputFile = kSplitInputFile;
-    if (!parseCapacity("check", options.cpuMilli, options.memoryBytes))
-      return 2;
-    return wfc::driver::runCheck(options, llvm::outs(), llvm::errs());
-  }
-
-  if (kBuild) {
-    if (kFormat == OutputFormat::Json || kFormat == OutputFormat::Sarif) {
-      llvm::errs() << "wfc build: --format is text or gcc (use wfc check for json and sarif)\n";
-      return 2;
-    }
-    wfc::driver::BuildOptions options;
-    options.input = kBuildInput;
-    options.output = kBuildOutput;
-    std::optional<std::string> stdlib = stdlibFor("build", kStdlib, argv[0]);
-    if (!stdlib)
-      return 2;
-    options.stdlibDir = *stdlib;
-    options.configPath = kConfig;
-    options.format = kFormat;
-    options.color = kColor;
-    options.debugInfo = !kBuildNoDebug;
-    options.werror = kWerror;
-    options.errorLimit = kErrorLimit;
-    return wfc::driver::runBuild(options, llvm::outs(), llvm::errs());
-  }
+  if (kCheck)
+    return checkCommand(argv[0]);
+  if (kBuild)
+    return buildCommand(argv[0]);
   if (kDisasm)
     return wfc::driver::runDisasm(kDisasmInput, llvm::outs(), llvm::errs());
-  if (kRun) {
-    wfc::driver::RunCommandOptions options;
-    options.input = kRunInput;
-    std::optional<std::string> stdlib = stdlibFor("run", kStdlib, argv[0]);
-    if (!stdlib)
-      return 2;
-    options.stdlibDir = *stdlib;
-    options.configPath = kConfig;
-    options.errorLimit = kErrorLimit;
-    options.environment = kRunEnv;
-    options.approvals.assign(kRunApprove.begin(), kRunApprove.end());
-    options.params.assign(kRunParams.begin(), kRunParams.end());
-    options.secretsFile = kRunSecretsFile;
-    options.maxParallel = kRunMaxParallel;
-    if (!parseCapacity("run", options.cpuMilli, options.memoryBytes))
-      return 2;
-    options.dryRun = kRunDryRun;
-    options.simulate = kRunSimulate;
-    options.events = kRunEvents;
-    if (kRunSeed.getNumOccurrences())
-      options.seed = kRunSeed;
-    options.runId = kRunId;
-    options.stateDir = kRunStateDir;
-    std::optional<int64_t> grace = wfc::parseDuration(kRunGrace);
-    if (!grace) {
-      llvm::errs() << "wfc run: --kill-grace: '" << kRunGrace << "' is not a duration (5s, 500ms)\n";
-      return 2;
-    }
-    options.graceMs = *grace;
-    options.color = kColor;
-    options.verbose = kRunVerbose;
-    options.sandbox = kRunSandbox;
-    int code = wfc::driver::runRun(options, environ, llvm::outs(), llvm::errs());
-    // A reader that went away (`wfc run | head`) is not an error of the run,
-    // and a full standard output or error has been said (or cannot be):
-    // neither may abort wfc at exit.
-    llvm::outs().flush();
-    llvm::outs().clear_error();
-    llvm::errs().clear_error();
-    return code;
-  }
-  if (kGraph) {
-    wfc::driver::GraphOptions options;
-    options.input = kGraphInput;
-    options.format = kGraphFormat;
-    options.configPath = kConfig;
-    options.errorLimit = kErrorLimit;
-    std::optional<std::string> stdlib = stdlibFor("graph", kGraphStdlib, argv[0]);
-    if (!stdlib)
-      return 2;
-    options.stdlibDir = *stdlib;
-    return wfc::driver::runGraph(options, llvm::outs(), llvm::errs());
-  }
-  if (kFmt) {
-    wfc::driver::FmtOptions options;
-    options.inputs.assign(kFmtInputs.begin(), kFmtInputs.end());
-    options.stdinFilename = kFmtStdinFilename;
-    options.check = kFmtCheck;
-    options.diff = kFmtDiff;
-    options.color = kColor;
-    if (llvm::count(options.inputs, "-") > 1) {
-      llvm::errs() << "wfc fmt: standard input ('-') can be read once\n";
-      return 2;
-    }
-    return wfc::driver::runFmt(options, llvm::outs(), llvm::errs());
-  }
-  if (kExplain) {
-    wfc::driver::ExplainOptions options;
-    options.rule = kExplainRule;
-    options.list = kExplainList;
-    options.markdown = kExplainMarkdown;
-    options.configPath = kExplainConfig;
-    return wfc::driver::runExplain(options, llvm::outs(), llvm::errs());
-  }
+  if (kRun)
+    return runCommand(argv[0]);
+  if (kGraph)
+    return graphCommand(argv[0]);
+  if (kFmt)
+    return fmtCommand();
+  if (kExplain)
+    return explainCommand();
 
   llvm::errs() << "usage: wfc <command> [options] [inputs]\n"
                   "run 'wfc --help' for the list of commands\n";

@@ -2,6 +2,7 @@
 #include "compiler/driver/Compile.h"
 
 #include "compiler/checks/Checks.h"
+#include "compiler/driver/Imports.h"
 #include "compiler/driver/Suppressions.h"
 #include "compiler/source/Source.h"
 #include "compiler/ir/TaskGraph.h"
@@ -40,10 +41,10 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
     return result;
   }
 
-  SemaOptions semaOptions;
-  semaOptions.stdlibDir = options.stdlibDir;
+  // Every module the file imports, parsed, before sema sees any of them.
+  ParsedModules modules = loadModules(*result.file, sm, ast, diags, options.stdlibDir);
   result.files.clear();
-  result.program = analyze(*result.file, sm, ast, diags, semaOptions, &result.files);
+  result.program = analyze(modules, diags, &result.files);
   lap("sema");
   if (afterSema)
     afterSema(*result.program);

@@ -352,6 +352,13 @@ struct Pipeline {
   bool declared = false;
 };
 
+// A file a program was built from: its buffer in the SourceMgr it was read
+// into, and its path as it was loaded.
+struct SourceFile {
+  unsigned bufferId = 0;
+  std::string path;
+};
+
 struct Program {
   Pipeline pipeline;
   std::vector<Param> params;
@@ -366,6 +373,10 @@ struct Program {
   TypeTable types;
 
   llvm::StringMap<TaskId> taskByName;
+  // The files the program was built from: the entry file first, then the
+  // modules it imports (their contents and names make lowering's source
+  // hash and map).
+  std::vector<SourceFile> sources;
   // Uses of params and secrets anywhere (for the unused-* checks).
   std::vector<bool> paramUsed;
   std::vector<bool> secretUsed;

@@ -73,8 +73,7 @@ public:
   Lowering(const ir::Program &p, const llvm::SourceMgr &sm, DiagnosticEngine &diags)
       : p_(p), sm_(sm), diags_(diags) {}
 
-  std::optional<bytecode::Module> run(llvm::ArrayRef<const ast::File *> files,
-                                      const LowerOptions &options);
+  std::optional<bytecode::Module> run(const LowerOptions &options);
 
 private:
   // --- Expressions ---
@@ -1064,19 +1063,19 @@ void Lowering::tooLarge(uint64_t bytes) {
                             double(bytes) / (1 << 20), kMaxBytecodeBytes >> 20));
 }
 
-std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> files,
-                                              const LowerOptions &options) {
+std::optional<bytecode::Module> Lowering::run(const LowerOptions &options) {
   if (!orderTasks())
     return std::nullopt;
 
   // The sources by their source-map names, entry first: the order they were
-  // loaded in follows their absolute paths, which may not show.
-  std::vector<std::pair<std::string, const ast::File *>> sources;
-  if (!files.empty()) {
+  // loaded in follows their absolute paths, which may not show. Neither is
+  // needed when the file is not made.
+  std::vector<std::pair<std::string, const ir::SourceFile *>> sources;
+  if (!p_.sources.empty() && (options.finish || options.debugInfo)) {
     llvm::SmallString<256> entryDir =
-        llvm::sys::path::parent_path(absolutePath(files.front()->path));
-    for (const ast::File *file : files)
-      sources.push_back({sourceMapPath(file->path, entryDir, options.stdlibDir), file});
+        llvm::sys::path::parent_path(absolutePath(p_.sources.front().path));
+    for (const ir::SourceFile &file : p_.sources)
+      sources.push_back({sourceMapPath(file.path, entryDir, options.stdlibDir), &file});
     std::sort(sources.begin() + 1, sources.end());
   }
 
@@ -1139,11 +1138,9 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
 
 } // namespace
 
-std::optional<bytecode::Module> lower(const ir::Program &program,
-                                      llvm::ArrayRef<const ast::File *> files,
-                                      const llvm::SourceMgr &sm, DiagnosticEngine &diags,
-                                      const LowerOptions &options) {
-  return Lowering(program, sm, diags).run(files, options);
+std::optional<bytecode::Module> lower(const ir::Program &program, const llvm::SourceMgr &sm,
+                                      DiagnosticEngine &diags, const LowerOptions &options) {
+  return Lowering(program, sm, diags).run(options);
 }
 
 } // namespace wfc

@@ -3,6 +3,8 @@
 
 #include "compiler/sema/Sema.h"
 
+#include "compiler/diag/Suggest.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -89,15 +91,10 @@ bool isName(StringRef name, bool allowDashDot);
 // "an environment", "a task": a noun with its article.
 std::string article(StringRef noun);
 
-// "; did you mean 'x'?" for the closest of `candidates` to `name`, or "".
-std::string suggest(StringRef name, llvm::ArrayRef<std::string> candidates);
-std::string suggest(StringRef name, llvm::ArrayRef<const char *> candidates);
-
 class Sema {
 public:
-  Sema(llvm::SourceMgr &sm, ast::Context &ctx, DiagnosticEngine &diags,
-       const SemaOptions &options);
-  std::unique_ptr<ir::Program> run(const ast::File &file);
+  Sema(const ParsedModules &modules, DiagnosticEngine &diags);
+  std::unique_ptr<ir::Program> run();
 
   // --- Declarations.cpp ---
   void collect(const ast::File &file);
@@ -109,9 +106,11 @@ public:
   ir::TypeId resolveType(const ast::TypeExpr *type, bool allowSecret);
 
   // --- Modules.cpp ---
-  const Module *loadImport(const ast::ImportDecl &decl, const ast::File &importer);
-  // `via`: the import that brought the file in (none for the entry file).
-  Module *collectModule(const ast::File &file, const ast::ImportDecl *via = nullptr);
+  // The module `decl` names, collected the first time it is imported; none
+  // when the loader refused the import.
+  const Module *importedModule(const ast::ImportDecl &decl);
+  // The templates and imports of parsed module `index` (0: the entry file).
+  Module *collectModule(uint32_t index);
 
   // --- Exprs.cpp, ExprNames.cpp, ExprOperators.cpp ---
   // One function per kind of expression; `lower` dispatches.
@@ -219,10 +218,8 @@ public:
     return builder;
   }
 
-  llvm::SourceMgr &sm_;
-  ast::Context &ctx_;
+  const ParsedModules &parsed_;
   DiagnosticEngine &diags_;
-  const SemaOptions &options_;
   std::unique_ptr<ir::Program> program_;
 
   const ast::File *entry_ = nullptr;
@@ -251,11 +248,11 @@ public:
   bool checkingTemplate_ = false;
   llvm::DenseMap<const ast::TemplateDecl *, bool> checkedTemplates_;
 
-  // Modules by canonical path; `loading_` is the chain being imported.
+  // Modules by canonical path (templates are checked in this order); the
+  // same by index into `parsed_.modules`, null until collected.
   std::map<std::string, std::unique_ptr<Module>> modules_;
-  std::vector<std::string> loading_;
-  // The imports that brought in each file of `loading_` after the entry.
-  std::vector<const ast::ImportDecl *> importedVia_;
+  std::vector<const Module *> moduleAt_;
+  std::vector<bool> collecting_;
 };
 
 } // namespace wfc::sema

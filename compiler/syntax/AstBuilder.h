@@ -7,6 +7,8 @@
 #include "compiler/syntax/ParseSupport.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace wfc::syntax {
@@ -78,6 +80,14 @@ private:
   // Strings and interpolation (BuildStrings.cpp).
   const ast::StringExpr *buildString(const antlr4::Token *token, unsigned depth);
   const ast::Expr *parseInterpolation(uint32_t begin, uint32_t end, unsigned depth);
+  void tripleStringBounds(uint32_t &begin, uint32_t &end, size_t &indent) const;
+  std::optional<uint32_t> unicodeEscape(uint32_t escapeStart, uint32_t p, uint32_t end,
+                                        std::string &text);
+  uint32_t escape(uint32_t p, uint32_t end, std::string &text);
+  const ast::Expr *interpolation(uint32_t p, uint32_t close, unsigned depth);
+  void reportControlCharacter(uint32_t p, char c);
+  const ast::StringExpr *unterminatedString(llvm::StringRef text, llvm::SMRange range,
+                                            bool triple);
 
   ast::Ident ident(WfParser::IdentContext *ctx) const;
   ast::Ident ident(const antlr4::Token *token) const;

@@ -241,29 +241,21 @@ size_t stackLeft() {
   return lowest != 0 && here > lowest ? here - lowest : 0;
 }
 
-const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
-                                   ast::Context &ctx, DiagnosticEngine &diags) {
-  llvm::StringRef source = sm.getMemoryBuffer(bufferId)->getBuffer();
-  FileSyntax file{sm, bufferId, source.data(), diags};
+// How many more '{' than '}' tokens [start, end) of `stream` holds.
+int braceBalance(WfTokenStream &stream, size_t start, size_t end) {
+  int balance = 0;
+  for (size_t i = start; i < end; ++i)
+    balance += stream.at(i).getType() == WfParser::LBRACE
+                   ? 1
+                   : stream.at(i).getType() == WfParser::RBRACE ? -1 : 0;
+  return balance;
+}
 
-  LexedTokens lexed;
-  lexed.stoppedAt = tokenLimitOffset(source);
-  if (lexed.stoppedAt == UINT32_MAX)
-    lex(source, 0, static_cast<uint32_t>(source.size()), lexed);
-  if (lexed.stoppedAt != UINT32_MAX) {
-    // Not parsed at all: the file is refused, like one larger than kMaxSourceBytes.
-    diags.report(DiagKind::InputTooLarge, file.range(lexed.stoppedAt, lexed.stoppedAt),
-                 fmt::format("file has more than {} tokens{}", withThousands(kMaxTokens),
-                             kSplitAdvice));
-    lexed.comments.clear();
-    return makeFile(ctx, file, lexed, {});
-  }
-  mergeUnclosedInterpolations(file, lexed);
-  LexProblems problems(file, lexed);
-  file.lexProblems = &problems;
-
-  WfTokenStream stream(lexed.tokens);
-  file.tokens = &stream;
+// The file's declarations, one parse each (SLL first, then LL with
+// recovery); what cannot start one is reported once and skipped.
+std::vector<const ast::Decl *> parseDeclarations(FileSyntax &file, WfTokenStream &stream,
+                                                 LexProblems &problems, ast::Context &ctx,
+                                                 DiagnosticEngine &diags) {
   GuardedParser parser(&stream, diags);
   parser.removeErrorListeners();
   auto bail = std::make_shared<antlr4::BailErrorStrategy>();
@@ -323,15 +315,37 @@ const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
     if (next == start)
       skipToDeclaration();
     lastHadErrors = diags.errorCount() > errorsBefore;
-    if (lastHadErrors) {
-      int balance = 0;
-      for (size_t i = start; i < stream.index(); ++i)
-        balance += stream.at(i).getType() == WfParser::LBRACE
-                       ? 1
-                       : stream.at(i).getType() == WfParser::RBRACE ? -1 : 0;
-      pendingClosers += std::max(balance, 0);
-    }
+    if (lastHadErrors)
+      pendingClosers += std::max(braceBalance(stream, start, stream.index()), 0);
   }
+
+  return decls;
+}
+
+const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
+                                   ast::Context &ctx, DiagnosticEngine &diags) {
+  llvm::StringRef source = sm.getMemoryBuffer(bufferId)->getBuffer();
+  FileSyntax file{sm, bufferId, source.data(), diags};
+
+  LexedTokens lexed;
+  lexed.stoppedAt = tokenLimitOffset(source);
+  if (lexed.stoppedAt == UINT32_MAX)
+    lex(source, 0, static_cast<uint32_t>(source.size()), lexed);
+  if (lexed.stoppedAt != UINT32_MAX) {
+    // Not parsed at all: the file is refused, like one larger than kMaxSourceBytes.
+    diags.report(DiagKind::InputTooLarge, file.range(lexed.stoppedAt, lexed.stoppedAt),
+                 fmt::format("file has more than {} tokens{}", withThousands(kMaxTokens),
+                             kSplitAdvice));
+    lexed.comments.clear();
+    return makeFile(ctx, file, lexed, {});
+  }
+  mergeUnclosedInterpolations(file, lexed);
+  LexProblems problems(file, lexed);
+  file.lexProblems = &problems;
+
+  WfTokenStream stream(lexed.tokens);
+  file.tokens = &stream;
+  std::vector<const ast::Decl *> decls = parseDeclarations(file, stream, problems, ctx, diags);
 
   problems.flushAll();
   file.lexProblems = nullptr;

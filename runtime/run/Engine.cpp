@@ -227,13 +227,35 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
     slot.marks.at[size_t(proc::ShimMark::WfcStart)] = proc::monotonicNs();
   }
   const bytecode::Task &task = m_.tasks[slot.task];
-  llvm::StringRef name = m_.str(task.name);
+  std::string workdir;
+  if (!commandLine(task, spec.argv, error) || !enterWorkdir(slot, task, workdir, error) ||
+      !makeOutputsFile(slot, error) || !environmentOf(task, slot, workdir, spec.env, error))
+    return false;
+  spec.graceMs = o_.graceMs;
+  spec.workdir = workdir;
+  spec.cloneFlags = o_.isolation.cloneFlags;
+  spec.sandbox = o_.isolation.sandbox;
+  spec.limits = o_.isolation.limits;
+  limitMemory(m_.tasks[slot.task], spec.limits);
+  if (!bindPlaces(slot, spec, handles, error))
+    return false;
+  spec.hide = o_.isolation.hide;
+  handles.hide = o_.isolation.hideFds;
+  handles.workdir = slot.workdirFd;
+  spec.tmpfsBytes = o_.isolation.tmpfsBytes;
+  if (!makeCgroups(slot, error))
+    return false;
+  handles.cgroups = slot.cgroupProcsFds;
+  return true;
+}
 
+bool Engine::commandLine(const bytecode::Task &task, std::vector<std::string> &argv,
+                         std::string &error) {
   if (task.flags & bytecode::kTaskShell) {
     std::optional<std::string> command = evaluateString(m_.argsOf(task)[0], error);
     if (!command)
       return false;
-    spec.argv = {"/bin/sh", "-c", std::move(*command)};
+    argv = {"/bin/sh", "-c", std::move(*command)};
   } else {
     for (bytecode::Operand arg : m_.argsOf(task)) {
       llvm::Expected<vm::Value> v = vm::evaluate(m_, arg, inputs_);
@@ -246,19 +268,22 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
         return false;
       }
       if (v->type == bytecode::ValueType::List)
-        llvm::append_range(spec.argv, v->list);
+        llvm::append_range(argv, v->list);
       else
-        spec.argv.push_back(std::move(v->text));
+        argv.push_back(std::move(v->text));
     }
   }
-  if (spec.argv.empty() || spec.argv[0].empty()) {
+  if (argv.empty() || argv[0].empty()) {
     error = "its command is empty";
     return false;
   }
+  return true;
+}
 
-  // Most tasks work in the pipeline's directory itself, opened once for the
-  // run; a task's own workdir is opened and resolved for each attempt.
-  std::string workdir;
+// Most tasks work in the pipeline's directory itself, opened once for the
+// run; a task's own workdir is opened and resolved for each attempt.
+bool Engine::enterWorkdir(Slot &slot, const bytecode::Task &task, std::string &workdir,
+                          std::string &error) {
   if (task.flags & bytecode::kTaskHasWorkdir) {
     std::optional<std::string> w = evaluateString(task.workdir, error);
     if (!w)
@@ -291,10 +316,13 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
     error = "its workdir " + workdir + " is outside the pipeline's directory " + o_.baseDir;
     return false;
   }
+  return true;
+}
 
-  // Each attempt writes its outputs to a file of its own, made empty here
-  // through the run's own descriptor, never by a path a task could redirect;
-  // in a sandbox, the one place of the run's directory the task may write.
+// Each attempt writes its outputs to a file of its own, made empty here
+// through the run's own descriptor, never by a path a task could redirect;
+// in a sandbox, the one place of the run's directory the task may write.
+bool Engine::makeOutputsFile(Slot &slot, std::string &error) {
   slot.outputName = std::to_string(slot.task) + "-" + std::to_string(slot.attempt);
   slot.outputFileFd = openat(outputsFd_, slot.outputName.c_str(),
                              O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -303,8 +331,13 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
     return false;
   }
   slot.outputPath = o_.runDir + "/outputs/" + slot.outputName;
+  return true;
+}
 
-  // The environment: policy first, then the task's own, then wfc's, which win.
+// The environment: policy first, then the task's own, then wfc's, which win.
+bool Engine::environmentOf(const bytecode::Task &task, const Slot &slot,
+                           const std::string &workdir, std::vector<std::string> &out,
+                           std::string &error) {
   std::vector<std::pair<std::string, std::string>> env;
   auto set = [&](llvm::StringRef key, std::string value) {
     for (auto &kv : env)
@@ -326,21 +359,20 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
   }
   if (environment && environment->path)
     set("PATH", m_.str(environment->path - 1).str()); // the policy's PATH is not the task's to change
-  set("WFC_TASK", name.str());
+  set("WFC_TASK", m_.str(task.name).str());
   set("WFC_RUN_ID", o_.runId);
   set("WFC_OUTPUT", slot.outputPath);
   set("WFC_ATTEMPT", std::to_string(slot.attempt));
   for (auto &[k, v] : env)
-    spec.env.push_back(k + "=" + v);
-  spec.graceMs = o_.graceMs;
-  spec.workdir = workdir;
-  spec.cloneFlags = o_.isolation.cloneFlags;
-  spec.sandbox = o_.isolation.sandbox;
-  spec.limits = o_.isolation.limits;
-  limitMemory(m_.tasks[slot.task], spec.limits);
-  // The environment's writable places, still the directories the run
-  // started with; the runs' records read-only, even inside the workdir;
-  // this attempt's outputs writable.
+    out.push_back(k + "=" + v);
+  return true;
+}
+
+// The environment's writable places, still the directories the run started
+// with; the runs' records read-only, even inside the workdir; this
+// attempt's outputs writable.
+bool Engine::bindPlaces(Slot &slot, proc::AttemptRequest &spec, proc::Handles &handles,
+                        std::string &error) {
   for (const std::string &place : o_.isolation.writable) {
     int fd = open(place.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || pathOf(fd) != place) {
@@ -358,13 +390,6 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
   handles.binds.push_back(stateDirFd_);
   spec.binds.emplace_back(slot.outputPath, true);
   handles.binds.push_back(slot.outputFileFd);
-  spec.hide = o_.isolation.hide;
-  handles.hide = o_.isolation.hideFds;
-  handles.workdir = slot.workdirFd;
-  spec.tmpfsBytes = o_.isolation.tmpfsBytes;
-  if (!makeCgroups(slot, error))
-    return false;
-  handles.cgroups = slot.cgroupProcsFds;
   return true;
 }
 

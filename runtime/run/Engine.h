@@ -58,6 +58,17 @@ private:
   void startReady(Millis now);
   bool prepare(Slot &slot, proc::AttemptRequest &request, proc::Handles &handles,
                std::string &error);
+  // The steps of prepare, each false with `error` set when the attempt
+  // cannot start.
+  bool commandLine(const bytecode::Task &task, std::vector<std::string> &argv,
+                   std::string &error);
+  bool enterWorkdir(Slot &slot, const bytecode::Task &task, std::string &workdir,
+                    std::string &error);
+  bool makeOutputsFile(Slot &slot, std::string &error);
+  bool environmentOf(const bytecode::Task &task, const Slot &slot, const std::string &workdir,
+                     std::vector<std::string> &out, std::string &error);
+  bool bindPlaces(Slot &slot, proc::AttemptRequest &spec, proc::Handles &handles,
+                  std::string &error);
   std::optional<std::string> readOutputs(Slot &slot, std::string &problem);
   void releaseFiles(Slot &slot);
   void endAttempt(size_t slot, sched::AttemptResult result, std::string detail);

@@ -33,6 +33,7 @@ if config.wfc_static == "ON":
 config.substitutions.append(("%wfc", os.path.join(config.wfc_bin_dir, "wfc")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%srcroot", config.wfc_src_root))
+config.substitutions.append(("%objroot", config.wfc_obj_root))
 config.substitutions.append(("%examples", os.path.join(config.wfc_src_root, "examples")))
 config.substitutions.append(("%stdlib", os.path.join(config.wfc_src_root, "stdlib")))
 config.substitutions.append(("%bench", os.path.join(config.wfc_src_root, "bench")))

@@ -60,7 +60,7 @@ Compiled compileBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer, bool debugInf
   if (!diags.hasErrors() && result.program) {
     LowerOptions lowerOptions;
     lowerOptions.debugInfo = debugInfo;
-    out.module = lower(*result.program, result.files, sm, diags, lowerOptions);
+    out.module = lower(*result.program, sm, diags, lowerOptions);
   }
   for (const Diagnostic &d : diags.diagnostics())
     if (d.severity == Severity::Error)
