@@ -23,6 +23,10 @@ class RuleSet;
 struct CheckPolicy {
   // Largest timeout any task may have (timeout-exceeds-policy).
   std::optional<int64_t> maxTimeoutMs;
+  // The machine tasks that declare resources share, for the deadline
+  // analysis (--cpus, --memory); 0: the least that fits every task.
+  uint64_t capacityCpuMilli = 0;
+  uint64_t capacityMemoryBytes = 0;
   // hardcoded-secret's rules; null: the built-in ones.
   const secrets::RuleSet *secretRules = nullptr;
 };

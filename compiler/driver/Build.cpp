@@ -35,6 +35,8 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
   CompileOptions compileOptions;
   compileOptions.stdlibDir = options.stdlibDir;
   compileOptions.errorLimit = options.errorLimit;
+  compileOptions.capacityCpuMilli = options.cpuMilli;
+  compileOptions.capacityMemoryBytes = options.memoryBytes;
   std::unique_ptr<CompiledInput> compiled =
       compileInput(options.input, options.configPath, sm, ast, diags, compileOptions);
   std::vector<Diagnostic> found = std::move(compiled->found);

@@ -111,6 +111,8 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
   compileOptions.secretRules = check.secretRules;
   compileOptions.parseOnly = options.dump == DumpKind::Ast;
   compileOptions.stats = options.stats;
+  compileOptions.capacityCpuMilli = options.cpuMilli;
+  compileOptions.capacityMemoryBytes = options.memoryBytes;
   // Compiling to bytecode needs only the analysed program: it runs on a
   // thread of its own while the checks run, and counts only if they and the
   // suppressions leave no error. A dump shows one phase's output and skips it.

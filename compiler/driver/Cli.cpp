@@ -102,6 +102,18 @@ cl::opt<unsigned> kErrorLimit("error-limit", cl::init(wfc::driver::kDefaultError
                               cl::sub(kCheck), cl::sub(kBuild), cl::sub(kRun), cl::sub(kGraph),
                               cl::cat(kOutputCategory));
 
+cl::opt<std::string> kCpus("cpus", cl::value_desc("n"),
+                           cl::desc("CPUs that tasks declaring resources share (run: default "
+                                    "those wfc may run on; check: the least that fits every "
+                                    "task, for deadline-unreachable); 0.5 is half of one"),
+                           cl::sub(kCheck), cl::sub(kRun), cl::cat(kInputCategory));
+
+cl::opt<std::string> kMemory("memory", cl::value_desc("size"),
+                             cl::desc("Memory that tasks declaring resources share (run: "
+                                      "default this machine's; check: the least that fits "
+                                      "every task); 8GiB, 512MB"),
+                             cl::sub(kCheck), cl::sub(kRun), cl::cat(kInputCategory));
+
 cl::opt<bool> kQuiet("quiet", cl::desc("No summary line"), cl::sub(kCheck),
                      cl::cat(kOutputCategory));
 
@@ -423,6 +435,29 @@ bool rejectUnknownCommand(int argc, char **argv) {
 // The standard library for `command`: --stdlib DIR once it is known to be
 // one, or the one beside wfc (empty if there is none: an import of std/...
 // then says so). Nothing after a bad --stdlib, which is a usage error.
+// --cpus and --memory, into thousandths of a core and bytes (0: not given).
+bool parseCapacity(const char *command, uint64_t &cpuMilli, uint64_t &memoryBytes) {
+  if (kCpus.getNumOccurrences()) {
+    std::optional<uint32_t> cpus = wfc::parseCpu(kCpus);
+    if (!cpus) {
+      llvm::errs() << "wfc " << command << ": --cpus: '" << kCpus
+                   << "' is not a number of CPUs (2, 0.5; at most 3 decimals)\n";
+      return false;
+    }
+    cpuMilli = *cpus;
+  }
+  if (kMemory.getNumOccurrences()) {
+    std::optional<int64_t> memory = wfc::parseSize(kMemory);
+    if (!memory || *memory <= 0) {
+      llvm::errs() << "wfc " << command << ": --memory: '" << kMemory
+                   << "' is not a size (8GiB, 512MB)\n";
+      return false;
+    }
+    memoryBytes = uint64_t(*memory);
+  }
+  return true;
+}
+
 std::optional<std::string> stdlibFor(llvm::StringRef command, const std::string &given,
                                      const char *argv0) {
   if (given.empty())
@@ -473,6 +508,8 @@ int checkCommand(const char *argv0) {
   options.jobs = kJobs;
   options.stats = kStats;
   options.splitInputFile = kSplitInputFile;
+  if (!parseCapacity("check", options.cpuMilli, options.memoryBytes))
+    return 2;
   return wfc::driver::runCheck(options, llvm::outs(), llvm::errs());
 }
 
@@ -525,6 +562,8 @@ int runCommand(const char *argv0) {
   options.params.assign(kRunParams.begin(), kRunParams.end());
   options.secretsFile = kRunSecretsFile;
   options.maxParallel = kRunMaxParallel;
+  if (!parseCapacity("run", options.cpuMilli, options.memoryBytes))
+    return 2;
   options.dryRun = kRunDryRun;
   options.simulate = kRunSimulate;
   options.events = kRunEvents;

@@ -56,6 +56,8 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
 
   CheckPolicy policy = options.config ? options.config->policy : CheckPolicy();
   policy.secretRules = options.secretRules;
+  policy.capacityCpuMilli = options.capacityCpuMilli;
+  policy.capacityMemoryBytes = options.capacityMemoryBytes;
   ir::TaskGraph graph(*result.program);
   CheckContext ctx{*result.program, graph, result.files, sm, diags, policy};
   runChecks(ctx);

@@ -8,6 +8,7 @@
 #include "compiler/driver/RunJournal.h"
 #include "compiler/lower/Lower.h"
 #include "runtime/bytecode/Reader.h"
+#include "runtime/run/Capacity.h"
 #include "runtime/run/Metrics.h"
 #include "runtime/run/Plan.h"
 #include "runtime/run/Prepare.h"
@@ -77,6 +78,10 @@ llvm::Expected<bytecode::Module> loadModule(const RunCommandOptions &options,
     build.configPath = options.configPath;
     build.errorLimit = options.errorLimit;
     build.color = options.color;
+    // The deadline is judged on the machine this run has.
+    sched::Capacity machine = run::machineCapacity();
+    build.cpuMilli = options.cpuMilli ? options.cpuMilli : machine.cpuMilli;
+    build.memoryBytes = options.memoryBytes ? options.memoryBytes : machine.memoryBytes;
     int code = 0;
     std::optional<std::vector<uint8_t>> compiled = compileToBytecode(build, err, code);
     if (!compiled)
@@ -110,6 +115,8 @@ run::RunRequest requestOf(const RunCommandOptions &options, char **environ) {
   request.secretsFile = options.secretsFile;
   request.environ = environ;
   request.maxParallel = options.maxParallel;
+  request.cpuMilli = options.cpuMilli;
+  request.memoryBytes = options.memoryBytes;
   request.dryRun = options.dryRun;
   request.simulate = options.simulate;
   return request;
@@ -119,7 +126,14 @@ run::RunRequest requestOf(const RunCommandOptions &options, char **environ) {
 struct Sandboxing {
   std::optional<sandbox::Plan> box;
   std::string description;
+  std::vector<std::string> cgroupDirs; // without a sandbox: for resources.memory
 };
+
+// "; resources.memory: …" after a sandbox's description, when a task
+// declares memory.
+std::string withMemory(const std::string &enforcement) {
+  return enforcement.empty() ? "" : "; " + enforcement;
+}
 
 // The sandbox of a real run: from the environment's policy, tried once on
 // this machine; without one (--sandbox=off, or none possible under auto)
@@ -130,7 +144,9 @@ llvm::Expected<Sandboxing> chooseSandbox(const RunCommandOptions &options,
   Sandboxing out;
   if (options.sandbox == SandboxMode::Off) {
     ro.isolation.limits = sandbox::rlimitsFor(m, ro.environment); // limits are policy, not sandbox
-    out.description = "none (--sandbox=off); limits only";
+    out.description = "none (--sandbox=off); limits only" +
+                      withMemory(sandbox::enforceTaskMemory(m, ro.runId, ro.isolation,
+                                                            out.cgroupDirs));
     return out;
   }
   std::vector<std::string> hide;
@@ -151,8 +167,10 @@ llvm::Expected<Sandboxing> chooseSandbox(const RunCommandOptions &options,
     err << "wfc run: warning: running tasks without a sandbox (" << why
         << "): the file system, network and process isolation of docs/runtime.md do not "
            "apply, the environment's limits do (--sandbox=strict refuses instead)\n";
-    out.description = "none (unavailable: " + why + "); limits only";
     ro.isolation.limits = sandbox::rlimitsFor(m, ro.environment);
+    out.description = "none (unavailable: " + why + "); limits only" +
+                      withMemory(sandbox::enforceTaskMemory(m, ro.runId, ro.isolation,
+                                                            out.cgroupDirs));
     return out;
   }
   if (!out.box->unenforced.empty())
@@ -302,6 +320,7 @@ llvm::Expected<int> start(const RunCommandOptions &options, RunContext &c,
   ro.environment = prepared.environment;
   ro.params = std::move(prepared.params);
   ro.maxParallel = prepared.maxParallel;
+  ro.capacity = prepared.capacity;
   ro.seed = options.seed ? *options.seed : run::randomSeed();
   ro.graceMs = options.graceMs;
   ro.simulate = !options.simulate.empty();
@@ -326,6 +345,8 @@ llvm::Expected<int> start(const RunCommandOptions &options, RunContext &c,
   auto releaseSandbox = llvm::make_scope_exit([&] {
     if (sandboxing->box)
       sandbox::release(*sandboxing->box);
+    for (const std::string &dir : sandboxing->cgroupDirs)
+      rmdir(dir.c_str());
   });
   llvm::Expected<run::RunDirectory> dir = runDirectoryFor(options, *c.journal, ro);
   if (!dir)
@@ -390,7 +411,8 @@ int runRun(const RunCommandOptions &options, char **environ, llvm::raw_fd_ostrea
   if (!prepared)
     return refuse(prepared.takeError());
   if (options.dryRun) {
-    run::printPlan(*m, prepared->environment, prepared->maxParallel, prepared->neededSecrets,
+    run::printPlan(*m, prepared->environment, prepared->maxParallel, prepared->capacity,
+                   prepared->neededSecrets,
                    prepared->secrets, out);
     return 0;
   }

@@ -25,6 +25,8 @@ struct RunCommandOptions {
   std::vector<std::string> params;
   std::string secretsFile;
   unsigned maxParallel = 0; // 0: the pipeline's
+  uint64_t cpuMilli = 0;    // --cpus, in thousandths; 0: this machine's
+  uint64_t memoryBytes = 0; // --memory; 0: this machine's
   bool dryRun = false;
   std::string simulate;
   EventFormat events = EventFormat::Text;

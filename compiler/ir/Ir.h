@@ -280,6 +280,7 @@ struct Environment {
   // relative ones are relative to the pipeline file's directory.
   std::vector<std::string> writable;
   Limits limits;
+  llvm::SMRange limitsRange;
   llvm::SMRange range;
   llvm::SMRange nameRange;
 };
@@ -307,6 +308,14 @@ struct Dependency {
   llvm::SMRange range;
 };
 
+// What one attempt of a task needs of the machine (`resources { … }`).
+struct Resources {
+  std::optional<uint32_t> cpuMilli; // thousandths of a core
+  std::optional<uint64_t> memoryBytes;
+  llvm::SMRange range, cpuRange, memoryRange;
+  bool any() const { return cpuMilli || memoryBytes; }
+};
+
 struct Task {
   std::string name;
   llvm::SMRange range;
@@ -326,6 +335,7 @@ struct Task {
   std::vector<EnvVar> env;
   std::vector<OutputDecl> outputs;
   std::vector<Dependency> after;
+  Resources resources;
   // Set for tasks made by a template instance.
   std::string templateName;
   llvm::SMRange instanceRange;

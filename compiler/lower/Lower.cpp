@@ -202,8 +202,19 @@ void Lowering::checkPolicies(const ir::Task &task) {
   for (ir::EnvId id : task.environments) {
     const ir::Environment &env = p_.environments[id.index()];
     const bytecode::Environment &lowered = m_.environments[id.index()];
+    uint64_t memoryLimit = lowered.limitMask & bytecode::kLimitMemory ? lowered.memoryBytes : 0;
     policy::Verdict verdict =
-        policy::judge({timeout, secrets}, {lowered.maxTimeoutMs, m_.secretsOf(lowered)});
+        policy::judge({timeout, secrets, task.resources.memoryBytes.value_or(0)},
+                      {lowered.maxTimeoutMs, m_.secretsOf(lowered), memoryLimit});
+    if (verdict.memoryOverLimit) {
+      failed_ = true;
+      ++errors_;
+      diags_
+          .report(DiagKind::PolicyViolation, task.resources.memoryRange, task.name, env.name,
+                  fmt::format("its resources.memory of {} is over the memory limit of {}",
+                              formatSize(*task.resources.memoryBytes), formatSize(memoryLimit)))
+          .note(NoteKind::NoteLimitHere, env.limitsRange, "limits of '" + env.name + "'");
+    }
     if (verdict.timeoutOverMax) {
       failed_ = true;
       ++errors_;
@@ -975,6 +986,11 @@ void Lowering::lowerTask(uint32_t old, const LowerOptions &options,
   if (task.workdir) {
     out.flags |= bytecode::kTaskHasWorkdir;
     out.workdir = operand(task.workdir, "the workdir");
+  }
+  if (task.resources.any()) {
+    out.flags |= bytecode::kTaskHasResources;
+    out.cpuMilli = task.resources.cpuMilli.value_or(0);
+    out.memoryBytes = task.resources.memoryBytes.value_or(0);
   }
   out.firstArg = static_cast<uint32_t>(m_.args.size());
   if (task.run) {

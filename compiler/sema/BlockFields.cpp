@@ -274,6 +274,7 @@ void applyEnvLimits(Sema &sema, ir::Environment &env, const FieldUse &use) {
                        "'limits' is a block: limits { memory = 2GiB … }");
     return;
   }
+  env.limitsRange = use.item.range;
   forEachField<LimitField>(
       sema, *use.item.block, kLimitFields, "limits",
       [&](const LimitField &field, const ast::Item &item) {

@@ -83,6 +83,7 @@ template <typename Field, size_t N> std::vector<const char *> namesOf(const Fiel
 std::vector<const char *> taskFieldNames();
 std::vector<const char *> defaultFieldNames();
 std::vector<const char *> retryFieldNames();
+std::vector<const char *> resourceFieldNames();
 
 // Letters, digits and '_' (and '-', '.'), not starting with a digit.
 bool isName(StringRef name, bool allowDashDot);
@@ -178,6 +179,7 @@ public:
   void applyWhen(ir::Task &task, const FieldUse &use);
   void applyEnv(ir::Task &task, const FieldUse &use);
   void applyOutputs(ir::Task &task, const FieldUse &use);
+  void applyResources(ir::Task &task, const FieldUse &use);
   ir::ExprId runValue(const FieldUse &use, ir::TypeId type);
   bool isArgument(ir::ExprId id, const Scope &scope);
   bool commandFrom(ir::ExprId id, const FieldUse &use, ir::Command &command);
@@ -186,6 +188,10 @@ public:
   void forEachName(const FieldUse &use, StringRef kind,
                    llvm::function_ref<void(const std::string &, SMRange)> visit);
   bool isEnvName(const ast::MapEntry &entry, const Scope &scope);
+
+  // --- ResourceFields.cpp: one function per field of ResourceFields.def ---
+  bool applyResourceCpu(ir::Resources &resources, const FieldUse &use);
+  bool applyResourceMemory(ir::Resources &resources, const FieldUse &use);
 
   // --- RetryFields.cpp: one function per field of RetryFields.def ---
   bool buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);

@@ -10,7 +10,8 @@
 namespace wfc::proc {
 
 // A cgroup limit each attempt gets: a child cgroup of `parent` (made for the
-// run) with `value` written to `file` (pids.max, memory.max, ...).
+// run) with `value` written to `file` (pids.max, memory.max, ...). In a
+// memory cgroup the task's resources.memory lowers it; 0: no limit but that.
 struct CgroupLimit {
   std::string parent;
   std::string file;
@@ -27,6 +28,9 @@ struct Isolation {
   std::vector<int> hideFds;                         // O_PATH, one per `hide`, the caller's
   uint64_t tmpfsBytes = 0;                          // the size of its /tmp; 0: the default
   std::vector<CgroupLimit> cgroups;                 // at most 3
+  // Whether a memory cgroup limits each attempt (else a task's
+  // resources.memory is RLIMIT_AS on each of its processes).
+  bool memoryCgroup = false;
 };
 
 } // namespace wfc::proc

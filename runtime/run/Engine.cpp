@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -108,6 +109,7 @@ RunSummary Engine::run() {
   for (const TaskResume &r : o_.resumed)
     prior.push_back(r.prior);
   sched_ = std::make_unique<sched::Scheduler>(m_, excluded, o_.seed, prior);
+  sched_->setCapacity(o_.capacity);
   if (m_.pipeline.deadlineMs)
     runDeadline_ = static_cast<Millis>(m_.pipeline.deadlineMs);
 
@@ -262,6 +264,7 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
   spec.cloneFlags = o_.isolation.cloneFlags;
   spec.sandbox = o_.isolation.sandbox;
   spec.limits = o_.isolation.limits;
+  limitMemory(m_.tasks[slot.task], spec.limits);
   if (!bindPlaces(slot, spec, handles, error))
     return false;
   spec.hide = o_.isolation.hide;
@@ -511,6 +514,42 @@ void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
   reportFinished(now);
 }
 
+// A task's resources.memory without a memory cgroup: RLIMIT_AS on each of
+// its processes, the lower of it and the environment's.
+void Engine::limitMemory(const bytecode::Task &task,
+                         std::vector<std::pair<int32_t, uint64_t>> &limits) const {
+  if (!task.memoryBytes || o_.isolation.memoryCgroup)
+    return;
+  for (auto &[resource, value] : limits)
+    if (resource == RLIMIT_AS) {
+      value = std::min(value, task.memoryBytes);
+      return;
+    }
+  limits.push_back({RLIMIT_AS, task.memoryBytes});
+}
+
+// Writes `value` to `file` if it can (a control file a kernel may lack).
+static void writeBestEffort(const std::string &file, const std::string &value) {
+  int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  ssize_t written = write(fd, value.data(), value.size());
+  (void)written;
+  close(fd);
+}
+
+// The value a cgroup limit gets for `task`: a memory limit is the lower of
+// the environment's and the task's resources.memory ("max": neither).
+static std::string cgroupValue(const CgroupLimit &limit, const bytecode::Task &task) {
+  bool memory = limit.file == "memory.max" || limit.file == "memory.limit_in_bytes";
+  uint64_t value = limit.value;
+  if (memory && task.memoryBytes)
+    value = value ? std::min(value, task.memoryBytes) : task.memoryBytes;
+  if (value == 0)
+    return limit.file == "memory.max" ? "max" : "-1";
+  return std::to_string(value);
+}
+
 bool Engine::makeCgroups(Slot &slot, std::string &error) {
   for (const CgroupLimit &limit : o_.isolation.cgroups) {
     std::string dir = limit.parent + "/" + std::to_string(slot.task) + "-" +
@@ -521,11 +560,16 @@ bool Engine::makeCgroups(Slot &slot, std::string &error) {
       return false;
     }
     slot.cgroups.push_back(dir);
-    std::string value = std::to_string(limit.value);
+    std::string value = cgroupValue(limit, m_.tasks[slot.task]);
     int fd = open((dir + "/" + limit.file).c_str(), O_WRONLY | O_CLOEXEC);
     bool limited = fd >= 0 && write(fd, value.data(), value.size()) == ssize_t(value.size());
     if (fd >= 0)
       close(fd);
+    // A memory limit holds the task's memory, not what it may push to swap.
+    if (limited && limit.file == "memory.max" && value != "max")
+      writeBestEffort(dir + "/memory.swap.max", "0");
+    if (limited && limit.file == "memory.limit_in_bytes" && value != "-1")
+      writeBestEffort(dir + "/memory.memsw.limit_in_bytes", value);
     int procs = open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
     if (!limited || procs < 0) {
       error = "cannot set " + limit.file + " in " + dir + ": " + strerror(errno);

@@ -108,6 +108,8 @@ private:
   void killStrays();
   void releaseCgroup(Slot &slot);
   bool makeCgroups(Slot &slot, std::string &error);
+  void limitMemory(const bytecode::Task &task,
+                   std::vector<std::pair<int32_t, uint64_t>> &limits) const;
   void onSignal(int sig);
 
   const bytecode::Module &m_;

@@ -2,6 +2,7 @@
 #include "runtime/run/Prepare.h"
 
 #include "runtime/policy/Environment.h"
+#include "runtime/run/Capacity.h"
 #include "runtime/run/Params.h"
 #include "runtime/run/Runner.h"
 #include "support/Units.h"
@@ -131,8 +132,10 @@ llvm::Expected<std::vector<uint32_t>> checkPolicies(const bytecode::Module &m, i
       continue;
     llvm::SmallVector<uint32_t, 4> read = secretsReadBy(m, t);
     uint64_t timeout = m.policies[t.policy].timeoutMs;
+    uint64_t memoryLimit = env && (env->limitMask & bytecode::kLimitMemory) ? env->memoryBytes : 0;
     policy::Verdict verdict =
-        env ? policy::judge({timeout, read}, {env->maxTimeoutMs, m.secretsOf(*env)})
+        env ? policy::judge({timeout, read, t.memoryBytes},
+                            {env->maxTimeoutMs, m.secretsOf(*env), memoryLimit})
             : policy::Verdict{};
     llvm::StringRef name = m.str(t.name);
     if (!verdict.deniedSecrets.empty())
@@ -145,6 +148,11 @@ llvm::Expected<std::vector<uint32_t>> checkPolicies(const bytecode::Module &m, i
                                 "nothing ran",
                                 name, formatDuration(int64_t(timeout)), m.str(env->name),
                                 formatDuration(int64_t(env->maxTimeoutMs))));
+    if (verdict.memoryOverLimit)
+      return refuse(fmt::format("task {} needs {} of memory (resources), over environment {}'s "
+                                "memory limit of {}; nothing ran",
+                                name, formatSize(t.memoryBytes), m.str(env->name),
+                                formatSize(memoryLimit)));
     for (uint32_t s : read)
       if (!llvm::is_contained(needed, s))
         needed.push_back(s);
@@ -235,6 +243,11 @@ llvm::Expected<PreparedRun> prepare(const bytecode::Module &m, const RunRequest 
   if (!maxParallel)
     return maxParallel.takeError();
   run.maxParallel = *maxParallel;
+  llvm::Expected<sched::Capacity> capacity =
+      chooseCapacity(m, run.environment, request.cpuMilli, request.memoryBytes);
+  if (!capacity)
+    return capacity.takeError();
+  run.capacity = *capacity;
   if (request.dryRun)
     return run;
   if (!simulate) {

@@ -23,6 +23,8 @@ struct RunRequest {
   std::string secretsFile;            // --secrets-file; empty: none
   char **environ = nullptr;           // WFC_SECRET_* are read from it (and wiped)
   uint32_t maxParallel = 0;           // --max-parallel; 0: the pipeline's
+  uint64_t cpuMilli = 0;              // --cpus, in thousandths; 0: this machine's
+  uint64_t memoryBytes = 0;           // --memory; 0: this machine's
   bool dryRun = false;
   std::string simulate; // --simulate's script; empty: a real run
 };
@@ -37,6 +39,8 @@ struct PreparedRun {
   std::vector<uint32_t> neededSecrets;
   SecretValues secrets;
   uint32_t maxParallel = 1;
+  // What tasks that declare resources share (runtime/run/Capacity.h).
+  sched::Capacity capacity;
   // --simulate: the outcome of each attempt of each task, the last repeating.
   std::vector<std::vector<sched::AttemptResult>> simulated;
 };
@@ -44,7 +48,7 @@ struct PreparedRun {
 // Checks the request against the module, step by step in this order, and
 // stops at the first refusal (its message is the error's): the environment,
 // the approvals, the params, the policies, the secrets' values,
-// --max-parallel; then, unless it is a dry run, the --simulate script or
+// --max-parallel, the capacity (--cpus, --memory); then, unless it is a dry run, the --simulate script or
 // (for a real run) that every secret needed is set.
 llvm::Expected<PreparedRun> prepare(const bytecode::Module &module, const RunRequest &request);
 

@@ -42,6 +42,7 @@ struct RunOptions {
   int environment = -1; // index into the module's environments; -1: none
   std::vector<vm::Value> params; // by param index
   uint32_t maxParallel = 1;
+  sched::Capacity capacity; // for tasks that declare resources
   uint64_t seed = 0;
   Millis graceMs = 5000; // between SIGTERM and SIGKILL
   bool simulate = false;

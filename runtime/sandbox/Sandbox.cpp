@@ -212,6 +212,7 @@ Enforcement addCgroups(const bytecode::Environment &env, const std::string &runI
       p.cgroupDirs.push_back(dir);
       iso.cgroups.push_back({dir, isV1(dir) ? "memory.limit_in_bytes" : "memory.max",
                              env.memoryBytes});
+      iso.memoryCgroup = true;
       how.memory = " (a memory cgroup per attempt, and RLIMIT_AS per process)";
     } else {
       how.memory = " (RLIMIT_AS, per process: no memory cgroup here)";
@@ -261,7 +262,27 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
   }
   Enforcement how = env ? addCgroups(*env, runId, p) : Enforcement();
   p.description = describe(p.isolation, env && !env->network, !hide.empty(), how);
+  if (std::string memory = enforceTaskMemory(m, runId, p.isolation, p.cgroupDirs);
+      !memory.empty())
+    p.description += "; " + memory;
   return p;
+}
+
+std::string enforceTaskMemory(const bytecode::Module &m, const std::string &runId,
+                              proc::Isolation &iso, std::vector<std::string> &cgroupDirs) {
+  bool declared = llvm::any_of(m.tasks, [](const bytecode::Task &t) { return t.memoryBytes; });
+  if (!declared)
+    return "";
+  if (!iso.memoryCgroup) {
+    std::string dir = makeRunCgroup("memory", runId);
+    if (!dir.empty()) {
+      cgroupDirs.push_back(dir);
+      iso.cgroups.push_back({dir, isV1(dir) ? "memory.limit_in_bytes" : "memory.max", 0});
+      iso.memoryCgroup = true;
+    }
+  }
+  return iso.memoryCgroup ? "resources.memory: a memory cgroup per attempt"
+                          : "resources.memory: RLIMIT_AS per process (no memory cgroup here)";
 }
 
 void release(const Plan &plan) {

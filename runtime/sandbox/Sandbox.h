@@ -34,6 +34,14 @@ std::optional<Plan> plan(const bytecode::Module &module, int environment, const 
 std::vector<std::pair<int32_t, uint64_t>> rlimitsFor(const bytecode::Module &module,
                                                      int environment);
 
+// How each task's resources.memory is enforced: a memory cgroup per
+// attempt (made for the run here, into `isolation` and `cgroupDirs`, unless
+// the environment's limits made one), else RLIMIT_AS per process. Returns
+// which, in words, for --verbose and the events; "" when no task declares
+// memory.
+std::string enforceTaskMemory(const bytecode::Module &module, const std::string &runId,
+                              proc::Isolation &isolation, std::vector<std::string> &cgroupDirs);
+
 // Removes the run's cgroup, if the plan made one.
 void release(const Plan &plan);
 

@@ -4,6 +4,7 @@
 #include "runtime/policy/Retry.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
 
@@ -274,20 +275,67 @@ void Scheduler::finish(uint32_t task, TaskState state) {
   }
 }
 
+bool fits(const bytecode::Task &task, const Capacity &capacity) {
+  return (!capacity.cpuMilli || task.cpuMilli <= capacity.cpuMilli) &&
+         (!capacity.memoryBytes || task.memoryBytes <= capacity.memoryBytes);
+}
+
+void Scheduler::setCapacity(const Capacity &capacity) {
+  capacity_ = capacity;
+  admission_ = capacity.cpuMilli || capacity.memoryBytes;
+  holds_.assign(states_.size(), false);
+}
+
+bool Scheduler::admits(uint32_t task) const {
+  const bytecode::Task &t = m_.tasks[task];
+  if (!admission_ || holding_ == 0 || (t.cpuMilli == 0 && t.memoryBytes == 0))
+    return true;
+  return (!capacity_.cpuMilli || used_.cpuMilli + t.cpuMilli <= capacity_.cpuMilli) &&
+         (!capacity_.memoryBytes || used_.memoryBytes + t.memoryBytes <= capacity_.memoryBytes);
+}
+
+void Scheduler::release(uint32_t task) {
+  if (!admission_ || !holds_[task])
+    return;
+  holds_[task] = false;
+  --holding_;
+  used_.cpuMilli -= m_.tasks[task].cpuMilli;
+  used_.memoryBytes -= m_.tasks[task].memoryBytes;
+}
+
 std::optional<uint32_t> Scheduler::popReady() {
-  while (!ready_.empty()) {
+  // Ready tasks that do not fit now are put back, in order, for later.
+  llvm::SmallVector<uint32_t, 8> waiting;
+  std::optional<uint32_t> chosen;
+  while (!ready_.empty() && !chosen) {
     uint32_t t = ready_.top();
     ready_.pop();
     if (states_[t] != TaskState::Ready)
       continue;
-    setState(t, TaskState::Running);
-    ++attempts_[t];
-    return t;
+    if (admits(t))
+      chosen = t;
+    else
+      waiting.push_back(t);
   }
-  return std::nullopt;
+  for (uint32_t t : waiting)
+    ready_.push(t);
+  if (!chosen)
+    return std::nullopt;
+  uint32_t t = *chosen;
+  const bytecode::Task &task = m_.tasks[t];
+  if (admission_ && (task.cpuMilli || task.memoryBytes)) {
+    holds_[t] = true;
+    ++holding_;
+    used_.cpuMilli += task.cpuMilli;
+    used_.memoryBytes += task.memoryBytes;
+  }
+  setState(t, TaskState::Running);
+  ++attempts_[t];
+  return t;
 }
 
 void Scheduler::skip(uint32_t task, SkipReason reason) {
+  release(task);
   attempts_[task] = 0;
   skipReasons_[task] = reason;
   finish(task, TaskState::Skipped);
@@ -296,6 +344,7 @@ void Scheduler::skip(uint32_t task, SkipReason reason) {
 
 std::optional<Millis> Scheduler::attemptEnded(uint32_t task, const AttemptResult &result,
                                               Millis now) {
+  release(task);
   TaskState final = TaskState::Failed;
   if (result.end == AttemptEnd::Succeeded) {
     final = TaskState::Succeeded;
