@@ -108,6 +108,7 @@ literal
   | DURATION
   | SIZE
   | BAD_NUMBER
+  | SINGLE_QUOTED
   | 'true'
   | 'false'
   ;
@@ -199,6 +200,9 @@ UNTERMINATED_STRING
   : '"""' TRIPLE_CHAR*
   | '"' STRING_CHAR* ('$' | '${' INTERP_CHAR*)?
   ;
+// 'text' as shell and YAML write strings: no string in wfc, but one token to
+// the end of the line, so that it is one error ("use double quotes").
+SINGLE_QUOTED : '\'' ~['\r\n]* '\''? ;
 fragment REGULAR_STRING : '"' STRING_CHAR* '$'? '"' ;
 fragment TRIPLE_CHAR : ~'"' | '"' ~'"' | '""' ~'"' ;
 fragment STRING_CHAR
