@@ -243,6 +243,10 @@ public:
   Scope global_;
   // Template checks run once per template, outside any instance.
   bool checkingTemplate_ = false;
+  // A `run` string is a shell script: an unknown "${NAME}" in it was most
+  // likely meant for the shell, and its message says how to write that.
+  bool inShellScript_ = false;
+  const ast::Expr *shellInterpolation_ = nullptr;
   llvm::DenseMap<const ast::TemplateDecl *, bool> checkedTemplates_;
 
   // Modules by canonical path; `loading_` is the chain being imported.
