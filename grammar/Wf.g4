@@ -46,9 +46,11 @@ forItem  : task=taskDecl | loop=forDecl ;
 
 block : '{' items+=item* '}' ;
 
+// `timeout-minutes = 10`, as GitHub Actions names fields, is read whole so
+// that sema's unknown-field can name the field meant (no wfc field has '-').
 item
-  : name=IDENT '=' value=fieldValue        # fieldItem
-  | name=IDENT body=block                  # blockItem
+  : name=IDENT ('-' rest+=IDENT)* '=' value=fieldValue        # fieldItem
+  | name=IDENT ('-' rest+=IDENT)* body=block                  # blockItem
   ;
 
 // `retry = retry { … }` names the kind of block it assigns.

@@ -91,6 +91,11 @@ std::string article(StringRef noun);
 // "; did you mean 'x'?" for the closest of `candidates` to `name`, or "".
 std::string suggest(StringRef name, llvm::ArrayRef<std::string> candidates);
 std::string suggest(StringRef name, llvm::ArrayRef<const char *> candidates);
+// Where a name is looked up, for the names of other languages (ForeignNames.def).
+enum class NameBlock : uint8_t { Task, Pipeline, Environment, Limits, Retry, RetryOn };
+// suggest(), but what wfc writes for another language's name comes first
+// (`depends_on` → 'after'), and `max-parallel` is 'max_parallel'.
+std::string suggestName(NameBlock block, StringRef name, llvm::ArrayRef<const char *> candidates);
 
 class Sema {
 public:

@@ -72,7 +72,7 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
                             ? "template '" + scope.templateDecl->name().name.str() + "'"
                             : taskLabel_;
     report(DiagKind::UnknownField, item.name.range, &scope, name, where,
-           suggest(name, taskFieldNames()));
+           suggestName(NameBlock::Task, name, taskFieldNames()));
     return;
   }
   if (known->form == Form::Value && item.kind != ast::ItemKind::Field) {
