@@ -236,7 +236,10 @@ ExprId Sema::lowerString(const ast::StringExpr &s, const Scope &scope) {
       parts.push_back(makeConst(Value::string(part.text.str()), types.string(), part.range));
       continue;
     }
+    if (inShellScript_)
+      shellInterpolation_ = part.expr;
     ExprId value = lower(part.expr, scope);
+    shellInterpolation_ = nullptr;
     TypeKind kind = types.kind(typeOf(value));
     if (kind == TypeKind::List || kind == TypeKind::Map) {
       report(DiagKind::TypeMismatch, p.expr(value).range, &scope, "an interpolated value",

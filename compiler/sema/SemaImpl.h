@@ -91,6 +91,11 @@ bool isName(StringRef name, bool allowDashDot);
 // "an environment", "a task": a noun with its article.
 std::string article(StringRef noun);
 
+// Where a name is looked up, for the names of other languages (ForeignNames.def).
+enum class NameBlock : uint8_t { Task, Pipeline, Environment, Limits, Retry, RetryOn };
+// suggest(), but what wfc writes for another language's name comes first
+// (`depends_on` → 'after'), and `max-parallel` is 'max_parallel'.
+std::string suggestName(NameBlock block, StringRef name, llvm::ArrayRef<const char *> candidates);
 class Sema {
 public:
   Sema(const ParsedModules &modules, DiagnosticEngine &diags);
@@ -246,6 +251,10 @@ public:
   Scope global_;
   // Template checks run once per template, outside any instance.
   bool checkingTemplate_ = false;
+  // A `run` string is a shell script: an unknown "${NAME}" in it was most
+  // likely meant for the shell, and its message says how to write that.
+  bool inShellScript_ = false;
+  const ast::Expr *shellInterpolation_ = nullptr;
   llvm::DenseMap<const ast::TemplateDecl *, bool> checkedTemplates_;
 
   // Modules by canonical path (templates are checked in this order); the

@@ -64,6 +64,7 @@ private:
   const ast::ForDecl *buildForDecl(WfParser::ForDeclContext *ctx);
   const ast::Block *buildBlock(WfParser::BlockContext *ctx);
   std::optional<ast::Item> buildItem(WfParser::ItemContext *ctx);
+  ast::Ident fieldName(const antlr4::Token *first, const std::vector<antlr4::Token *> &rest) const;
   const ast::TypeExpr *buildTypeExpr(WfParser::TypeExprContext *ctx, unsigned depth);
 
   // Expressions (BuildExprs.cpp).

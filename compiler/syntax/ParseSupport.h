@@ -214,6 +214,8 @@ public:
   void reportError(antlr4::Parser *parser, const antlr4::RecognitionException &e) override;
   void reportUnwantedToken(antlr4::Parser *parser) override;
   void reportMissingToken(antlr4::Parser *parser) override;
+  void sync(antlr4::Parser *parser) override;
+  antlr4::Token *recoverInline(antlr4::Parser *parser) override;
 
 protected:
   bool singleTokenInsertion(antlr4::Parser *parser) override;
@@ -222,6 +224,7 @@ protected:
   antlr4::misc::IntervalSet getErrorRecoverySet(antlr4::Parser *parser) override;
 
 private:
+  bool readKeywordAsName(antlr4::Parser *parser);
   void describe(antlr4::Parser *parser, antlr4::ParserRuleContext *ctx, antlr4::Token *found,
                 const antlr4::misc::IntervalSet &expected, bool missing);
 

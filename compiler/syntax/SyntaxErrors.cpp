@@ -182,6 +182,7 @@ std::optional<std::string> describeExpected(antlr4::Parser *parser,
       rest.remove(type);
     rest.remove(size_t(WfParser::UNTERMINATED_STRING));
     rest.remove(size_t(WfParser::BAD_NUMBER));
+    rest.remove(size_t(WfParser::SINGLE_QUOTED));
     rest.remove(size_t(WfParser::LBRACE));
   }
   if (rest.contains(size_t(WfParser::IDENT))) {
@@ -262,6 +263,20 @@ std::string identNoun(antlr4::RuleContext *ctx) {
       return "a field name";
   }
   return "a name";
+}
+
+bool isNameKeyword(size_t type) { return llvm::is_contained(kIdentKeywords, type); }
+
+// What follows a keyword that starts a declaration: the declaration's name
+// (`task "x"`, `param task`), or a module's path. After anything else the
+// keyword cannot start one, so it stands where a name was meant.
+bool continuesDeclaration(size_t type, bool inInterpolation) {
+  if (type == WfParser::IDENT || type == WfParser::STRING ||
+      type == WfParser::UNTERMINATED_STRING)
+    return true;
+  if (type == Token::EOF)
+    return !inInterpolation;
+  return isNameKeyword(type) && type != WfParser::IN && type != WfParser::AS;
 }
 
 } // namespace
@@ -487,6 +502,69 @@ void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, T
   if (reportUnclosed(file_, parser, ctx, site, expected, missing))
     return;
   reportExpected(file_, parser, ctx, site, missingAt, expected, inInterpolation_);
+}
+
+void WfErrorStrategy::sync(antlr4::Parser *parser) {
+  if (!inErrorRecoveryMode(parser) && isNameKeyword(parser->getInputStream()->LA(1)) &&
+      readKeywordAsName(parser))
+    return;
+  DefaultErrorStrategy::sync(parser);
+}
+
+namespace {
+
+// What a keyword read as a name would have named, and what to write
+// instead; empty in a block, where sema's unknown-field names the field meant.
+std::pair<std::string, std::string> keywordUse(antlr4::RuleContext *ctx, llvm::StringRef word) {
+  if (as<WfParser::BlockContext>(ctx))
+    return {};
+  std::string instead = fmt::format("choose another name, such as '{}_name'", word);
+  if (as<WfParser::ForDeclContext>(ctx))
+    return {"name a loop variable", instead};
+  if (as<WfParser::TemplateDeclContext>(ctx) || as<WfParser::TemplateParamContext>(ctx))
+    return {"name a template parameter", "a template's body could not read it; " + instead};
+  std::string hint = fmt::format("a param of that name is 'params.{}'", word);
+  if (word == "environment")
+    hint += ", the run's environment 'run.environment'";
+  return {"be used as a name in an expression", hint};
+}
+
+} // namespace
+
+// `secret = x` in a task, `when = environment == "x"`, "${task}",
+// `for task in …`, `template t(environment: string)`: a keyword where only a
+// name can stand, and not followed as a declaration would be. Read as that
+// name, so that one mistake is one error instead of a missing '}' and the
+// remains of a declaration that never was. A field is left to sema, whose
+// unknown-field names the field meant; elsewhere no declaration could be
+// named by a keyword, so it is an error here.
+bool WfErrorStrategy::readKeywordAsName(antlr4::Parser *parser) {
+  auto *stream = static_cast<WfTokenStream *>(parser->getTokenStream());
+  if (continuesDeclaration(stream->LA(2), inInterpolation_))
+    return false;
+  const antlr4::atn::ATN &atn = parser->getATN();
+  antlr4::misc::IntervalSet next = atn.nextTokens(atn.states[parser->getState()]);
+  if (next.contains(stream->LA(1)) || next.contains(Token::EPSILON) ||
+      !next.contains(size_t(WfParser::IDENT)))
+    return false;
+  auto *token = static_cast<WfToken *>(stream->LT(1));
+  llvm::StringRef word = file_.text(token);
+  auto [use, hint] = keywordUse(parser->getContext(), word);
+  if (!use.empty()) {
+    file_.flushLexProblems(token->begin());
+    file_.diags.report(DiagKind::SyntaxKeywordAsName, file_.range(token), word, use, hint);
+  }
+  token->setType(WfParser::IDENT);
+  return true;
+}
+
+// `for environment in …`: the loop variable is matched without a decision
+// before it, so sync() never sees it.
+Token *WfErrorStrategy::recoverInline(antlr4::Parser *parser) {
+  if (!inErrorRecoveryMode(parser) && isNameKeyword(parser->getInputStream()->LA(1)) &&
+      readKeywordAsName(parser))
+    return parser->consume();
+  return DefaultErrorStrategy::recoverInline(parser);
 }
 
 void WfErrorStrategy::reportError(antlr4::Parser *parser, const antlr4::RecognitionException &e) {
