@@ -18,14 +18,18 @@ std::string gBytes;
 
 void loadAndVerify(benchmark::State &state) {
   llvm::ArrayRef<uint8_t> bytes(reinterpret_cast<const uint8_t *>(gBytes.data()), gBytes.size());
+  size_t tasks = 0;
   for (auto _ : state) {
     llvm::Expected<wfc::bytecode::Module> module = wfc::bytecode::load(bytes);
     if (!module) {
       state.SkipWithError(llvm::toString(module.takeError()).c_str());
       return;
     }
-    benchmark::DoNotOptimize(module->tasks.size());
+    tasks = module->tasks.size();
+    benchmark::DoNotOptimize(tasks);
   }
+  state.counters["tasks/s"] =
+      benchmark::Counter(double(tasks), benchmark::Counter::kIsIterationInvariantRate);
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(gBytes.size()));
 }
 BENCHMARK(loadAndVerify)->Unit(benchmark::kMillisecond)->Repetitions(5)->ReportAggregatesOnly(true);

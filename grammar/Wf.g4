@@ -46,9 +46,11 @@ forItem  : task=taskDecl | loop=forDecl ;
 
 block : '{' items+=item* '}' ;
 
+// `timeout-minutes = 10`, as GitHub Actions names fields, is read whole so
+// that sema's unknown-field can name the field meant (no wfc field has '-').
 item
-  : name=IDENT '=' value=fieldValue        # fieldItem
-  | name=IDENT body=block                  # blockItem
+  : name=IDENT ('-' rest+=IDENT)* '=' value=fieldValue        # fieldItem
+  | name=IDENT ('-' rest+=IDENT)* body=block                  # blockItem
   ;
 
 // `retry = retry { … }` names the kind of block it assigns.
@@ -110,6 +112,7 @@ literal
   | DURATION
   | SIZE
   | BAD_NUMBER
+  | SINGLE_QUOTED
   | 'true'
   | 'false'
   ;
@@ -201,6 +204,9 @@ UNTERMINATED_STRING
   : '"""' TRIPLE_CHAR*
   | '"' STRING_CHAR* ('$' | '${' INTERP_CHAR*)?
   ;
+// 'text' as shell and YAML write strings: no string in wfc, but one token to
+// the end of the line, so that it is one error ("use double quotes").
+SINGLE_QUOTED : '\'' ~['\r\n]* '\''? ;
 fragment REGULAR_STRING : '"' STRING_CHAR* '$'? '"' ;
 fragment TRIPLE_CHAR : ~'"' | '"' ~'"' | '""' ~'"' ;
 fragment STRING_CHAR

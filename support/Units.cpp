@@ -151,4 +151,41 @@ std::string withThousands(uint64_t n) {
   return digits;
 }
 
+std::string formatCpu(uint32_t milli) {
+  std::string text = std::to_string(milli / 1000);
+  if (uint32_t frac = milli % 1000) {
+    std::string digits = std::to_string(1000 + frac).substr(1);
+    while (digits.back() == '0')
+      digits.pop_back();
+    text += "." + digits;
+  }
+  return text;
+}
+
+std::optional<uint32_t> parseCpu(std::string_view text) {
+  size_t dot = text.find('.');
+  std::string_view whole = text.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? "" : text.substr(dot + 1);
+  if (whole.empty() || whole.size() > 7 || frac.size() > 3 ||
+      (dot != std::string_view::npos && frac.empty()))
+    return std::nullopt;
+  uint64_t milli = 0;
+  for (char c : whole) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    milli = milli * 10 + uint64_t(c - '0');
+  }
+  milli *= 1000;
+  uint64_t scale = 100;
+  for (char c : frac) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    milli += uint64_t(c - '0') * scale;
+    scale /= 10;
+  }
+  if (milli == 0 || milli > (uint64_t(1) << 31))
+    return std::nullopt;
+  return static_cast<uint32_t>(milli);
+}
+
 } // namespace wfc

@@ -29,6 +29,12 @@ std::string formatSize(uint64_t bytes);
 // A size as "${s}" shows it, at compile time and at run time: formatSize,
 // or plain decimal bytes when it is negative (a difference of sizes can be).
 std::string sizeText(int64_t bytes);
+// CPU cores kept in thousandths, as wfc spells them: 2000 -> "2", 500 -> "0.5".
+std::string formatCpu(uint32_t milli);
+// Parses a number of cores ("2", "0.5", at most three decimals) into
+// thousandths; nothing if it is not one or is out of 1 .. 2^31.
+std::optional<uint32_t> parseCpu(std::string_view text);
+
 // "4,000,000": a count or limit as messages show it.
 std::string withThousands(uint64_t n);
 

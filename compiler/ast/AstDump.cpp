@@ -181,41 +181,17 @@ private:
     }
     std::string where = at(e->range());
     switch (e->kind()) {
-    case ExprKind::String: {
-      auto *s = llvm::cast<StringExpr>(e);
-      std::string head = s->isTripleQuoted() ? "string \"\"\"" : "string";
-      if (s->isPlain()) {
-        line(d, head + " " + quoteString(s->text().str()) + where);
-        return;
-      }
-      line(d, head + where);
-      for (const StringPart &part : s->parts()) {
-        if (part.expr) {
-          line(d + 1, "interpolation");
-          expr(d + 2, part.expr);
-        } else {
-          line(d + 1, "text " + quoteString(part.text.str()));
-        }
-      }
+    case ExprKind::String:
+      stringExpr(d, *llvm::cast<StringExpr>(e), where);
       return;
-    }
     case ExprKind::Int:
-      line(d, "int " + std::to_string(llvm::cast<IntExpr>(e)->value()) + where);
-      return;
     case ExprKind::Float:
-      line(d, fmt::format("float {}", llvm::cast<FloatExpr>(e)->value()) + where);
-      return;
     case ExprKind::Bool:
-      line(d, std::string("bool ") + (llvm::cast<BoolExpr>(e)->value() ? "true" : "false") + where);
-      return;
     case ExprKind::Duration:
-      line(d, "duration " + formatDuration(llvm::cast<DurationExpr>(e)->millis()) + where);
-      return;
     case ExprKind::Size:
-      line(d, "size " + formatSize(llvm::cast<SizeExpr>(e)->bytes()) + where);
-      return;
     case ExprKind::Name:
-      line(d, "name " + llvm::cast<NameExpr>(e)->name().str() + where);
+    case ExprKind::Error:
+      line(d, leaf(e) + where);
       return;
     case ExprKind::Member: {
       auto *m = llvm::cast<MemberExpr>(e);
@@ -273,9 +249,43 @@ private:
           expr(d + 2, entry.value);
       }
       return;
-    case ExprKind::Error:
-      line(d, "error" + where);
+    }
+  }
+
+  void stringExpr(unsigned d, const StringExpr &s, const std::string &where) {
+    std::string head = s.isTripleQuoted() ? "string \"\"\"" : "string";
+    if (s.isPlain()) {
+      line(d, head + " " + quoteString(s.text().str()) + where);
       return;
+    }
+    line(d, head + where);
+    for (const StringPart &part : s.parts()) {
+      if (part.expr) {
+        line(d + 1, "interpolation");
+        expr(d + 2, part.expr);
+      } else {
+        line(d + 1, "text " + quoteString(part.text.str()));
+      }
+    }
+  }
+
+  // A literal, a name or an error: one line.
+  static std::string leaf(const Expr *e) {
+    switch (e->kind()) {
+    case ExprKind::Int:
+      return "int " + std::to_string(llvm::cast<IntExpr>(e)->value());
+    case ExprKind::Float:
+      return fmt::format("float {}", llvm::cast<FloatExpr>(e)->value());
+    case ExprKind::Bool:
+      return std::string("bool ") + (llvm::cast<BoolExpr>(e)->value() ? "true" : "false");
+    case ExprKind::Duration:
+      return "duration " + formatDuration(llvm::cast<DurationExpr>(e)->millis());
+    case ExprKind::Size:
+      return "size " + formatSize(llvm::cast<SizeExpr>(e)->bytes());
+    case ExprKind::Name:
+      return "name " + llvm::cast<NameExpr>(e)->name().str();
+    default:
+      return "error";
     }
   }
 

@@ -1,7 +1,6 @@
 // The static validator: checks that run over the typed IR of a pipeline.
 #pragma once
 
-#include "compiler/ast/Ast.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/ir/Ir.h"
 #include "compiler/ir/TaskGraph.h"
@@ -11,6 +10,11 @@
 #include <optional>
 
 namespace wfc {
+// The checks read the IR; only hardcoded-secret passes the source files on,
+// to compiler/secrets, which reads them.
+namespace ast {
+struct File;
+} // namespace ast
 namespace secrets {
 class RuleSet;
 } // namespace secrets
@@ -19,6 +23,10 @@ class RuleSet;
 struct CheckPolicy {
   // Largest timeout any task may have (timeout-exceeds-policy).
   std::optional<int64_t> maxTimeoutMs;
+  // The machine tasks that declare resources share, for the deadline
+  // analysis (--cpus, --memory); 0: the least that fits every task.
+  uint64_t capacityCpuMilli = 0;
+  uint64_t capacityMemoryBytes = 0;
   // hardcoded-secret's rules; null: the built-in ones.
   const secrets::RuleSet *secretRules = nullptr;
 };

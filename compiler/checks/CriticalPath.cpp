@@ -184,6 +184,8 @@ bytecode::Module worstCaseModule(const ir::Program &program, const ir::TaskGraph
     }
     bytecode::Task t;
     t.trigger = static_cast<uint8_t>(ir::Trigger::AllDone);
+    t.cpuMilli = task.resources.cpuMilli.value_or(0);
+    t.memoryBytes = task.resources.memoryBytes.value_or(0);
     t.policy = it->second;
     t.firstDep = static_cast<uint32_t>(m.deps.size());
     for (uint32_t dep : graph.dependencies(order[i]))
@@ -196,10 +198,20 @@ bytecode::Module worstCaseModule(const ir::Program &program, const ir::TaskGraph
 
 } // namespace
 
+sched::Capacity leastCapacity(const ir::Program &program) {
+  sched::Capacity c;
+  for (const ir::Task &task : program.tasks) {
+    c.cpuMilli = std::max<uint64_t>(c.cpuMilli, task.resources.cpuMilli.value_or(0));
+    c.memoryBytes = std::max<uint64_t>(c.memoryBytes, task.resources.memoryBytes.value_or(0));
+  }
+  return c;
+}
+
 int64_t scheduledWorstCaseMs(const ir::Program &program, const ir::TaskGraph &graph,
-                             uint32_t maxParallel) {
+                             uint32_t maxParallel, const sched::Capacity &capacity) {
   bytecode::Module m = worstCaseModule(program, graph);
   sched::Scheduler scheduler(m, {}, /*seed=*/0);
+  scheduler.setCapacity(capacity);
   using Due = std::pair<int64_t, uint32_t>; // a time, a task
   std::priority_queue<Due, std::vector<Due>, std::greater<>> running;
   // One pass per turn of run::Engine's loop (runtime/run/Engine.cpp) on the

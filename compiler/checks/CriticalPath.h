@@ -5,6 +5,7 @@
 
 #include "compiler/ir/Ir.h"
 #include "compiler/ir/TaskGraph.h"
+#include "runtime/sched/Scheduler.h"
 
 #include <optional>
 #include <string>
@@ -36,10 +37,16 @@ CriticalPath criticalPath(const ir::Program &program, const ir::TaskGraph &graph
 // run::Engine does. Ready tasks start in the module's order (topological,
 // ties by name), and a task waiting out a backoff delay holds no slot. Tasks
 // without a timeout take no time. Never less than the critical path's total;
-// equal to it when `maxParallel` is at least the number of tasks. O(a log a)
-// for a attempts in all. The graph must be acyclic.
+// equal to it when `maxParallel` is at least the number of tasks and no
+// task declares resources; with `capacity`, tasks are admitted by their
+// resources as the runtime admits them. O(a log a) for a attempts in all.
+// The graph must be acyclic.
 int64_t scheduledWorstCaseMs(const ir::Program &program, const ir::TaskGraph &graph,
-                             uint32_t maxParallel);
+                             uint32_t maxParallel, const sched::Capacity &capacity = {});
+
+// The least machine every task's resources fit: the most cores and the
+// most memory any one task declares (0 for what none declares).
+sched::Capacity leastCapacity(const ir::Program &program);
 
 // A bound that scheduledWorstCaseMs never exceeds, in O(n): the longest
 // path (`pathMs`, criticalPath's total) plus the time of every attempt of

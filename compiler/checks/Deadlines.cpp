@@ -6,6 +6,23 @@
 
 namespace wfc::checks {
 
+// " and while their resources fit in 2 CPUs and 4GiB (…)": the machine the
+// schedule was played out on.
+static std::string admissionText(const sched::Capacity &c, const CheckPolicy &policy) {
+  std::string cpus = c.cpuMilli ? formatCpu(uint32_t(c.cpuMilli)) + " CPU" +
+                                      (c.cpuMilli == 1000 ? "" : "s")
+                                : "any CPUs";
+  std::string memory = c.memoryBytes ? formatSize(c.memoryBytes) : "any memory";
+  bool cpusGiven = policy.capacityCpuMilli, memoryGiven = policy.capacityMemoryBytes;
+  const char *whose = cpusGiven && memoryGiven ? "the machine --cpus and --memory describe"
+                      : cpusGiven  ? "--cpus, and the least memory that fits every task"
+                      : memoryGiven ? "--memory, and the least CPUs that fit every task"
+                                    : "the least machine that fits every task; --cpus and "
+                                      "--memory describe yours";
+  return fmt::format(" and tasks admitted while their resources fit in {} and {} ({})", cpus,
+                     memory, whose);
+}
+
 void checkDeadlines(CheckContext &ctx) {
   const ir::Program &p = ctx.program;
   if (!p.pipeline.declared)
@@ -25,11 +42,20 @@ void checkDeadlines(CheckContext &ctx) {
   // path fits, but the run as the runtime schedules it may not.
   uint32_t slots = p.pipeline.maxParallel;
   bool slotsBind = false;
+  // Tasks that declare resources wait for room on the machine too: the one
+  // the run says (--cpus, --memory), else the least that fits every task.
+  sched::Capacity least = leastCapacity(p);
+  bool admission = least.cpuMilli || least.memoryBytes;
+  sched::Capacity capacity{ctx.policy.capacityCpuMilli ? ctx.policy.capacityCpuMilli
+                                                       : least.cpuMilli,
+                           ctx.policy.capacityMemoryBytes ? ctx.policy.capacityMemoryBytes
+                                                          : least.memoryBytes};
   // The schedule is played out (on the runtime's scheduler) only when a
-  // cheap bound of it does not already fit.
-  if (total < deadline && slots < p.tasks.size() &&
-      scheduledUpperBoundMs(p, total, slots) >= deadline) {
-    total = scheduledWorstCaseMs(p, ctx.graph, slots);
+  // cheap bound of it does not already fit; with admission, one task at a
+  // time is all that is sure to run.
+  if (total < deadline && (admission || slots < p.tasks.size()) &&
+      scheduledUpperBoundMs(p, total, admission ? 1 : slots) >= deadline) {
+    total = scheduledWorstCaseMs(p, ctx.graph, slots, admission ? capacity : sched::Capacity{});
     slotsBind = true;
   }
   if (total < deadline)
@@ -49,9 +75,10 @@ void checkDeadlines(CheckContext &ctx) {
             (worst ? formatDuration(*worst) : std::string("no timeout")) + ")";
   }
   if (slotsBind)
-    text = fmt::format("with at most {} {} running at once (max_parallel = {}), ready tasks wait "
-                       "for a free slot; the longest path alone takes {}: {}",
+    text = fmt::format("with at most {} {} running at once (max_parallel = {}){}, ready tasks "
+                       "wait for a free slot; the longest path alone takes {}: {}",
                        slots, slots == 1 ? "task" : "tasks", slots,
+                       admission ? admissionText(capacity, ctx.policy) : std::string(),
                        formatDuration(path.totalMs), text);
   if (total == deadline)
     text += "; the run is stopped the moment it reaches its deadline, so it must end before";

@@ -35,6 +35,8 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
   CompileOptions compileOptions;
   compileOptions.stdlibDir = options.stdlibDir;
   compileOptions.errorLimit = options.errorLimit;
+  compileOptions.capacityCpuMilli = options.cpuMilli;
+  compileOptions.capacityMemoryBytes = options.memoryBytes;
   std::unique_ptr<CompiledInput> compiled =
       compileInput(options.input, options.configPath, sm, ast, diags, compileOptions);
   std::vector<Diagnostic> found = std::move(compiled->found);
@@ -48,7 +50,7 @@ std::optional<std::vector<uint8_t>> compileToBytecode(const BuildOptions &option
   LowerOptions lowerOptions;
   lowerOptions.debugInfo = options.debugInfo;
   lowerOptions.stdlibDir = options.stdlibDir;
-  std::optional<bytecode::Module> module = lower(*result.program, result.files, sm, diags, lowerOptions);
+  std::optional<bytecode::Module> module = lower(*result.program, sm, diags, lowerOptions);
   llvm::append_range(found, diags.takeDiagnostics());
   // A limit (a string or the file too large) is an input error, as in check.
   bool inputError = llvm::any_of(found, [](const Diagnostic &d) {

@@ -20,6 +20,10 @@ struct BuildOptions {
   bool debugInfo = true;
   bool werror = false;
   unsigned errorLimit = kDefaultErrorLimit; // 0: no limit
+  // The machine for the deadline analysis (wfc run's); 0: the least that
+  // fits every task.
+  uint64_t cpuMilli = 0;
+  uint64_t memoryBytes = 0;
 };
 
 // Compiles `options.input` to verified bytecode in memory, reporting

@@ -92,7 +92,7 @@ std::vector<Diagnostic> lowerAndDiscard(const ir::Program &program, const llvm::
   LowerOptions lowerOptions;
   lowerOptions.debugInfo = false;
   lowerOptions.finish = false;
-  (void)lower(program, /*files=*/{}, sm, diags, lowerOptions);
+  (void)lower(program, sm, diags, lowerOptions);
   return diags.takeDiagnostics();
 }
 
@@ -111,6 +111,8 @@ void checkUnit(FileCheck &check, unsigned bufferId, const CheckOptions &options)
   compileOptions.secretRules = check.secretRules;
   compileOptions.parseOnly = options.dump == DumpKind::Ast;
   compileOptions.stats = options.stats;
+  compileOptions.capacityCpuMilli = options.cpuMilli;
+  compileOptions.capacityMemoryBytes = options.memoryBytes;
   // Compiling to bytecode needs only the analysed program: it runs on a
   // thread of its own while the checks run, and counts only if they and the
   // suppressions leave no error. A dump shows one phase's output and skips it.
@@ -216,23 +218,15 @@ void releaseAtExit(std::vector<std::unique_ptr<FileCheck>> &checks) {
 #endif
 }
 
-} // namespace
-
-int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
-  if (options.inputs.empty()) {
-    err << "wfc check: no input files (give files, directories, or - for stdin)\n";
-    return 2;
-  }
-  // Problems with the inputs themselves and with configuration files.
-  llvm::SourceMgr setupSm;
-  DiagnosticEngine setupDiags;
-  std::vector<SourceInput> inputs =
-      expandInputs(options.inputs, options.stdinFilename, setupDiags);
-  ConfigCache configs(options, setupSm, setupDiags);
-  SecretRuleSets secretRuleSets(setupSm, setupDiags);
-
+// A check for each input that its configuration does not exclude; the
+// excluded are counted. Inputs whose configuration or secret rules cannot be
+// read are left out (the setup diagnostics say why).
+std::vector<std::unique_ptr<FileCheck>> checksFor(std::vector<SourceInput> &inputs,
+                                                  const CheckOptions &options,
+                                                  ConfigCache &configs,
+                                                  SecretRuleSets &secretRuleSets,
+                                                  unsigned &excluded) {
   std::vector<std::unique_ptr<FileCheck>> checks;
-  unsigned excluded = 0;
   for (SourceInput &input : inputs) {
     bool configFailed = false;
     const Config *config = configs.forInput(input, configFailed);
@@ -254,17 +248,43 @@ int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     check->secretRules = secretRules;
     checks.push_back(std::move(check));
   }
+  return checks;
+}
 
+// Checks every file, on --jobs threads when there are several (not with
+// --stats, whose times would mix).
+void checkAll(std::vector<std::unique_ptr<FileCheck>> &checks, const CheckOptions &options) {
   unsigned jobs = options.jobs ? options.jobs : llvm::hardware_concurrency().compute_thread_count();
   if (checks.size() > 1 && jobs > 1 && !options.stats) {
     llvm::ThreadPool pool(llvm::hardware_concurrency(jobs));
     for (std::unique_ptr<FileCheck> &check : checks)
       pool.async([&check, &options] { checkFile(*check, options); });
     pool.wait();
-  } else {
-    for (std::unique_ptr<FileCheck> &check : checks)
-      checkFile(*check, options);
+    return;
   }
+  for (std::unique_ptr<FileCheck> &check : checks)
+    checkFile(*check, options);
+}
+
+} // namespace
+
+int runCheck(const CheckOptions &options, llvm::raw_ostream &out, llvm::raw_ostream &err) {
+  if (options.inputs.empty()) {
+    err << "wfc check: no input files (give files, directories, or - for stdin)\n";
+    return 2;
+  }
+  // Problems with the inputs themselves and with configuration files.
+  llvm::SourceMgr setupSm;
+  DiagnosticEngine setupDiags;
+  std::vector<SourceInput> inputs =
+      expandInputs(options.inputs, options.stdinFilename, setupDiags);
+  ConfigCache configs(options, setupSm, setupDiags);
+  SecretRuleSets secretRuleSets(setupSm, setupDiags);
+
+  unsigned excluded = 0;
+  std::vector<std::unique_ptr<FileCheck>> checks =
+      checksFor(inputs, options, configs, secretRuleSets, excluded);
+  checkAll(checks, options);
 
   std::vector<FileReport> reports;
   bool inputError = setupDiags.hasErrors();

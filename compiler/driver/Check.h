@@ -30,6 +30,10 @@ struct CheckOptions {
   bool verify = false;
   // Phase times on stderr, for performance work.
   bool stats = false;
+  // --cpus, --memory: the machine for the deadline analysis; 0: the least
+  // that fits every task.
+  uint64_t cpuMilli = 0;
+  uint64_t memoryBytes = 0;
 };
 
 // Exit codes: 0 clean, 1 findings, 2 usage or input error (docs/cli.md).

@@ -2,6 +2,7 @@
 #include "compiler/driver/Compile.h"
 
 #include "compiler/checks/Checks.h"
+#include "compiler/driver/Imports.h"
 #include "compiler/driver/Suppressions.h"
 #include "compiler/source/Source.h"
 #include "compiler/ir/TaskGraph.h"
@@ -10,6 +11,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -40,10 +42,10 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
     return result;
   }
 
-  SemaOptions semaOptions;
-  semaOptions.stdlibDir = options.stdlibDir;
+  // Every module the file imports, parsed, before sema sees any of them.
+  ParsedModules modules = loadModules(*result.file, sm, ast, diags, options.stdlibDir);
   result.files.clear();
-  result.program = analyze(*result.file, sm, ast, diags, semaOptions, &result.files);
+  result.program = analyze(modules, diags, &result.files);
   lap("sema");
   if (afterSema)
     afterSema(*result.program);
@@ -54,6 +56,8 @@ CompileResult compile(llvm::SourceMgr &sm, ast::Context &ast, DiagnosticEngine &
 
   CheckPolicy policy = options.config ? options.config->policy : CheckPolicy();
   policy.secretRules = options.secretRules;
+  policy.capacityCpuMilli = options.capacityCpuMilli;
+  policy.capacityMemoryBytes = options.capacityMemoryBytes;
   ir::TaskGraph graph(*result.program);
   CheckContext ctx{*result.program, graph, result.files, sm, diags, policy};
   runChecks(ctx);
@@ -81,7 +85,10 @@ std::unique_ptr<CompiledInput> compileInput(const std::string &input,
     }
     out->config->configure(diags);
   }
-  std::optional<unsigned> buffer = loadSource({input, input}, sm, diags);
+  std::optional<unsigned> buffer =
+      options.text
+          ? addSource(llvm::MemoryBuffer::getMemBufferCopy(*options.text, input), sm, diags)
+          : loadSource({input, input}, sm, diags);
   if (!buffer) {
     out->found = diags.takeDiagnostics();
     out->exitCode = 2;

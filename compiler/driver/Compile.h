@@ -24,8 +24,14 @@ struct CompileOptions {
   unsigned errorLimit = kDefaultErrorLimit; // 0: no limit
   // hardcoded-secret's rules (a gitleaks config); null: the built-in ones.
   const secrets::RuleSet *secretRules = nullptr;
+  // The machine for the deadline analysis (CheckPolicy); 0: the least.
+  uint64_t capacityCpuMilli = 0;
+  uint64_t capacityMemoryBytes = 0;
   bool parseOnly = false;
   bool stats = false; // phase times on stderr
+  // compileInput: the input's text when it is not the file's (an editor's
+  // unsaved buffer); the file is not read.
+  std::optional<llvm::StringRef> text;
 };
 
 struct CompileResult {

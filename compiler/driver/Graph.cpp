@@ -7,6 +7,7 @@
 
 #include "compiler/checks/Checks.h"
 #include "compiler/checks/CriticalPath.h"
+#include "compiler/checks/ExprWalk.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/diag/Render.h"
 #include "compiler/driver/Compile.h"
@@ -23,25 +24,14 @@ namespace wfc::driver {
 namespace {
 
 // The secrets whose values reach a task (through its env, where they belong,
-// or anywhere else, which secret-leak reports).
+// or anywhere else, which secret-leak reports), by name, sorted.
 std::vector<std::string> secretsOf(const ir::Program &p, const ir::Task &task) {
   std::set<std::string> names;
-  std::vector<ir::ExprId> work;
-  for (const ir::EnvVar &var : task.env)
-    work.push_back(var.value);
-  if (task.run)
-    llvm::append_range(work, task.run->argv);
-  for (ir::ExprId id : {task.description, task.workdir, task.when})
-    if (id)
-      work.push_back(id);
-  while (!work.empty()) {
-    ir::ExprId id = work.back();
-    work.pop_back();
-    const ir::Expr &e = p.expr(id);
-    if (e.is<ir::SecretRefExpr>())
-      names.insert(p.secrets[e.as<ir::SecretRefExpr>().secret.index()].name);
-    p.forEachOperand(e, [&](ir::ExprId operand) { work.push_back(operand); });
-  }
+  for (const checks::TaskExpr &expr : checks::taskExprs(task))
+    checks::forEachLeaf(p, expr.expr, [&](ir::ExprId leaf, llvm::ArrayRef<ir::ExprId>) {
+      if (const ir::Expr &e = p.expr(leaf); e.is<ir::SecretRefExpr>())
+        names.insert(p.secrets[e.as<ir::SecretRefExpr>().secret.index()].name);
+    });
   return {names.begin(), names.end()};
 }
 
@@ -213,7 +203,7 @@ int runGraph(const GraphOptions &options, llvm::raw_ostream &out, llvm::raw_ostr
     LowerOptions lowerOptions;
     lowerOptions.debugInfo = false;
     lowerOptions.finish = false;
-    (void)lower(*compiled->result.program, {}, sm, diags, lowerOptions);
+    (void)lower(*compiled->result.program, sm, diags, lowerOptions);
     std::vector<Diagnostic> lowered = diags.takeDiagnostics();
     if (!lowered.empty())
       exitCode = llvm::any_of(lowered, [](const Diagnostic &d) {

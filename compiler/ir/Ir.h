@@ -281,6 +281,7 @@ struct Environment {
   // relative ones are relative to the pipeline file's directory.
   std::vector<std::string> writable;
   Limits limits;
+  llvm::SMRange limitsRange;
   llvm::SMRange range;
   llvm::SMRange nameRange;
 };
@@ -311,6 +312,14 @@ struct Dependency {
   llvm::SMRange range;
 };
 
+// What one attempt of a task needs of the machine (`resources { … }`).
+struct Resources {
+  std::optional<uint32_t> cpuMilli; // thousandths of a core
+  std::optional<uint64_t> memoryBytes;
+  llvm::SMRange range, cpuRange, memoryRange;
+  bool any() const { return cpuMilli || memoryBytes; }
+};
+
 struct Task {
   std::string name;
   llvm::SMRange range;
@@ -330,6 +339,7 @@ struct Task {
   std::vector<EnvVar> env;
   std::vector<OutputDecl> outputs;
   std::vector<Dependency> after;
+  Resources resources;
   // Set for tasks made by a template instance.
   std::string templateName;
   llvm::SMRange instanceRange;
@@ -346,6 +356,13 @@ struct Pipeline {
   bool declared = false;
 };
 
+// A file a program was built from: its buffer in the SourceMgr it was read
+// into, and its path as it was loaded.
+struct SourceFile {
+  unsigned bufferId = 0;
+  std::string path;
+};
+
 struct Program {
   Pipeline pipeline;
   std::vector<Param> params;
@@ -360,6 +377,10 @@ struct Program {
   TypeTable types;
 
   llvm::StringMap<TaskId> taskByName;
+  // The files the program was built from: the entry file first, then the
+  // modules it imports (their contents and names make lowering's source
+  // hash and map).
+  std::vector<SourceFile> sources;
   // Uses of params and secrets anywhere (for the unused-* checks).
   std::vector<bool> paramUsed;
   std::vector<bool> secretUsed;

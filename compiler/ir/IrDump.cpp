@@ -187,6 +187,10 @@ void dumpTask(llvm::raw_ostream &os, const llvm::SourceMgr &sm, const Program &p
   if (task.retry.set)
     os << "  retry " << retryText(task.retry) << (task.retry.fromDefault ? " (default)" : "")
        << '\n';
+  if (task.resources.cpuMilli)
+    os << "  resources cpu " << formatCpu(*task.resources.cpuMilli) << '\n';
+  if (task.resources.memoryBytes)
+    os << "  resources memory " << formatSize(*task.resources.memoryBytes) << '\n';
   if (!task.outputs.empty()) {
     std::vector<std::string> outputs;
     for (const OutputDecl &o : task.outputs)

@@ -73,8 +73,7 @@ public:
   Lowering(const ir::Program &p, const llvm::SourceMgr &sm, DiagnosticEngine &diags)
       : p_(p), sm_(sm), diags_(diags) {}
 
-  std::optional<bytecode::Module> run(llvm::ArrayRef<const ast::File *> files,
-                                      const LowerOptions &options);
+  std::optional<bytecode::Module> run(const LowerOptions &options);
 
 private:
   // --- Expressions ---
@@ -207,8 +206,19 @@ void Lowering::checkPolicies(const ir::Task &task) {
   for (ir::EnvId id : task.environments) {
     const ir::Environment &env = p_.environments[id.index()];
     const bytecode::Environment &lowered = m_.environments[id.index()];
+    uint64_t memoryLimit = lowered.limitMask & bytecode::kLimitMemory ? lowered.memoryBytes : 0;
     policy::Verdict verdict =
-        policy::judge({timeout, secrets}, {lowered.maxTimeoutMs, m_.secretsOf(lowered)});
+        policy::judge({timeout, secrets, task.resources.memoryBytes.value_or(0)},
+                      {lowered.maxTimeoutMs, m_.secretsOf(lowered), memoryLimit});
+    if (verdict.memoryOverLimit) {
+      failed_ = true;
+      ++errors_;
+      diags_
+          .report(DiagKind::PolicyViolation, task.resources.memoryRange, task.name, env.name,
+                  fmt::format("its resources.memory of {} is over the memory limit of {}",
+                              formatSize(*task.resources.memoryBytes), formatSize(memoryLimit)))
+          .note(NoteKind::NoteLimitHere, env.limitsRange, "limits of '" + env.name + "'");
+    }
     if (verdict.timeoutOverMax) {
       failed_ = true;
       ++errors_;
@@ -1030,6 +1040,11 @@ void Lowering::lowerTask(uint32_t old, const LowerOptions &options,
     out.flags |= bytecode::kTaskHasWorkdir;
     out.workdir = operand(task.workdir, "the workdir");
   }
+  if (task.resources.any()) {
+    out.flags |= bytecode::kTaskHasResources;
+    out.cpuMilli = task.resources.cpuMilli.value_or(0);
+    out.memoryBytes = task.resources.memoryBytes.value_or(0);
+  }
   out.firstArg = static_cast<uint32_t>(m_.args.size());
   if (task.run) {
     if (task.run->shell)
@@ -1103,19 +1118,19 @@ void Lowering::tooLarge(uint64_t bytes) {
                             double(bytes) / (1 << 20), kMaxBytecodeBytes >> 20));
 }
 
-std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> files,
-                                              const LowerOptions &options) {
+std::optional<bytecode::Module> Lowering::run(const LowerOptions &options) {
   if (!orderTasks())
     return std::nullopt;
 
   // The sources by their source-map names, entry first: the order they were
-  // loaded in follows their absolute paths, which may not show.
-  std::vector<std::pair<std::string, const ast::File *>> sources;
-  if (!files.empty()) {
+  // loaded in follows their absolute paths, which may not show. Neither is
+  // needed when the file is not made.
+  std::vector<std::pair<std::string, const ir::SourceFile *>> sources;
+  if (!p_.sources.empty() && (options.finish || options.debugInfo)) {
     llvm::SmallString<256> entryDir =
-        llvm::sys::path::parent_path(absolutePath(files.front()->path));
-    for (const ast::File *file : files)
-      sources.push_back({sourceMapPath(file->path, entryDir, options.stdlibDir), file});
+        llvm::sys::path::parent_path(absolutePath(p_.sources.front().path));
+    for (const ir::SourceFile &file : p_.sources)
+      sources.push_back({sourceMapPath(file.path, entryDir, options.stdlibDir), &file});
     std::sort(sources.begin() + 1, sources.end());
   }
 
@@ -1178,11 +1193,9 @@ std::optional<bytecode::Module> Lowering::run(llvm::ArrayRef<const ast::File *> 
 
 } // namespace
 
-std::optional<bytecode::Module> lower(const ir::Program &program,
-                                      llvm::ArrayRef<const ast::File *> files,
-                                      const llvm::SourceMgr &sm, DiagnosticEngine &diags,
-                                      const LowerOptions &options) {
-  return Lowering(program, sm, diags).run(files, options);
+std::optional<bytecode::Module> lower(const ir::Program &program, const llvm::SourceMgr &sm,
+                                      DiagnosticEngine &diags, const LowerOptions &options) {
+  return Lowering(program, sm, diags).run(options);
 }
 
 } // namespace wfc

@@ -1,7 +1,6 @@
 // Lowering: a checked program's typed IR to a bytecode module.
 #pragma once
 
-#include "compiler/ast/Ast.h"
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/ir/Ir.h"
 #include "runtime/bytecode/Module.h"
@@ -25,20 +24,18 @@ struct LowerOptions {
   std::string stdlibDir;
   // False: only report what cannot be compiled and return no module, as
   // `wfc check` does; the work that only makes the file is skipped. Without
-  // debugInfo either, `files` may be empty and `sm` is not read.
+  // debugInfo either, neither the sources nor `sm` are read.
   bool finish = true;
 };
 
-// Lowers `program`, which must have no errors. `files` are the sources it was
-// built from, entry first: their contents make the source hash, and their
-// paths (relative to the entry file's directory, or std/… for the stdlib) the
-// source map. The result depends only on those contents: not on the
+// Lowers `program`, which must have no errors. Its sources (the entry file
+// first, read from `sm`) make the source hash with their contents, and the
+// source map with their paths (relative to the entry file's directory, or
+// std/… for the stdlib). The result depends only on those contents: not on the
 // directory, how the input path is spelled, the time or hash-map order.
 // Reports what the runtime cannot do (arithmetic on floats, a secret outside
 // env) and returns none.
-std::optional<bytecode::Module> lower(const ir::Program &program,
-                                      llvm::ArrayRef<const ast::File *> files,
-                                      const llvm::SourceMgr &sm, DiagnosticEngine &diags,
-                                      const LowerOptions &options);
+std::optional<bytecode::Module> lower(const ir::Program &program, const llvm::SourceMgr &sm,
+                                      DiagnosticEngine &diags, const LowerOptions &options);
 
 } // namespace wfc

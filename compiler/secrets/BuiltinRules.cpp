@@ -26,10 +26,47 @@ namespace {
 // one, RuleSet checks: a regex that starts with the token's own prefix is
 // found by RE2 far faster than one that starts with a character class.)
 constexpr llvm::StringLiteral kTokenAfter = ")(?:$|[^A-Za-z0-9_.]|\\.(?:$|[^A-Za-z0-9_]))";
+// After a token that may end in '-' (Telegram's, Discord's): a '-' as well,
+// which would carry it on past its length ("…UMFxk-and-more-words").
+constexpr llvm::StringLiteral kDashTokenAfter =
+    ")(?:$|[^A-Za-z0-9_.-]|\\.(?:$|[^A-Za-z0-9_]))";
+
+// What may follow `pattern`: whether its last characters come from a class
+// that holds '-' ("[A-Za-z0-9_-]{34}") decides.
+llvm::StringRef tokenAfter(llvm::StringRef pattern) {
+  size_t close = pattern.rfind(']');
+  if (close == llvm::StringRef::npos || !pattern.take_front(close).endswith("-"))
+    return kTokenAfter;
+  llvm::StringRef rest = pattern.drop_front(close + 1);
+  bool lastIsClass = rest.empty() || rest == "+" || rest == "*" ||
+                     (rest.startswith("{") && rest.endswith("}") &&
+                      rest.find_first_not_of("{0123456789,}") == llvm::StringRef::npos);
+  return lastIsClass ? kDashTokenAfter : kTokenAfter;
+}
 // Between a name and its value: the rest of the name, a quote, and `=`, `:`,
-// `:=`, `=>`, `,` or a space (`--heroku-key VALUE`), and an opening quote.
+// `:=`, `=>`, `,`, Make's `?=`, `::=` and `:::=`, or a space (`--heroku-key
+// VALUE`), and an opening quote. A second word may follow the name before
+// `:` or `=` ("telegram bot: …", "Heroku key = …"), not before a space.
 constexpr llvm::StringLiteral kNamedGap =
-    "[A-Za-z0-9_.-]{0,40}[\"']?[ \\t]{0,4}(?:[:=>|,]{1,3}[ \\t]{0,4}|[ \\t])[\"'`]{0,2}(";
+    "[A-Za-z0-9_.-]{0,40}(?:[ \\t][A-Za-z0-9_.-]{1,20}[\"']?[ \\t]{0,4}[:=>|,?]{1,4}[ \\t]{0,4}|"
+    "[\"']?[ \\t]{0,4}(?:[:=>|,?]{1,4}[ \\t]{0,4}|[ \\t]))[\"'`]{0,2}(";
+
+// `name` with each optional separator before a letter ("new[_-]?relic")
+// replaced by that letter in upper case ("newRelic").
+std::string camelCase(llvm::StringRef name) {
+  constexpr llvm::StringLiteral kSeparator = "[_-]?";
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (name.substr(i).startswith(kSeparator) && i + kSeparator.size() < name.size() &&
+        llvm::isAlpha(name[i + kSeparator.size()])) {
+      i += kSeparator.size();
+      out += llvm::toUpper(name[i]);
+      continue;
+    }
+    out += name[i];
+  }
+  return out;
+}
 
 // A provider's name as names spell it: "heroku", "Heroku" or "HEROKU" (in
 // "HEROKU_API_KEY", "myHerokuToken", "heroku_token"), not any mix of cases,
@@ -53,6 +90,14 @@ std::string nameForms(llvm::StringRef name) {
     std::string capitalised = a.str();
     capitalised[0] = llvm::toUpper(capitalised[0]);
     out += a.lower() + "|" + capitalised + "|" + a.upper() + "|";
+    // Words that a separator may join are also run together in camelCase
+    // ("newRelicKey", "LinkedInSecret").
+    std::string camel = camelCase(a);
+    if (camel != a) {
+      out += camel + "|";
+      camel[0] = llvm::toUpper(camel[0]);
+      out += camel + "|";
+    }
   }
   out.back() = ')';
   return out;
@@ -107,17 +152,18 @@ void allowFirebaseSamples(Rule &r) {
 
 std::vector<Rule> RuleSet::builtinRules() {
   std::vector<Rule> rules;
-#define TOKEN(Id, Provider, Finding, Keywords, Entropy, Pattern)                                 \
+#define TOKEN(Id, Provider, Finding, Keywords, Entropy, Pattern)                                  \
   rules.push_back(rule(Id, Provider, Finding, Keywords, Entropy,                                  \
-                       std::string("(") + Pattern + kTokenAfter.str(), 1, Validator::None));      \
+                       std::string("(") + Pattern + tokenAfter(Pattern).str(), 1,                 \
+                       Validator::None));                                                         \
   rules.back().standsAlone = true;
-#define NAMED(Id, Provider, Finding, Keywords, Entropy, Name, Pattern)                           \
+#define NAMED(Id, Provider, Finding, Keywords, Entropy, Name, Pattern)                            \
   rules.push_back(rule(Id, Provider, Finding, Keywords, Entropy,                                  \
                        nameForms(Name) + kNamedGap.str() + Pattern +                              \
-                           kTokenAfter.str(),                                                     \
+                           tokenAfter(Pattern).str(),                                             \
                        1, Validator::None));                                                      \
   rules.back().rejectWords = true;
-#define RULE(Id, Provider, Finding, Keywords, Entropy, Regex, Group, Check)                      \
+#define RULE(Id, Provider, Finding, Keywords, Entropy, Regex, Group, Check)                       \
   rules.push_back(rule(Id, Provider, Finding, Keywords, Entropy, Regex, Group, Validator::Check));
 #include "compiler/secrets/BuiltinRules.def"
   for (Rule &r : rules)
@@ -139,7 +185,11 @@ bool startsLikeKnownToken(llvm::StringRef value) {
 #include "compiler/secrets/BuiltinRules.def"
     return out;
   }();
-  return llvm::any_of(prefixes, [&](const std::string &p) { return value.startswith_insensitive(p); });
+  if (llvm::any_of(prefixes, [&](const std::string &p) { return value.startswith_insensitive(p); }))
+    return true;
+  // A Telegram bot token starts with its bot's id, digits, and ":A".
+  size_t digits = value.find_first_not_of("0123456789");
+  return digits > 0 && digits != llvm::StringRef::npos && value.substr(digits).startswith(":A");
 }
 
 const RuleSet &RuleSet::builtin() {

@@ -3,8 +3,8 @@
 //
 // A value counts as a random credential only when it is assigned to a name
 // that says "secret" (…_KEY, …_TOKEN, …_SECRET, PASSWORD) and looks random: at
-// least 16 characters, no spaces, not ordinary, and a Shannon entropy of at
-// least 3.5 bits a character — the threshold gitleaks uses for generic keys.
+// least 16 characters, no spaces, not ordinary, and a Shannon entropy of
+// more than 3.5 bits a character — the threshold gitleaks uses for generic keys.
 // Entropy alone cannot tell "npm-linux-x64-node20" or a SHA-1 from a token,
 // so ordinary values are set aside first: placeholders ("REPLACE_ME",
 // "<your-token>"), values made of words, numbers and separators
@@ -20,8 +20,10 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace wfc::secrets {
 namespace {
@@ -41,10 +43,17 @@ template <typename Pred> size_t run(llvm::StringRef text, size_t pos, Pred ok) {
 
 // Of those, the names that say so outright. "Key" and "token" alone also
 // name cache keys, object keys, key fingerprints and commit ids: digests.
+// An API, access or auth token is one whatever its shape: many providers'
+// tokens are UUIDs or hex (Heroku, Snyk), and nothing else is called that.
+// Names are compared with '-' and '.' read as '_' ("api-key", "api.token").
 bool certainlySecretName(llvm::StringRef name) {
-  for (llvm::StringRef word : {"SECRET", "PASSW", "_PWD", "API_KEY", "APIKEY", "PRIVATE_KEY",
-                               "MASTER_KEY", "ENCRYPTION_KEY", "CREDENTIAL", "CREDS"})
-    if (name.contains_insensitive(word))
+  std::string normal = name.str();
+  std::replace_if(normal.begin(), normal.end(), [](char c) { return c == '-' || c == '.'; }, '_');
+  for (llvm::StringRef word :
+       {"SECRET", "PASSW", "_PWD", "API_KEY", "APIKEY", "PRIVATE_KEY", "MASTER_KEY",
+        "ENCRYPTION_KEY", "CREDENTIAL", "CREDS", "API_TOKEN", "APITOKEN", "ACCESS_TOKEN",
+        "AUTH_TOKEN"})
+    if (llvm::StringRef(normal).contains_insensitive(word))
       return true;
   return false;
 }
@@ -133,6 +142,14 @@ size_t digestAt(llvm::StringRef text, size_t pos) {
 bool isVowel(char c) { return llvm::StringRef("aeiouyAEIOUY").contains(c); }
 bool isConsonant(char c) { return llvm::isAlpha(c) && !isVowel(c); }
 
+// Words run together make a long chunk ("buildcachemirror",
+// "imagepullsecretstore" in hostnames and bucket names): a vowel in every three
+// letters or more, as words have, where random letters have one in five (the
+// caller also refuses four consonants in a row).
+bool readsAsWordsRunTogether(llvm::StringRef chunk) {
+  return size_t(llvm::count_if(chunk, isVowel)) * 3 >= chunk.size();
+}
+
 // Identifiers in camelCase or PascalCase ("ultraPictureBox1", "Key128Bit",
 // "APIOrganizationExist"): words of 2 to 16 letters without four consonants
 // in a row, at most one without a vowel (an acronym such as "Pdf"), and at
@@ -155,7 +172,7 @@ bool isCamelCaseWords(llvm::StringRef piece) {
                    ? caps - 1 // "APIOrganization": "API", then "Organization"
                    : caps + run(piece, i + caps, lower);
     llvm::StringRef chunk = piece.substr(i, n);
-    if (chunk.size() < 2 || chunk.size() > 16)
+    if (chunk.size() < 2 || (chunk.size() > 16 && !readsAsWordsRunTogether(chunk)))
       return false;
     for (size_t at = 0; at < chunk.size(); ++at)
       if (run(chunk, at, isConsonant) >= 4)
@@ -226,6 +243,27 @@ bool isOrdinaryWords(llvm::StringRef text, bool digests) {
   return true;
 }
 
+// Code and markup with a piece or two that is not a word
+// (".sidebar.visible.right~.content{transform:rotate3d(1,0,0)}"): four
+// words of three letters or more between punctuation, and the pieces that are
+// not ordinary a fifth of the letters and digits at most. Random tokens with
+// punctuation in them (base64's '+' and '/', passwords) have one such word by
+// chance, not four, and their pieces are not ordinary.
+bool isMostlyWords(llvm::StringRef text) {
+  size_t words = 0, characters = 0, other = 0;
+  for (size_t i = 0; i <= text.size();) {
+    size_t end = std::min(text.find_first_of(kSeparators, i), text.size());
+    llvm::StringRef piece = text.slice(i, end);
+    characters += piece.size();
+    if (!isOrdinaryPiece(piece))
+      other += piece.size();
+    else if (llvm::count_if(piece, llvm::isAlpha) >= 3)
+      ++words;
+    i = end + 1;
+  }
+  return words >= 4 && other * 5 <= characters;
+}
+
 // Words that people write where a credential will go.
 constexpr llvm::StringLiteral kPlaceholderWords[] = {
     "replace", "placeholder", "changeme", "change_me", "change-me", "example",
@@ -276,6 +314,30 @@ bool isReference(llvm::StringRef text) {
   return false;
 }
 
+// Sample credentials printed in providers' documentation, which are copied
+// with the example around them: the two feed passwords of NuGet's nuget.config
+// reference ("When using unencrypted passwords").
+constexpr llvm::StringLiteral kDocumentedSamples[] = {"33f!!lloppa", "hal+9ooo_da!sY"};
+
+// How many characters stand in runs of three or more that count up by one
+// ("123", "abc", "ABCD", "klmnop"): what people type for a value that should
+// look random ("abc123def456", "12345678-ABCD-ABCD-ABCD-1234567890AB").
+// Random text of 62 symbols has such a run at one position in ~3,800, and
+// hex at one in ~260: never a third of it.
+size_t countingCharacters(llvm::StringRef text) {
+  size_t total = 0;
+  for (size_t i = 0; i < text.size();) {
+    size_t n = 1;
+    while (i + n < text.size() && llvm::isAlnum(text[i + n]) && llvm::isAlnum(text[i]) &&
+           text[i + n] == text[i + n - 1] + 1)
+      ++n;
+    if (n >= 3)
+      total += n;
+    i += n;
+  }
+  return total;
+}
+
 } // namespace
 
 double entropy(llvm::StringRef text) {
@@ -320,13 +382,24 @@ bool isCredentialName(llvm::StringRef name) {
 // character only repeated six times: any letters in any case turn up inside
 // one random key in a few hundred; these, in one in millions.
 bool isPlaceholderCredential(llvm::StringRef credential) {
-  for (llvm::StringRef word : kPlaceholderWords) {
-    std::string capitalised = word.str();
-    capitalised[0] = llvm::toUpper(capitalised[0]);
-    if (credential.contains(word) || credential.contains(word.upper()) ||
-        credential.contains(capitalised))
+  if (llvm::is_contained(kDocumentedSamples, credential))
+    return true;
+  // Each word as written in lower case, in upper case and capitalised; made
+  // once, as this runs for every candidate.
+  static const std::vector<std::string> forms = [] {
+    std::vector<std::string> out;
+    for (llvm::StringRef word : kPlaceholderWords) {
+      std::string capitalised = word.str();
+      capitalised[0] = llvm::toUpper(capitalised[0]);
+      out.push_back(word.str());
+      out.push_back(word.upper());
+      out.push_back(std::move(capitalised));
+    }
+    return out;
+  }();
+  for (const std::string &form : forms)
+    if (credential.contains(form))
       return true;
-  }
   if (hasBracketedName(credential))
     return true;
   // A run long enough to be what fills the token, not the zero bytes that
@@ -345,6 +418,16 @@ bool isRandomValue(llvm::StringRef text, llvm::StringRef name) {
     return false;
   if (text.contains("://") || isReference(text) || isPlaceholder(text))
     return false;
+  // Shannon entropy counts distinct characters, and typed runs have many.
+  if (countingCharacters(text) * 3 >= text.size())
+    return false;
+  // Hex digits in both cases: hex is printed in one case, and a random token
+  // of 62 symbols is all hex digits once in 10^7 at 16 characters. What is
+  // left is made up, or an address with a checksum in its case (EIP-55,
+  // written after "0x").
+  llvm::StringRef digits = text.startswith("0x") ? text.drop_front(2) : text;
+  if (llvm::all_of(digits, llvm::isHexDigit) && !oneCase(digits))
+    return false;
   // Paths, and a format whose own rule did not take it (a truncated or
   // sample token: "AIzaSy" followed by the wrong length).
   for (llvm::StringRef path : {"/", "./", "../", "~/"})
@@ -353,14 +436,19 @@ bool isRandomValue(llvm::StringRef text, llvm::StringRef name) {
   if (startsLikeKnownToken(text))
     return false;
   // A line of configuration ("primaryKey=…", "\"accessor\":\"…\""), not a
-  // value: its own name decides, when the rules read inside it.
+  // value: its own name decides, when the rules read inside it. Its name is
+  // words: base64 has '=' inside it too ("tkwtDDbxHKas1VOq=Zn9…").
   size_t key = run(text, 0, [](char c) { return isWordChar(c) || c == '.' || c == '-'; });
-  if (text.contains('"') || (key >= 2 && key < text.size() && text[key] == '=' &&
-                             llvm::isAlpha(text.front())))
+  if (text.contains('"') ||
+      (key >= 2 && key < text.size() && text[key] == '=' && llvm::isAlpha(text.front()) &&
+       isOrdinaryWords(text.take_front(key), /*digests=*/false)))
     return false;
-  if (isOrdinaryWords(text, /*digests=*/!certainlySecretName(name)))
+  // More bits than the threshold, as gitleaks counts them; then the costlier
+  // tests.
+  if (entropy(text) <= kMinEntropyBits)
     return false;
-  return entropy(text) >= kMinEntropyBits;
+  return !isOrdinaryWords(text, /*digests=*/!certainlySecretName(name)) &&
+         !isMostlyWords(text) && !isPlaceholderCredential(text);
 }
 
 bool isOrdinaryText(llvm::StringRef text) {
@@ -384,11 +472,20 @@ bool mentionsCredential(llvm::StringRef name) {
 }
 
 bool isUrlPassword(llvm::StringRef password) {
-  // `$TOKEN` is read from the environment by the shell: not hardcoded;
-  // "[PASSWORD]" and "<password>" are blanks to fill in.
+  // "[PASSWORD]", "<password>" and "{db_pass}" are blanks to fill in; random
+  // text in brackets ("{ZqL5kVrX1n8tA2}", as some docs quote a value) is the
+  // password, and an unclosed bracket is not a password either.
+  if (!password.empty() && llvm::StringRef("[<{").contains(password.front())) {
+    char close = password.front() == '[' ? ']' : password.front() == '<' ? '>' : '}';
+    if (password.size() < 3 || password.back() != close)
+      return false;
+    password = password.drop_front().drop_back();
+    if (isOrdinaryWords(password, /*digests=*/false))
+      return false;
+  }
+  // `$TOKEN` is read from the environment by the shell: not hardcoded.
   return !password.empty() && !password.startswith("$") && !isPlaceholder(password) &&
-         !isPlaceholderCredential(password) && !isReference(password) &&
-         !llvm::StringRef("[<{").contains(password.front());
+         !isPlaceholderCredential(password) && !isReference(password);
 }
 
 } // namespace wfc::secrets

@@ -45,6 +45,7 @@ enum class Validator : uint8_t {
   JsonWebToken, // a header that decodes to JSON; no signature only with "alg":"none"
   UrlPassword, // the password of a URL: not a shell variable, not a placeholder
   Password,    // the same for a password on its own, nor a test service's default
+  KeyAsUser,   // a login's user with no password (`curl -u KEY:`): random, not a name
   Generic,     // no regex: a random value under a name that says it is a credential
 };
 

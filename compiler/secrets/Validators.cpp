@@ -99,6 +99,23 @@ bool isJsonWebToken(llvm::StringRef token) {
 constexpr llvm::StringLiteral kThrowawayPasswords[] = {
     "test", "testing", "tests", "tester", "postgres", "mysql", "root", "guest", "dev", "ci"};
 
+// The word "password" itself, perhaps with digits after it ("password",
+// "Password1"): what a throwaway service or keychain is given in CI, a value
+// that says no more than its name.
+bool isPasswordWord(llvm::StringRef password) {
+  llvm::StringRef word = password.rtrim("0123456789");
+  return word.equals_insensitive("password") || word.equals_insensitive("passwd");
+}
+
+// The databases and brokers that CI runs as services beside a job.
+bool isServiceScheme(llvm::StringRef scheme) {
+  for (llvm::StringRef s : {"postgres", "postgresql", "mysql", "mariadb", "redis", "rediss",
+                            "amqp", "mongodb", "mssql", "sqlserver"})
+    if (scheme.equals_insensitive(s))
+      return true;
+  return false;
+}
+
 bool isLocalOrServiceHost(llvm::StringRef host) {
   if (host.startswith("[")) // [::1]:5432
     return host.startswith("[::1]");
@@ -115,6 +132,8 @@ bool isPlaceholderLogin(llvm::StringRef match, llvm::StringRef secret) {
   before = before.rtrim("'\":");
   size_t start = before.find_last_of(" \t\n'\"/=");
   llvm::StringRef user = start == llvm::StringRef::npos ? before : before.drop_front(start + 1);
+  // "<user:password>", "[user]:[password]": the same form, in brackets.
+  user = user.ltrim("<[{").rtrim(">]}");
   for (llvm::StringRef word : {"user", "username", "usr", "login", "name"})
     if (user.equals_insensitive(word))
       return true;
@@ -132,7 +151,10 @@ bool isThrowawayServiceLogin(llvm::StringRef url) {
   llvm::StringRef user = rest.take_front(at).take_until([](char c) { return c == ':'; });
   llvm::StringRef password = rest.take_front(at).drop_front(user.size() + 1);
   llvm::StringRef host = rest.drop_front(at + 1);
-  bool throwaway = password == user || llvm::is_contained(kThrowawayPasswords, password);
+  llvm::StringRef schemeName = url.take_front(scheme);
+  schemeName = schemeName.drop_front(schemeName.find_last_of(" \t\"'=") + 1);
+  bool throwaway = password == user || llvm::is_contained(kThrowawayPasswords, password) ||
+                   (isServiceScheme(schemeName) && isPasswordWord(password));
   return throwaway && isLocalOrServiceHost(host);
 }
 
@@ -148,8 +170,11 @@ bool validate(Validator validator, llvm::StringRef secret, llvm::StringRef match
   case Validator::UrlPassword:
     return isUrlPassword(secret) && !isThrowawayServiceLogin(match) &&
            !isPlaceholderLogin(match, secret);
+  case Validator::KeyAsUser:
+    return isUrlPassword(secret) && !isOrdinaryText(secret);
   case Validator::Password:
-    return isUrlPassword(secret) && !llvm::is_contained(kThrowawayPasswords, secret.lower());
+    return isUrlPassword(secret) && !llvm::is_contained(kThrowawayPasswords, secret.lower()) &&
+           !isPasswordWord(secret);
   case Validator::Generic:
     return mentionsCredential(firstGroup) && isRandomValue(secret, firstGroup);
   }

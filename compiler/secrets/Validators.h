@@ -13,8 +13,8 @@ bool validate(Validator validator, llvm::StringRef secret, llvm::StringRef match
 
 // A password in a URL that is a throwaway: the login of a database or broker
 // that a CI job starts for its tests (`postgres://postgres:test@localhost`,
-// `amqp://guest:guest@rabbitmq`), reached on this machine or by a bare
-// service name.
+// `amqp://guest:guest@rabbitmq`, `postgres://rails:password@localhost`),
+// reached on this machine or by a bare service name.
 bool isThrowawayServiceLogin(llvm::StringRef url);
 
 } // namespace wfc::secrets

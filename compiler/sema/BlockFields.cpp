@@ -252,7 +252,7 @@ template <typename Handler> struct BlockField {
 // fields of `fields`; reports the others as unknown in `where`.
 template <typename Field, size_t N>
 void forEachField(Sema &sema, const ast::Block &block, const Field (&fields)[N], StringRef where,
-                  llvm::function_ref<void(const Field &, const ast::Item &)> apply) {
+                  NameBlock names, llvm::function_ref<void(const Field &, const ast::Item &)> apply) {
   FieldSet seen(sema, where);
   for (const ast::Item &item : block.items) {
     if (!seen.add(item))
@@ -264,7 +264,7 @@ void forEachField(Sema &sema, const ast::Block &block, const Field (&fields)[N],
       continue;
     }
     sema.diags_.report(DiagKind::UnknownField, item.name.range, name, where,
-                       suggest(name, namesOf(fields)));
+                       suggestName(names, name, namesOf(fields)));
   }
 }
 
@@ -274,8 +274,9 @@ void applyEnvLimits(Sema &sema, ir::Environment &env, const FieldUse &use) {
                        "'limits' is a block: limits { memory = 2GiB … }");
     return;
   }
+  env.limitsRange = use.item.range;
   forEachField<LimitField>(
-      sema, *use.item.block, kLimitFields, "limits",
+      sema, *use.item.block, kLimitFields, "limits", NameBlock::Limits,
       [&](const LimitField &field, const ast::Item &item) {
         FieldUse limit{item, sema.global_, "limit '" + item.name.name.str() + "'"};
         if (auto v = boundedValue(sema, limit, typeOfKind(sema, field.kind), field.max))
@@ -316,7 +317,7 @@ void applyPipelineDefaults(Sema &sema, ir::Pipeline &, const FieldUse &use) {
       continue;
     if (!llvm::is_contained(known, field.name.name)) {
       sema.diags_.report(DiagKind::UnknownField, field.name.range, field.name.name, "defaults",
-                         suggest(field.name.name, known));
+                         suggestName(NameBlock::Task, field.name.name, known));
       continue;
     }
     sema.defaults_[field.name.name] = {&field, &sema.global_};
@@ -335,7 +336,7 @@ void Sema::buildEnvironment(const ast::EnvironmentDecl &decl, ir::Environment &e
     return;
   std::string where = "environment '" + env.name + "'";
   forEachField<BlockField<EnvHandler>>(
-      *this, *decl.body(), kEnvironmentFields, where,
+      *this, *decl.body(), kEnvironmentFields, where, NameBlock::Environment,
       [&](const BlockField<EnvHandler> &field, const ast::Item &item) {
         field.apply(*this, env, {item, global_, "'" + item.name.name.str() + "' of " + where});
       });
@@ -350,7 +351,7 @@ void Sema::buildPipeline(const ast::PipelineDecl &decl) {
   if (!decl.body())
     return;
   forEachField<BlockField<PipelineHandler>>(
-      *this, *decl.body(), kPipelineFields, "pipeline '" + pipeline.name + "'",
+      *this, *decl.body(), kPipelineFields, "pipeline '" + pipeline.name + "'", NameBlock::Pipeline,
       [&](const BlockField<PipelineHandler> &field, const ast::Item &item) {
         field.apply(*this, pipeline, {item, global_, "'" + item.name.name.str() + "' of the pipeline"});
       });

@@ -85,7 +85,7 @@ TypeId Sema::resolveType(const ast::TypeExpr *type, bool allowSecret) {
 }
 
 void Sema::collect(const ast::File &file) {
-  entryModule_ = collectModule(file);
+  entryModule_ = collectModule(0);
   for (const ast::Decl *decl : file.decls) {
     switch (decl->kind()) {
     case ast::DeclKind::Pipeline: {

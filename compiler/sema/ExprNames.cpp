@@ -3,6 +3,8 @@
 // indexing into a known list.
 #include "compiler/sema/SemaImpl.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 namespace wfc::sema {
 
 using ir::ExprId;
@@ -32,6 +34,11 @@ std::optional<Id> declared(Sema &sema, const ast::MemberExpr &m, const Scope &sc
   return std::nullopt;
 }
 
+// HOME, GITHUB_SHA: how environment variables are named, unlike wfc's names.
+bool isShellVariableName(StringRef name) {
+  return llvm::all_of(name, [](char c) { return (c >= 'A' && c <= 'Z') || llvm::isDigit(c) || c == '_'; });
+}
+
 } // namespace
 
 ExprId Sema::lowerName(const ast::NameExpr &n, const Scope &scope) {
@@ -51,6 +58,10 @@ ExprId Sema::lowerName(const ast::NameExpr &n, const Scope &scope) {
     hint = "; did you mean 'params." + name.str() + "'?";
   else if (hint.empty() && secrets_.count(name))
     hint = "; did you mean 'secrets." + name.str() + "'?";
+  if (&n == shellInterpolation_ && (hint.empty() || isShellVariableName(name)))
+    hint = fmt::format("; ${{{0}}} is wfc's interpolation; for the shell's variable write "
+                       "$${{{0}}} or ${0}",
+                       name);
   report(DiagKind::UndefinedName, range, &scope, "name", name, hint);
   return makeError(range);
 }

@@ -39,24 +39,6 @@ std::string article(StringRef noun) {
   return (vowel ? "an " : "a ") + noun.str();
 }
 
-std::string suggest(StringRef name, llvm::ArrayRef<std::string> candidates) {
-  std::string best;
-  unsigned bestDistance = std::max<unsigned>(2, name.size() / 3) + 1;
-  for (const std::string &candidate : candidates) {
-    unsigned distance = name.edit_distance(candidate, true, bestDistance);
-    if (distance < bestDistance && candidate != name) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best.empty() ? "" : "; did you mean '" + best + "'?";
-}
-
-std::string suggest(StringRef name, llvm::ArrayRef<const char *> candidates) {
-  std::vector<std::string> list(candidates.begin(), candidates.end());
-  return suggest(name, list);
-}
-
 ExprId Sema::add(const ir::Expr &e) {
   program_->exprs.push_back(e);
   return ExprId(static_cast<uint32_t>(program_->exprs.size() - 1));
@@ -254,7 +236,10 @@ ExprId Sema::lowerString(const ast::StringExpr &s, const Scope &scope) {
       parts.push_back(makeConst(Value::string(part.text.str()), types.string(), part.range));
       continue;
     }
+    if (inShellScript_)
+      shellInterpolation_ = part.expr;
     ExprId value = lower(part.expr, scope);
+    shellInterpolation_ = nullptr;
     TypeKind kind = types.kind(typeOf(value));
     if (kind == TypeKind::List || kind == TypeKind::Map) {
       report(DiagKind::TypeMismatch, p.expr(value).range, &scope, "an interpolated value",

@@ -23,6 +23,10 @@ const FieldDoc kRetry[] = {
 #define WFC_RETRY_FIELD(Name, Handler, Type, Doc) {Name, Type, Doc},
 #include "compiler/sema/RetryFields.def"
 };
+const FieldDoc kResources[] = {
+#define WFC_RESOURCE_FIELD(Name, Handler, Type, Doc) {Name, Type, Doc},
+#include "compiler/sema/ResourceFields.def"
+};
 const FieldDoc kPipeline[] = {
 #define WFC_PIPELINE_FIELD(Name, Handler, Type, Doc) {Name, Type, Doc},
 #include "compiler/sema/PipelineFields.def"
@@ -58,6 +62,7 @@ std::string fieldReference() {
   if (names.size() > 1)
     defaults = fmt::format("{} and {}", fmt::join(names.begin(), names.end() - 1, ", "), defaults);
   return section("A task (and a template's body)", kTask) + section("`retry { … }`", kRetry) +
+         section("`resources { … }`", kResources) +
          section("`pipeline NAME { … }`", kPipeline) +
          "Its `defaults { … }` has the task fields " + defaults + ".\n\n" +
          section("`environment NAME { … }`", kEnvironment) + section("Its `limits { … }`", kLimits);

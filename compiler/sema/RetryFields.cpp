@@ -64,7 +64,7 @@ bool Sema::buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy
     const RetryField *known = findRetryField(name);
     if (!known) {
       report(DiagKind::UnknownField, field.name.range, &scope, name, "retry",
-             suggest(name, retryFieldNames()));
+             suggestName(NameBlock::Retry, name, retryFieldNames()));
       ok = false;
       continue;
     }
@@ -238,8 +238,11 @@ bool Sema::applyRetryOn(ir::RetryPolicy &retry, const FieldUse &use) {
     auto *call = llvm::dyn_cast<ast::CallExpr>(element);
     auto *callee = call ? llvm::dyn_cast<ast::NameExpr>(call->callee()) : nullptr;
     if (!callee || callee->name() != "exit" || call->args().empty()) {
+      std::string hint;
+      if (auto *n = llvm::dyn_cast<ast::NameExpr>(element))
+        hint = suggestName(NameBlock::RetryOn, n->name(), {"failure", "timeout"});
       report(DiagKind::InvalidExpression, element->range(), &use.scope,
-             "retry 'on' lists failure, timeout and exit(N)");
+             "retry 'on' lists failure, timeout and exit(N)" + hint);
       ok = false;
       continue;
     }

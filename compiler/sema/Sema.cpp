@@ -1,23 +1,20 @@
 // Semantic analysis: the order of the phases.
 #include "compiler/sema/SemaImpl.h"
 
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
 namespace wfc {
 
 namespace sema {
 
-Sema::Sema(llvm::SourceMgr &sm, ast::Context &ctx, DiagnosticEngine &diags,
-           const SemaOptions &options)
-    : sm_(sm), ctx_(ctx), diags_(diags), options_(options),
-      program_(std::make_unique<ir::Program>()) {}
+Sema::Sema(const ParsedModules &modules, DiagnosticEngine &diags)
+    : parsed_(modules), diags_(diags), program_(std::make_unique<ir::Program>()),
+      moduleAt_(modules.modules.size()), collecting_(modules.modules.size()) {}
 
-std::unique_ptr<ir::Program> Sema::run(const ast::File &file) {
+std::unique_ptr<ir::Program> Sema::run() {
+  assert(!parsed_.modules.empty() && "sema needs the entry file");
+  const ast::File &file = *parsed_.modules.front().file;
   entry_ = &file;
-  llvm::SmallString<256> canonical;
-  loading_.push_back(llvm::sys::fs::real_path(file.path, canonical) ? file.path.str()
-                                                                     : std::string(canonical));
   // Names first: params, secrets, environments, the pipeline, templates.
   collect(file);
   for (size_t i = 0; i < environmentDecls_.size(); ++i)
@@ -55,18 +52,19 @@ std::unique_ptr<ir::Program> Sema::run(const ast::File &file) {
 
 } // namespace sema
 
-std::unique_ptr<ir::Program> analyze(const ast::File &file, llvm::SourceMgr &sm,
-                                     ast::Context &ctx, DiagnosticEngine &diags,
-                                     const SemaOptions &options,
+std::unique_ptr<ir::Program> analyze(const ParsedModules &modules, DiagnosticEngine &diags,
                                      std::vector<const ast::File *> *files) {
-  sema::Sema sema(sm, ctx, diags, options);
-  std::unique_ptr<ir::Program> program = sema.run(file);
-  if (files) {
-    files->push_back(&file);
-    for (const auto &entry : sema.modules_)
-      if (entry.second->file != &file)
-        files->push_back(entry.second->file);
-  }
+  sema::Sema sema(modules, diags);
+  std::unique_ptr<ir::Program> program = sema.run();
+  const ast::File &entry = *modules.modules.front().file;
+  std::vector<const ast::File *> built{&entry};
+  for (const auto &module : sema.modules_)
+    if (module.second->file != &entry)
+      built.push_back(module.second->file);
+  for (const ast::File *file : built)
+    program->sources.push_back({file->bufferId, file->path.str()});
+  if (files)
+    llvm::append_range(*files, built);
   return program;
 }
 

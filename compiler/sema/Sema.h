@@ -5,11 +5,11 @@
 #include "compiler/diag/DiagnosticEngine.h"
 #include "compiler/ir/Ir.h"
 
-#include "llvm/Support/SourceMgr.h"
+#include "llvm/ADT/DenseMap.h"
 
 #include <memory>
-#include <optional>
 #include <string>
+#include <vector>
 
 namespace wfc {
 
@@ -26,31 +26,32 @@ constexpr uint64_t kMaxLoopIterations = 2'000'000;
 // declaration, and of its template's declaration when it instantiates one.
 constexpr uint64_t kMaxExpandedBytes = 256ull << 20;
 
-struct SemaOptions {
-  // Where `import "std/…"` looks; empty: not found.
-  std::string stdlibDir;
+// A file and every module it imports, each parsed once, as the driver loaded
+// them (compiler/driver/Imports.h): what sema analyses. Sema never reads or
+// parses a file itself.
+struct ParsedModule {
+  const ast::File *file = nullptr;
+  // The canonical path: one module however it is imported.
+  std::string path;
+  // The import that first loaded it (for "imported here"); none for the entry.
+  const ast::ImportDecl *via = nullptr;
 };
 
-// Resolves names, checks types, loads imports (parsed into `sm` and `ctx`),
-// expands templates and loops, applies defaults. Always returns a program;
-// after errors it holds what could be understood.
-// `files`, if given, receives every file the program was built from: `file`
-// first, then the modules it imports.
-std::unique_ptr<ir::Program> analyze(const ast::File &file, llvm::SourceMgr &sm,
-                                     ast::Context &ctx, DiagnosticEngine &diags,
-                                     const SemaOptions &options,
+struct ParsedModules {
+  // The entry file first, then the modules in the order first imported.
+  std::vector<ParsedModule> modules;
+  // The module each import names, by index into `modules`. An import that is
+  // not here names none: its path was invalid, not found, or in a cycle
+  // (the loader reported it).
+  llvm::DenseMap<const ast::ImportDecl *, uint32_t> imports;
+};
+
+// Resolves names, checks types, binds imports, expands templates and loops,
+// applies defaults. Always returns a program; after errors it holds what
+// could be understood.
+// `files`, if given, receives every file the program was built from: the
+// entry first, then the modules it imports.
+std::unique_ptr<ir::Program> analyze(const ParsedModules &modules, DiagnosticEngine &diags,
                                      std::vector<const ast::File *> *files = nullptr);
-
-// Where the standard library lies relative to the directory above wfc's own:
-// bin/wfc and share/wfc/stdlib, installed and in the build tree alike.
-constexpr const char *kStdlibBesideBinary = "share/wfc/stdlib";
-
-// The stdlib directory for a wfc binary at `argv0` (../share/wfc/stdlib);
-// empty if there is none.
-std::string findStdlib(const char *argv0);
-
-// Why `dir`, given as --stdlib, cannot be the standard library; nothing if
-// it can (a directory that holds std/).
-std::optional<std::string> checkStdlibDir(llvm::StringRef dir);
 
 } // namespace wfc

@@ -3,6 +3,8 @@
 
 #include "compiler/sema/Sema.h"
 
+#include "compiler/diag/Suggest.h"
+
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
@@ -81,6 +83,7 @@ template <typename Field, size_t N> std::vector<const char *> namesOf(const Fiel
 std::vector<const char *> taskFieldNames();
 std::vector<const char *> defaultFieldNames();
 std::vector<const char *> retryFieldNames();
+std::vector<const char *> resourceFieldNames();
 
 // Letters, digits and '_' (and '-', '.'), not starting with a digit.
 bool isName(StringRef name, bool allowDashDot);
@@ -88,15 +91,15 @@ bool isName(StringRef name, bool allowDashDot);
 // "an environment", "a task": a noun with its article.
 std::string article(StringRef noun);
 
-// "; did you mean 'x'?" for the closest of `candidates` to `name`, or "".
-std::string suggest(StringRef name, llvm::ArrayRef<std::string> candidates);
-std::string suggest(StringRef name, llvm::ArrayRef<const char *> candidates);
-
+// Where a name is looked up, for the names of other languages (ForeignNames.def).
+enum class NameBlock : uint8_t { Task, Pipeline, Environment, Limits, Retry, RetryOn };
+// suggest(), but what wfc writes for another language's name comes first
+// (`depends_on` → 'after'), and `max-parallel` is 'max_parallel'.
+std::string suggestName(NameBlock block, StringRef name, llvm::ArrayRef<const char *> candidates);
 class Sema {
 public:
-  Sema(llvm::SourceMgr &sm, ast::Context &ctx, DiagnosticEngine &diags,
-       const SemaOptions &options);
-  std::unique_ptr<ir::Program> run(const ast::File &file);
+  Sema(const ParsedModules &modules, DiagnosticEngine &diags);
+  std::unique_ptr<ir::Program> run();
 
   // --- Declarations.cpp ---
   void collect(const ast::File &file);
@@ -108,9 +111,11 @@ public:
   ir::TypeId resolveType(const ast::TypeExpr *type, bool allowSecret);
 
   // --- Modules.cpp ---
-  const Module *loadImport(const ast::ImportDecl &decl, const ast::File &importer);
-  // `via`: the import that brought the file in (none for the entry file).
-  Module *collectModule(const ast::File &file, const ast::ImportDecl *via = nullptr);
+  // The module `decl` names, collected the first time it is imported; none
+  // when the loader refused the import.
+  const Module *importedModule(const ast::ImportDecl &decl);
+  // The templates and imports of parsed module `index` (0: the entry file).
+  Module *collectModule(uint32_t index);
 
   // --- Exprs.cpp, ExprNames.cpp, ExprOperators.cpp ---
   // One function per kind of expression; `lower` dispatches.
@@ -179,6 +184,7 @@ public:
   void applyWhen(ir::Task &task, const FieldUse &use);
   void applyEnv(ir::Task &task, const FieldUse &use);
   void applyOutputs(ir::Task &task, const FieldUse &use);
+  void applyResources(ir::Task &task, const FieldUse &use);
 
   // --- Outputs.cpp ---
   std::optional<ir::TypeId> outputType(const ast::TypeExpr &type);
@@ -195,6 +201,10 @@ public:
   void forEachName(const FieldUse &use, StringRef kind,
                    llvm::function_ref<void(const std::string &, SMRange)> visit);
   bool isEnvName(const ast::MapEntry &entry, const Scope &scope);
+
+  // --- ResourceFields.cpp: one function per field of ResourceFields.def ---
+  bool applyResourceCpu(ir::Resources &resources, const FieldUse &use);
+  bool applyResourceMemory(ir::Resources &resources, const FieldUse &use);
 
   // --- RetryFields.cpp: one function per field of RetryFields.def ---
   bool buildRetry(const ast::Item &item, const Scope &scope, ir::RetryPolicy &retry);
@@ -221,10 +231,8 @@ public:
     return builder;
   }
 
-  llvm::SourceMgr &sm_;
-  ast::Context &ctx_;
+  const ParsedModules &parsed_;
   DiagnosticEngine &diags_;
-  const SemaOptions &options_;
   std::unique_ptr<ir::Program> program_;
 
   const ast::File *entry_ = nullptr;
@@ -251,13 +259,17 @@ public:
   Scope global_;
   // Template checks run once per template, outside any instance.
   bool checkingTemplate_ = false;
+  // A `run` string is a shell script: an unknown "${NAME}" in it was most
+  // likely meant for the shell, and its message says how to write that.
+  bool inShellScript_ = false;
+  const ast::Expr *shellInterpolation_ = nullptr;
   llvm::DenseMap<const ast::TemplateDecl *, bool> checkedTemplates_;
 
-  // Modules by canonical path; `loading_` is the chain being imported.
+  // Modules by canonical path (templates are checked in this order); the
+  // same by index into `parsed_.modules`, null until collected.
   std::map<std::string, std::unique_ptr<Module>> modules_;
-  std::vector<std::string> loading_;
-  // The imports that brought in each file of `loading_` after the entry.
-  std::vector<const ast::ImportDecl *> importedVia_;
+  std::vector<const Module *> moduleAt_;
+  std::vector<bool> collecting_;
 };
 
 } // namespace wfc::sema

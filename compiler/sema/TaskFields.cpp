@@ -72,7 +72,7 @@ void Sema::applyTaskField(ir::Task &task, StringRef name, const FieldSource &fie
                             ? "template '" + scope.templateDecl->name().name.str() + "'"
                             : taskLabel_;
     report(DiagKind::UnknownField, item.name.range, &scope, name, where,
-           suggest(name, taskFieldNames()));
+           suggestName(NameBlock::Task, name, taskFieldNames()));
     return;
   }
   if (known->form == Form::Value && item.kind != ast::ItemKind::Field) {
@@ -154,8 +154,12 @@ void Sema::applyRun(ir::Task &task, const FieldUse &use) {
       if (isArgument(id, use.scope))
         command.argv.push_back(id);
     }
-  } else if (!commandFrom(lower(value, use.scope), use, command)) {
-    return;
+  } else {
+    bool wasShell = std::exchange(inShellScript_, llvm::isa<ast::StringExpr>(value));
+    ExprId id = lower(value, use.scope);
+    inShellScript_ = wasShell;
+    if (!commandFrom(id, use, command))
+      return;
   }
   if (command.argv.empty() && !checkingTemplate_) {
     report(DiagKind::InvalidValue, value->range(), &use.scope, use.what, "a non-empty command",

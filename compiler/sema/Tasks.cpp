@@ -388,6 +388,8 @@ void Sema::applyDefaults(ir::Task &task, llvm::ArrayRef<StringRef> set) {
   }
   if (unset("workdir"))
     task.workdir = defaultsTask_.workdir;
+  if (unset("resources"))
+    task.resources = defaultsTask_.resources;
   if (defaultsSet_.count("env"))
     task.env = defaultsTask_.env;
 }

@@ -22,6 +22,10 @@ const char *const kRetryFields[] = {
 #define WFC_RETRY_FIELD(Name, Handler, Type, Doc) Name,
 #include "compiler/sema/RetryFields.def"
 };
+const char *const kResourceFields[] = {
+#define WFC_RESOURCE_FIELD(Name, Handler, Type, Doc) Name,
+#include "compiler/sema/ResourceFields.def"
+};
 const char *const kPipelineFields[] = {
 #define WFC_PIPELINE_FIELD(Name, Handler, Type, Doc) Name,
 #include "compiler/sema/PipelineFields.def"
@@ -49,7 +53,8 @@ std::vector<const char *> presentOnly(llvm::ArrayRef<const char *> names) {
 std::vector<BlockFields> knownFields() {
   return {{"pipeline", pipelineFields()},       {"defaults", defaultFields()},
           {"environment", environmentFields()}, {"limits", limitFields()},
-          {"task", taskFields()},               {"retry", retryFields()}};
+          {"task", taskFields()},               {"retry", retryFields()},
+          {"resources", resourceFields()}};
 }
 
 std::vector<llvm::StringRef> triggerRules() {
@@ -61,6 +66,7 @@ std::vector<llvm::StringRef> triggerRules() {
 
 llvm::ArrayRef<const char *> taskFields() { return kTaskFields; }
 llvm::ArrayRef<const char *> retryFields() { return kRetryFields; }
+llvm::ArrayRef<const char *> resourceFields() { return kResourceFields; }
 llvm::ArrayRef<const char *> pipelineFields() { return kPipelineFields; }
 llvm::ArrayRef<const char *> defaultFields() {
   static const std::vector<const char *> fields = presentOnly(kDefaultFields);

@@ -12,7 +12,7 @@ namespace wfc::sema {
 
 // The fields one kind of block accepts.
 struct BlockFields {
-  llvm::StringRef block; // "pipeline", "defaults", "environment", "limits", "task", "retry"
+  llvm::StringRef block; // "pipeline", "defaults", "environment", "limits", "task", "retry", "resources"
   llvm::ArrayRef<const char *> fields;
 };
 
@@ -24,6 +24,7 @@ std::vector<llvm::StringRef> triggerRules();
 // From the *Fields.def tables.
 llvm::ArrayRef<const char *> taskFields();
 llvm::ArrayRef<const char *> retryFields();
+llvm::ArrayRef<const char *> resourceFields();
 llvm::ArrayRef<const char *> pipelineFields();
 llvm::ArrayRef<const char *> defaultFields();
 llvm::ArrayRef<const char *> environmentFields();

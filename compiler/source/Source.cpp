@@ -18,7 +18,7 @@
 namespace wfc {
 namespace {
 
-// Source that owns the bytes as read: a 64 MiB file is not copied once more.
+// Source that owns the bytes as read: a 160 MiB file is not copied once more.
 class OwnedSourceBuffer final : public llvm::MemoryBuffer {
 public:
   OwnedSourceBuffer(std::string bytes, llvm::StringRef name)

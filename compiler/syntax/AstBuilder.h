@@ -7,6 +7,8 @@
 #include "compiler/syntax/ParseSupport.h"
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace wfc::syntax {
@@ -62,6 +64,7 @@ private:
   const ast::ForDecl *buildForDecl(WfParser::ForDeclContext *ctx);
   const ast::Block *buildBlock(WfParser::BlockContext *ctx);
   std::optional<ast::Item> buildItem(WfParser::ItemContext *ctx);
+  ast::Ident fieldName(const antlr4::Token *first, const std::vector<antlr4::Token *> &rest) const;
   const ast::TypeExpr *buildTypeExpr(WfParser::TypeExprContext *ctx, unsigned depth);
 
   // Expressions (BuildExprs.cpp).
@@ -78,6 +81,14 @@ private:
   // Strings and interpolation (BuildStrings.cpp).
   const ast::StringExpr *buildString(const antlr4::Token *token, unsigned depth);
   const ast::Expr *parseInterpolation(uint32_t begin, uint32_t end, unsigned depth);
+  void tripleStringBounds(uint32_t &begin, uint32_t &end, size_t &indent) const;
+  std::optional<uint32_t> unicodeEscape(uint32_t escapeStart, uint32_t p, uint32_t end,
+                                        std::string &text);
+  uint32_t escape(uint32_t p, uint32_t end, std::string &text);
+  const ast::Expr *interpolation(uint32_t p, uint32_t close, unsigned depth);
+  void reportControlCharacter(uint32_t p, char c);
+  const ast::StringExpr *unterminatedString(llvm::StringRef text, llvm::SMRange range,
+                                            bool triple);
 
   ast::Ident ident(WfParser::IdentContext *ctx) const;
   ast::Ident ident(const antlr4::Token *token) const;

@@ -150,11 +150,26 @@ const ast::Block *AstBuilder::buildBlock(WfParser::BlockContext *ctx) {
   return ctx_.make<ast::Block>(ast::Block{ctx_.copy(llvm::ArrayRef<ast::Item>(items)), file_.range(ctx)});
 }
 
+// `timeout-minutes`: the name as written, '-' and all, for unknown-field.
+ast::Ident AstBuilder::fieldName(const antlr4::Token *first,
+                                 const std::vector<antlr4::Token *> &rest) const {
+  ast::Ident name = ident(first);
+  if (rest.empty() || name.name.empty())
+    return name;
+  auto *last = static_cast<const WfToken *>(rest.back());
+  if (last->isMissing())
+    return name;
+  auto *wf = static_cast<const WfToken *>(first);
+  name.range = file_.range(wf->begin(), last->end());
+  name.name = llvm::StringRef(file_.base + wf->begin(), last->end() - wf->begin());
+  return name;
+}
+
 std::optional<ast::Item> AstBuilder::buildItem(WfParser::ItemContext *ctx) {
   ast::Item item;
   item.range = file_.range(ctx);
   if (auto *field = as<WfParser::FieldItemContext>(ctx)) {
-    item.name = ident(field->name);
+    item.name = fieldName(field->name, field->rest);
     if (auto *object = as<WfParser::ObjectValueContext>(field->value)) {
       item.kind = ast::ItemKind::Object;
       item.objectKind = ident(object->kind);
@@ -168,7 +183,7 @@ std::optional<ast::Item> AstBuilder::buildItem(WfParser::ItemContext *ctx) {
   }
   if (auto *block = as<WfParser::BlockItemContext>(ctx)) {
     item.kind = ast::ItemKind::Block;
-    item.name = ident(block->name);
+    item.name = fieldName(block->name, block->rest);
     item.block = buildBlock(block->body);
     return item;
   }

@@ -192,6 +192,31 @@ std::vector<ast::Arg> AstBuilder::buildArgList(WfParser::ArgListContext *ctx, un
   return args;
 }
 
+namespace {
+
+// 'echo "hi" ${x}' as the string wfc reads the same way: "echo \"hi\" $${x}".
+// Long texts are cut: the message shows the form, not the whole string.
+std::string doubleQuoted(llvm::StringRef singleQuoted) {
+  constexpr size_t kShown = 32;
+  llvm::StringRef text = singleQuoted.drop_front();
+  if (text.endswith("'"))
+    text = text.drop_back();
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (out.size() > kShown && (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+      return out + "…\"";
+    char c = text[i];
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (c == '$' && i + 1 < text.size() && text[i + 1] == '{')
+      out += '$';
+    out += c;
+  }
+  return out + "\"";
+}
+
+} // namespace
+
 const ast::Expr *AstBuilder::buildLiteral(WfParser::LiteralContext *ctx, unsigned depth) {
   if (!ctx || !ctx->getStart())
     return error({});
@@ -201,6 +226,9 @@ const ast::Expr *AstBuilder::buildLiteral(WfParser::LiteralContext *ctx, unsigne
   case WfParser::STRING:
   case WfParser::UNTERMINATED_STRING:
     return buildString(token, depth);
+  case WfParser::SINGLE_QUOTED:
+    file_.diags.report(DiagKind::SyntaxSingleQuotes, range, doubleQuoted(file_.text(token)));
+    return error(range);
   case WfParser::TRUE:
     return ctx_.make<ast::BoolExpr>(range, true);
   case WfParser::FALSE:

@@ -104,6 +104,121 @@ size_t commonIndent(llvm::StringRef text) {
 
 } // namespace
 
+// Drops a first and a last line of a triple string that hold nothing but
+// the quotes, and finds the indentation to take from each line.
+void AstBuilder::tripleStringBounds(uint32_t &begin, uint32_t &end, size_t &indent) const {
+  llvm::StringRef content(file_.base + begin, end - begin);
+  // Indentation is the layout of a string that spans lines, not its text.
+  bool multiline = content.contains('\n');
+  llvm::StringRef first = content.take_until([](char c) { return c == '\n'; });
+  if (first.size() < content.size() && isBlank(first.rtrim('\r'))) {
+    begin += first.size() + 1;
+    content = content.drop_front(first.size() + 1);
+  }
+  size_t lastNewline = content.rfind('\n');
+  if (lastNewline != llvm::StringRef::npos && isBlank(content.substr(lastNewline + 1))) {
+    end = begin + lastNewline;
+    if (end > begin && file_.base[end - 1] == '\r')
+      --end;
+    content = content.substr(0, end - begin);
+  }
+  if (multiline)
+    indent = commonIndent(content);
+}
+
+// `\u{…}` at `escapeStart`, its '{' at `p`: the character appended to
+// `text`, or a code point that is none reported; where the string goes on.
+// None when it is not written right (the caller reports it as any escape).
+std::optional<uint32_t> AstBuilder::unicodeEscape(uint32_t escapeStart, uint32_t p, uint32_t end,
+                                                  std::string &text) {
+  const char *s = file_.base;
+  if (p >= end || s[p] != '{')
+    return std::nullopt;
+  uint32_t q = p + 1;
+  uint32_t codePoint = 0;
+  while (q < end && isHex(s[q]) && q - p - 1 < 6)
+    codePoint = codePoint * 16 + llvm::hexDigitValue(s[q++]);
+  bool wellFormed = q > p + 1 && q < end && s[q] == '}';
+  if (wellFormed && codePoint != 0 && codePoint <= 0x10FFFF &&
+      (codePoint < 0xD800 || codePoint > 0xDFFF)) {
+    char utf8[4];
+    char *out = utf8;
+    llvm::ConvertCodePointToUTF8(codePoint, out);
+    text.append(utf8, out);
+    return q + 1;
+  }
+  if (!wellFormed)
+    return std::nullopt;
+  // Written right, but no character: say why, not how to write one.
+  file_.diags.report(DiagKind::SyntaxInvalidEscape, file_.range(escapeStart, q + 1),
+                     llvm::StringRef(s + escapeStart, q + 1 - escapeStart),
+                     notACharacter(codePoint));
+  return q + 1;
+}
+
+// The escape at `p` (a backslash) appended to `text`, or reported; where the
+// string goes on.
+uint32_t AstBuilder::escape(uint32_t p, uint32_t end, std::string &text) {
+  const char *s = file_.base;
+  uint32_t escapeStart = p;
+  char e = p + 1 < end ? s[p + 1] : '\0';
+  p += 2;
+  switch (e) {
+  case 'n':
+    text += '\n';
+    return p;
+  case 't':
+    text += '\t';
+    return p;
+  case 'r':
+    text += '\r';
+    return p;
+  case '"':
+  case '\\':
+  case '$':
+    text += e;
+    return p;
+  case 'u':
+    if (std::optional<uint32_t> next = unicodeEscape(escapeStart, p, end, text))
+      return *next;
+    break;
+  default:
+    break;
+  }
+  // Name the whole escape, multi-byte characters included.
+  uint32_t shownEnd = std::min(end, escapeStart + 1 +
+                                        std::max<uint32_t>(1, llvm::getNumBytesForUTF8(
+                                                                  static_cast<unsigned char>(e))));
+  file_.diags.report(DiagKind::SyntaxInvalidEscape, file_.range(escapeStart, shownEnd),
+                     llvm::StringRef(s + escapeStart, shownEnd - escapeStart),
+                     "use \\\" \\\\ \\n \\t \\r \\$ or \\u{1F600} (1 to 6 hex digits)");
+  return shownEnd;
+}
+
+// The expression of "${…}" from `p` to just after its '}' at `close`.
+const ast::Expr *AstBuilder::interpolation(uint32_t p, uint32_t close, unsigned depth) {
+  llvm::StringRef inner(file_.base + p + 2, close - 1 - (p + 2));
+  if (!isBlank(inner))
+    return parseInterpolation(p + 2, close - 1, depth);
+  file_.diags.report(DiagKind::SyntaxInvalidInterpolation, file_.range(p, close),
+                     "empty interpolation '${}': write an expression inside, or '$${' "
+                     "for a literal '${'");
+  return error(file_.range(p, close));
+}
+
+const ast::StringExpr *AstBuilder::unterminatedString(llvm::StringRef text, llvm::SMRange range,
+                                                      bool triple) {
+  ast::StringPart part{ctx_.save(text), nullptr, range};
+  return ctx_.make<ast::StringExpr>(range, ctx_.copy(llvm::ArrayRef(part)), triple);
+}
+
+void AstBuilder::reportControlCharacter(uint32_t p, char c) {
+  file_.diags.report(DiagKind::SyntaxUnexpectedCharacter, file_.range(p, p + 1),
+                     fmt::format("U+{:04X} in a string; write it as an escape, such as "
+                                 "\\u{{{:X}}}",
+                                 static_cast<unsigned>(c), static_cast<unsigned>(c)));
+}
+
 const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsigned depth) {
   const auto *wf = static_cast<const WfToken *>(token);
   llvm::SMRange range = file_.range(token);
@@ -111,36 +226,14 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
   bool triple = whole.startswith("\"\"\"");
   bool terminated = token->getType() == WfParser::STRING;
 
-  if (!terminated) {
-    // Already reported by reportLexProblems; keep the text, skip the rest.
-    llvm::StringRef text = whole.drop_front(triple ? 3 : 1);
-    ast::StringPart part{ctx_.save(text), nullptr, range};
-    return ctx_.make<ast::StringExpr>(range, ctx_.copy(llvm::ArrayRef(part)), triple);
-  }
+  if (!terminated) // reported by reportLexProblems: its text, and nothing more
+    return unterminatedString(whole.drop_front(triple ? 3 : 1), range, triple);
 
   uint32_t begin = wf->begin() + (triple ? 3 : 1);
   uint32_t end = wf->end() - (triple ? 3 : 1);
   size_t indent = 0;
-  if (triple) {
-    llvm::StringRef content(file_.base + begin, end - begin);
-    // Indentation is the layout of a string that spans lines, not its text.
-    bool multiline = content.contains('\n');
-    // Drop a first and a last line that hold nothing but the quotes.
-    llvm::StringRef first = content.take_until([](char c) { return c == '\n'; });
-    if (first.size() < content.size() && isBlank(first.rtrim('\r'))) {
-      begin += first.size() + 1;
-      content = content.drop_front(first.size() + 1);
-    }
-    size_t lastNewline = content.rfind('\n');
-    if (lastNewline != llvm::StringRef::npos && isBlank(content.substr(lastNewline + 1))) {
-      end = begin + lastNewline;
-      if (end > begin && file_.base[end - 1] == '\r')
-        --end;
-      content = content.substr(0, end - begin);
-    }
-    if (multiline)
-      indent = commonIndent(content);
-  }
+  if (triple)
+    tripleStringBounds(begin, end, indent);
 
   std::vector<ast::StringPart> parts;
   std::string text;
@@ -169,61 +262,7 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
       continue;
     }
     if (c == '\\' && !triple) {
-      uint32_t escapeStart = p;
-      char e = p + 1 < end ? s[p + 1] : '\0';
-      p += 2;
-      switch (e) {
-      case 'n':
-        text += '\n';
-        continue;
-      case 't':
-        text += '\t';
-        continue;
-      case 'r':
-        text += '\r';
-        continue;
-      case '"':
-      case '\\':
-      case '$':
-        text += e;
-        continue;
-      case 'u':
-        if (p < end && s[p] == '{') {
-          uint32_t q = p + 1;
-          uint32_t codePoint = 0;
-          while (q < end && isHex(s[q]) && q - p - 1 < 6)
-            codePoint = codePoint * 16 + llvm::hexDigitValue(s[q++]);
-          bool wellFormed = q > p + 1 && q < end && s[q] == '}';
-          if (wellFormed && codePoint != 0 && codePoint <= 0x10FFFF &&
-              (codePoint < 0xD800 || codePoint > 0xDFFF)) {
-            char utf8[4];
-            char *out = utf8;
-            llvm::ConvertCodePointToUTF8(codePoint, out);
-            text.append(utf8, out);
-            p = q + 1;
-            continue;
-          }
-          // Written right, but no character: say why, not how to write one.
-          if (wellFormed) {
-            file_.diags.report(DiagKind::SyntaxInvalidEscape, file_.range(escapeStart, q + 1),
-                               llvm::StringRef(s + escapeStart, q + 1 - escapeStart),
-                               notACharacter(codePoint));
-            p = q + 1;
-            continue;
-          }
-        }
-        break;
-      default:
-        break;
-      }
-      // Name the whole escape, multi-byte characters included.
-      uint32_t shownEnd = std::min(end, escapeStart + 1 +
-                                            std::max<uint32_t>(1, llvm::getNumBytesForUTF8(
-                                                                      static_cast<unsigned char>(e))));
-      file_.diags.report(DiagKind::SyntaxInvalidEscape, file_.range(escapeStart, shownEnd),
-                         llvm::StringRef(s + escapeStart, shownEnd - escapeStart),
-                         "use \\\" \\\\ \\n \\t \\r \\$ or \\u{1F600} (1 to 6 hex digits)");
-      p = shownEnd;
+      p = escape(p, end, text);
       continue;
     }
     if (c == '$' && p + 1 < end && s[p + 1] == '$') {
@@ -241,17 +280,7 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
         continue;
       }
       flush(p);
-      llvm::StringRef inner(s + p + 2, close - 1 - (p + 2));
-      const ast::Expr *expr;
-      if (isBlank(inner)) {
-        file_.diags.report(DiagKind::SyntaxInvalidInterpolation, file_.range(p, close),
-                           "empty interpolation '${}': write an expression inside, or '$${' "
-                           "for a literal '${'");
-        expr = error(file_.range(p, close));
-      } else {
-        expr = parseInterpolation(p + 2, close - 1, depth);
-      }
-      parts.push_back({{}, expr, file_.range(p, close)});
+      parts.push_back({{}, interpolation(p, close, depth), file_.range(p, close)});
       p = close;
       textStart = p;
       continue;
@@ -259,10 +288,7 @@ const ast::StringExpr *AstBuilder::buildString(const antlr4::Token *token, unsig
     // Control characters are invisible in an editor: ask for an escape.
     if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
         c == 0x7f)
-      file_.diags.report(DiagKind::SyntaxUnexpectedCharacter, file_.range(p, p + 1),
-                         fmt::format("U+{:04X} in a string; write it as an escape, such as "
-                                     "\\u{{{:X}}}",
-                                     static_cast<unsigned>(c), static_cast<unsigned>(c)));
+      reportControlCharacter(p, c);
     text += c;
     ++p;
   }

@@ -420,6 +420,16 @@ void lex(llvm::StringRef source, uint32_t begin, uint32_t end, LexedTokens &out,
       p = e;
       continue;
     }
+    if (c == '\'') {
+      // SINGLE_QUOTED : '\'' ~['\r\n]* '\''?
+      uint32_t e = p + 1;
+      while (e < end && base[e] != '\'' && !isNewline(base[e]))
+        ++e;
+      e += e < end && base[e] == '\'';
+      push(WfLexer::SINGLE_QUOTED, p, e);
+      p = e;
+      continue;
+    }
     uint32_t length = 0;
     if (uint32_t type = punctuation(sc, p, length)) {
       push(type, p, p + length);

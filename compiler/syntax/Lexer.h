@@ -32,9 +32,10 @@ struct LexedTokens {
 };
 
 // The most tokens, comments and bad characters together that wfc reads from
-// one file: 32 bytes each, and about 100 more in the phases after the lexer.
-// The 100,000-task benchmark (bench/gen_pipeline.py) has 2.8 million.
-constexpr size_t kMaxTokens = 4'000'000;
+// one file: 32 bytes each while the file is parsed, and about 100 more in the
+// phases after the lexer. The 1,000,000-task benchmark pipeline
+// (bench/gen_pipeline.py, 155 MB) has 27.8 million; docs/language.md, Limits.
+constexpr size_t kMaxTokens = 32'000'000;
 
 // Lexes source[begin, end); token offsets are absolute within `source`.
 // Stops after `limit` tokens, comments and bad characters together, setting

@@ -104,6 +104,33 @@ void reportLexProblems(const FileSyntax &file, const LexedTokens &lexed) {
 
 namespace {
 
+// Where lexing `source` would stop at the token limit, or UINT32_MAX when it
+// has no more than kMaxTokens tokens, comments and bad characters. Counted a
+// block at a time, so that a file refused for its tokens never holds them
+// all (32 bytes each: a gigabyte at the limit).
+uint32_t tokenLimitOffset(llvm::StringRef source) {
+  // Each item takes one byte at least.
+  if (source.size() <= kMaxTokens)
+    return UINT32_MAX;
+  constexpr size_t kBlock = 1 << 20;
+  LexedTokens block;
+  size_t items = 0;
+  uint32_t at = 0;
+  for (;;) {
+    block.tokens.clear();
+    block.comments.clear();
+    block.problems.clear();
+    size_t room = kMaxTokens - items;
+    lex(source, at, static_cast<uint32_t>(source.size()), block, std::min(room, kBlock));
+    if (block.stoppedAt == UINT32_MAX)
+      return UINT32_MAX;
+    if (room <= kBlock)
+      return block.stoppedAt;
+    items += kBlock;
+    at = block.stoppedAt;
+  }
+}
+
 // `"a ${b"`: the lexer reads an unterminated string up to the quote the
 // interpolation could not use, then another from that quote. One mistake, so
 // one token (and one error, at the '${').
@@ -167,6 +194,7 @@ const ast::File *makeFile(ast::Context &ctx, const FileSyntax &file, const Lexed
   result->path = ctx.save(buffer->getBufferIdentifier());
   result->decls = ctx.copy(decls);
   result->comments = ctx.copy(llvm::ArrayRef(comments));
+  result->tokens = lexed.tokens.empty() ? 0 : lexed.tokens.size() - 1;
   return result;
 }
 
@@ -213,27 +241,21 @@ size_t stackLeft() {
   return lowest != 0 && here > lowest ? here - lowest : 0;
 }
 
-const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
-                                   ast::Context &ctx, DiagnosticEngine &diags) {
-  llvm::StringRef source = sm.getMemoryBuffer(bufferId)->getBuffer();
-  FileSyntax file{sm, bufferId, source.data(), diags};
+// How many more '{' than '}' tokens [start, end) of `stream` holds.
+int braceBalance(WfTokenStream &stream, size_t start, size_t end) {
+  int balance = 0;
+  for (size_t i = start; i < end; ++i)
+    balance += stream.at(i).getType() == WfParser::LBRACE
+                   ? 1
+                   : stream.at(i).getType() == WfParser::RBRACE ? -1 : 0;
+  return balance;
+}
 
-  LexedTokens lexed;
-  lex(source, 0, static_cast<uint32_t>(source.size()), lexed);
-  if (lexed.stoppedAt != UINT32_MAX) {
-    // Not parsed at all: the file is refused, like one of more than 64 MiB.
-    diags.report(DiagKind::InputTooLarge, file.range(lexed.stoppedAt, lexed.stoppedAt),
-                 fmt::format("file has more than {} tokens{}", withThousands(kMaxTokens),
-                             kSplitAdvice));
-    lexed.comments.clear();
-    return makeFile(ctx, file, lexed, {});
-  }
-  mergeUnclosedInterpolations(file, lexed);
-  LexProblems problems(file, lexed);
-  file.lexProblems = &problems;
-
-  WfTokenStream stream(lexed.tokens);
-  file.tokens = &stream;
+// The file's declarations, one parse each (SLL first, then LL with
+// recovery); what cannot start one is reported once and skipped.
+std::vector<const ast::Decl *> parseDeclarations(FileSyntax &file, WfTokenStream &stream,
+                                                 LexProblems &problems, ast::Context &ctx,
+                                                 DiagnosticEngine &diags) {
   GuardedParser parser(&stream, diags);
   parser.removeErrorListeners();
   auto bail = std::make_shared<antlr4::BailErrorStrategy>();
@@ -293,15 +315,37 @@ const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
     if (next == start)
       skipToDeclaration();
     lastHadErrors = diags.errorCount() > errorsBefore;
-    if (lastHadErrors) {
-      int balance = 0;
-      for (size_t i = start; i < stream.index(); ++i)
-        balance += stream.at(i).getType() == WfParser::LBRACE
-                       ? 1
-                       : stream.at(i).getType() == WfParser::RBRACE ? -1 : 0;
-      pendingClosers += std::max(balance, 0);
-    }
+    if (lastHadErrors)
+      pendingClosers += std::max(braceBalance(stream, start, stream.index()), 0);
   }
+
+  return decls;
+}
+
+const ast::File *parseOnThisThread(const llvm::SourceMgr &sm, unsigned bufferId,
+                                   ast::Context &ctx, DiagnosticEngine &diags) {
+  llvm::StringRef source = sm.getMemoryBuffer(bufferId)->getBuffer();
+  FileSyntax file{sm, bufferId, source.data(), diags};
+
+  LexedTokens lexed;
+  lexed.stoppedAt = tokenLimitOffset(source);
+  if (lexed.stoppedAt == UINT32_MAX)
+    lex(source, 0, static_cast<uint32_t>(source.size()), lexed);
+  if (lexed.stoppedAt != UINT32_MAX) {
+    // Not parsed at all: the file is refused, like one larger than kMaxSourceBytes.
+    diags.report(DiagKind::InputTooLarge, file.range(lexed.stoppedAt, lexed.stoppedAt),
+                 fmt::format("file has more than {} tokens{}", withThousands(kMaxTokens),
+                             kSplitAdvice));
+    lexed.comments.clear();
+    return makeFile(ctx, file, lexed, {});
+  }
+  mergeUnclosedInterpolations(file, lexed);
+  LexProblems problems(file, lexed);
+  file.lexProblems = &problems;
+
+  WfTokenStream stream(lexed.tokens);
+  file.tokens = &stream;
+  std::vector<const ast::Decl *> decls = parseDeclarations(file, stream, problems, ctx, diags);
 
   problems.flushAll();
   file.lexProblems = nullptr;

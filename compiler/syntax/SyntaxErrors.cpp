@@ -182,6 +182,7 @@ std::optional<std::string> describeExpected(antlr4::Parser *parser,
       rest.remove(type);
     rest.remove(size_t(WfParser::UNTERMINATED_STRING));
     rest.remove(size_t(WfParser::BAD_NUMBER));
+    rest.remove(size_t(WfParser::SINGLE_QUOTED));
     rest.remove(size_t(WfParser::LBRACE));
   }
   if (rest.contains(size_t(WfParser::IDENT))) {
@@ -264,6 +265,20 @@ std::string identNoun(antlr4::RuleContext *ctx) {
   return "a name";
 }
 
+bool isNameKeyword(size_t type) { return llvm::is_contained(kIdentKeywords, type); }
+
+// What follows a keyword that starts a declaration: the declaration's name
+// (`task "x"`, `param task`), or a module's path. After anything else the
+// keyword cannot start one, so it stands where a name was meant.
+bool continuesDeclaration(size_t type, bool inInterpolation) {
+  if (type == WfParser::IDENT || type == WfParser::STRING ||
+      type == WfParser::UNTERMINATED_STRING)
+    return true;
+  if (type == Token::EOF)
+    return !inInterpolation;
+  return isNameKeyword(type) && type != WfParser::IN && type != WfParser::AS;
+}
+
 } // namespace
 
 bool startsDeclaration(size_t type) {
@@ -344,34 +359,138 @@ llvm::StringRef FileSyntax::text(const Token *token) const {
   return llvm::StringRef(base + wf->begin(), wf->end() - wf->begin());
 }
 
-void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, Token *found,
-                               const antlr4::misc::IntervalSet &expected, bool missing) {
+namespace {
+
+// Where a syntax error is, and how to name what was found and what came
+// before it.
+struct ErrorSite {
+  Token *prev = nullptr;
+  size_t foundType = Token::EOF;
+  std::string foundText;
+  std::string after;
+  llvm::SMRange here, afterPrev;
+  bool onLaterLine = false;
+  // At the end of the file or at a declaration: the construct has ended.
+  bool endOfConstruct = false;
+};
+
+ErrorSite siteOf(const FileSyntax &file, antlr4::Parser *parser, Token *found,
+                 bool inInterpolation) {
+  ErrorSite site;
   auto *stream = static_cast<WfTokenStream *>(parser->getTokenStream());
-  Token *prev = found && found->getTokenIndex() > 0 && found->getTokenIndex() != INVALID_INDEX
-                    ? stream->get(found->getTokenIndex() - 1)
-                    : nullptr;
-  size_t foundType = found ? found->getType() : Token::EOF;
-  std::string foundText = describeToken(file_, found);
-  std::string after = prev ? "after " + quoted(file_.text(prev)) : "at the start of the file";
-  if (inInterpolation_) {
-    if (foundType == Token::EOF)
-      foundText = "the end of the interpolation";
+  site.prev = found && found->getTokenIndex() > 0 && found->getTokenIndex() != INVALID_INDEX
+                  ? stream->get(found->getTokenIndex() - 1)
+                  : nullptr;
+  Token *prev = site.prev;
+  site.foundType = found ? found->getType() : Token::EOF;
+  site.foundText = describeToken(file, found);
+  site.after = prev ? "after " + quoted(file.text(prev)) : "at the start of the file";
+  if (inInterpolation) {
+    if (site.foundType == Token::EOF)
+      site.foundText = "the end of the interpolation";
     if (!prev)
-      after = "at the start of the interpolation";
+      site.after = "at the start of the interpolation";
   }
-  llvm::SMRange here = file_.range(found);
-  llvm::SMRange afterPrev = prev ? file_.range(static_cast<WfToken *>(prev)->end(),
-                                               static_cast<WfToken *>(prev)->end())
-                                 : here;
+  site.here = file.range(found);
+  site.afterPrev = prev ? file.range(static_cast<WfToken *>(prev)->end(),
+                                     static_cast<WfToken *>(prev)->end())
+                        : site.here;
   // Something missing at the end of a line (or of the file) belongs at the
   // end of that line, not at whatever starts the next one.
-  bool onLaterLine = false;
   if (prev && found) {
-    llvm::StringRef gap(file_.base + static_cast<WfToken *>(prev)->end(),
+    llvm::StringRef gap(file.base + static_cast<WfToken *>(prev)->end(),
                         static_cast<WfToken *>(found)->begin() - static_cast<WfToken *>(prev)->end());
-    onLaterLine = foundType == Token::EOF || gap.contains('\n');
+    site.onLaterLine = site.foundType == Token::EOF || gap.contains('\n');
   }
-  llvm::SMRange missingAt = missing || onLaterLine ? afterPrev : here;
+  site.endOfConstruct = site.foundType == Token::EOF || startsDeclaration(site.foundType);
+  return site;
+}
+
+// A construct left open where its closer was expected: reported (or, for a
+// made-up one, deliberately not); false when that is not the error.
+bool reportUnclosed(const FileSyntax &file, antlr4::Parser *parser, ParserRuleContext *ctx,
+                    ErrorSite &site, const antlr4::misc::IntervalSet &expected, bool missing) {
+  std::vector<OpenConstruct> open = openConstructs(file, ctx);
+  if (open.empty() || !expected.contains(open.front().closer))
+    return false;
+  const OpenConstruct &inner = open.front();
+  // `task a: { … }`: recovery made up a '(' after the missing template
+  // name; there is no ')' to miss.
+  if (inner.madeUp && (missing || site.endOfConstruct))
+    return true;
+  bool wrongCloser = isCloser(site.foundType) && site.foundType != inner.closer;
+  bool closesOuter =
+      wrongCloser &&
+      llvm::any_of(open, [&](const OpenConstruct &o) { return o.closer == site.foundType; });
+  // `run = "make")` inside a block: a ')' that closes nothing is a stray,
+  // while `[a, b)` is a list closed with the wrong bracket.
+  if (wrongCloser && !closesOuter && inner.closer == WfParser::RBRACE) {
+    file.diags.report(DiagKind::SyntaxUnexpectedToken, site.here, site.foundText, site.after);
+    return true;
+  }
+  if (!site.endOfConstruct && !missing && !wrongCloser)
+    return false;
+  auto [line, column] = file.lineColumn(inner.start);
+  std::string closer = parser->getVocabulary().getLiteralName(inner.closer);
+  closer = closer.substr(1, closer.size() - 2);
+  llvm::SMRange at = site.endOfConstruct || site.onLaterLine ? site.afterPrev : site.here;
+  if (Token *body = site.endOfConstruct ? bodyReadAsArgument(inner.ctx) : nullptr) {
+    at = file.range(body);
+    site.foundText = describeToken(file, body);
+  }
+  file.diags.report(DiagKind::SyntaxUnclosed, at, closer, inner.what, line, column, site.foundText)
+      .note(NoteKind::NoteOpenedHere, file.range(inner.start), inner.what);
+  return true;
+}
+
+// Any other error: what the parser expected where, in the words of the
+// construct it was in.
+void reportExpected(const FileSyntax &file, antlr4::Parser *parser, ParserRuleContext *ctx,
+                    const ErrorSite &site, llvm::SMRange missingAt,
+                    const antlr4::misc::IntervalSet &expected, bool inInterpolation) {
+  if (auto *block = dynamic_cast<WfParser::BlockContext *>(ctx);
+      block && expected.contains(size_t(WfParser::IDENT)) &&
+      expected.contains(size_t(WfParser::RBRACE))) {
+    std::optional<OpenConstruct> owner = blockOwner(file, block);
+    file.diags.report(DiagKind::SyntaxExpectedField, site.here, owner ? owner->what : "block",
+                      site.foundText);
+    return;
+  }
+  if (dynamic_cast<WfParser::DeclContext *>(ctx) || dynamic_cast<WfParser::FileContext *>(ctx)) {
+    file.diags.report(DiagKind::SyntaxExpectedDeclaration, site.here, site.foundText);
+    return;
+  }
+  // `timeout 10m`: a field name, then neither '=' nor '{'.
+  if (typeid(*ctx) == typeid(WfParser::ItemContext) && site.prev && site.prev == ctx->getStart()) {
+    file.diags.report(DiagKind::SyntaxExpectedToken, missingAt, "'=' or '{'", site.after,
+                      site.foundText);
+    return;
+  }
+  if (site.prev && site.prev->getType() == WfParser::COMMA && site.foundType == WfParser::COMMA) {
+    file.diags.report(DiagKind::SyntaxExpectedValue, site.here, site.after, site.foundText);
+    return;
+  }
+  std::optional<std::string> wanted = describeExpected(
+      parser, expected, identNoun(ctx),
+      inInterpolation ? "'}' to end the interpolation" : "end of file");
+  if (wanted && *wanted == "a value") {
+    file.diags.report(DiagKind::SyntaxExpectedValue, missingAt, site.after, site.foundText);
+    return;
+  }
+  if (wanted) {
+    file.diags.report(DiagKind::SyntaxExpectedToken, missingAt, *wanted, site.after,
+                      site.foundText);
+    return;
+  }
+  file.diags.report(DiagKind::SyntaxUnexpectedToken, site.here, site.foundText, site.after);
+}
+
+} // namespace
+
+void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, Token *found,
+                               const antlr4::misc::IntervalSet &expected, bool missing) {
+  ErrorSite site = siteOf(file_, parser, found, inInterpolation_);
+  llvm::SMRange missingAt = missing || site.onLaterLine ? site.afterPrev : site.here;
   // Recovery can reach the same spot twice (reportError, then a missing
   // token); one report is enough.
   if (found && found == lastFound_ && ctx == lastContext_)
@@ -380,73 +499,72 @@ void WfErrorStrategy::describe(antlr4::Parser *parser, ParserRuleContext *ctx, T
   lastContext_ = ctx;
   if (found)
     file_.flushLexProblems(static_cast<WfToken *>(found)->begin());
-  bool endOfConstruct = foundType == Token::EOF || startsDeclaration(foundType);
+  if (reportUnclosed(file_, parser, ctx, site, expected, missing))
+    return;
+  reportExpected(file_, parser, ctx, site, missingAt, expected, inInterpolation_);
+}
 
-  std::vector<OpenConstruct> open = openConstructs(file_, ctx);
-  if (!open.empty() && expected.contains(open.front().closer)) {
-    const OpenConstruct &inner = open.front();
-    // `task a: { … }`: recovery made up a '(' after the missing template
-    // name; there is no ')' to miss.
-    if (inner.madeUp && (missing || endOfConstruct))
-      return;
-    bool wrongCloser = isCloser(foundType) && foundType != inner.closer;
-    bool closesOuter =
-        wrongCloser &&
-        llvm::any_of(open, [&](const OpenConstruct &o) { return o.closer == foundType; });
-    // `run = "make")` inside a block: a ')' that closes nothing is a stray,
-    // while `[a, b)` is a list closed with the wrong bracket.
-    if (wrongCloser && !closesOuter && inner.closer == WfParser::RBRACE) {
-      file_.diags.report(DiagKind::SyntaxUnexpectedToken, here, foundText, after);
-      return;
-    }
-    if (endOfConstruct || missing || wrongCloser) {
-      auto [line, column] = file_.lineColumn(inner.start);
-      std::string closer = parser->getVocabulary().getLiteralName(inner.closer);
-      closer = closer.substr(1, closer.size() - 2);
-      llvm::SMRange at = endOfConstruct || onLaterLine ? afterPrev : here;
-      if (Token *body = endOfConstruct ? bodyReadAsArgument(inner.ctx) : nullptr) {
-        at = file_.range(body);
-        foundText = describeToken(file_, body);
-      }
-      file_.diags.report(DiagKind::SyntaxUnclosed, at, closer, inner.what, line, column, foundText)
-          .note(NoteKind::NoteOpenedHere, file_.range(inner.start), inner.what);
-      return;
-    }
-  }
+void WfErrorStrategy::sync(antlr4::Parser *parser) {
+  if (!inErrorRecoveryMode(parser) && isNameKeyword(parser->getInputStream()->LA(1)) &&
+      readKeywordAsName(parser))
+    return;
+  DefaultErrorStrategy::sync(parser);
+}
 
-  if (auto *block = dynamic_cast<WfParser::BlockContext *>(ctx);
-      block && expected.contains(size_t(WfParser::IDENT)) &&
-      expected.contains(size_t(WfParser::RBRACE))) {
-    std::optional<OpenConstruct> owner = blockOwner(file_, block);
-    file_.diags.report(DiagKind::SyntaxExpectedField, here, owner ? owner->what : "block",
-                       foundText);
-    return;
+namespace {
+
+// What a keyword read as a name would have named, and what to write
+// instead; empty in a block, where sema's unknown-field names the field meant.
+std::pair<std::string, std::string> keywordUse(antlr4::RuleContext *ctx, llvm::StringRef word) {
+  if (as<WfParser::BlockContext>(ctx))
+    return {};
+  std::string instead = fmt::format("choose another name, such as '{}_name'", word);
+  if (as<WfParser::ForDeclContext>(ctx))
+    return {"name a loop variable", instead};
+  if (as<WfParser::TemplateDeclContext>(ctx) || as<WfParser::TemplateParamContext>(ctx))
+    return {"name a template parameter", "a template's body could not read it; " + instead};
+  std::string hint = fmt::format("a param of that name is 'params.{}'", word);
+  if (word == "environment")
+    hint += ", the run's environment 'run.environment'";
+  return {"be used as a name in an expression", hint};
+}
+
+} // namespace
+
+// `secret = x` in a task, `when = environment == "x"`, "${task}",
+// `for task in …`, `template t(environment: string)`: a keyword where only a
+// name can stand, and not followed as a declaration would be. Read as that
+// name, so that one mistake is one error instead of a missing '}' and the
+// remains of a declaration that never was. A field is left to sema, whose
+// unknown-field names the field meant; elsewhere no declaration could be
+// named by a keyword, so it is an error here.
+bool WfErrorStrategy::readKeywordAsName(antlr4::Parser *parser) {
+  auto *stream = static_cast<WfTokenStream *>(parser->getTokenStream());
+  if (continuesDeclaration(stream->LA(2), inInterpolation_))
+    return false;
+  const antlr4::atn::ATN &atn = parser->getATN();
+  antlr4::misc::IntervalSet next = atn.nextTokens(atn.states[parser->getState()]);
+  if (next.contains(stream->LA(1)) || next.contains(Token::EPSILON) ||
+      !next.contains(size_t(WfParser::IDENT)))
+    return false;
+  auto *token = static_cast<WfToken *>(stream->LT(1));
+  llvm::StringRef word = file_.text(token);
+  auto [use, hint] = keywordUse(parser->getContext(), word);
+  if (!use.empty()) {
+    file_.flushLexProblems(token->begin());
+    file_.diags.report(DiagKind::SyntaxKeywordAsName, file_.range(token), word, use, hint);
   }
-  if (dynamic_cast<WfParser::DeclContext *>(ctx) || dynamic_cast<WfParser::FileContext *>(ctx)) {
-    file_.diags.report(DiagKind::SyntaxExpectedDeclaration, here, foundText);
-    return;
-  }
-  // `timeout 10m`: a field name, then neither '=' nor '{'.
-  if (typeid(*ctx) == typeid(WfParser::ItemContext) && prev && prev == ctx->getStart()) {
-    file_.diags.report(DiagKind::SyntaxExpectedToken, missingAt, "'=' or '{'", after, foundText);
-    return;
-  }
-  if (prev && prev->getType() == WfParser::COMMA && foundType == WfParser::COMMA) {
-    file_.diags.report(DiagKind::SyntaxExpectedValue, here, after, foundText);
-    return;
-  }
-  std::optional<std::string> wanted = describeExpected(
-      parser, expected, identNoun(ctx),
-      inInterpolation_ ? "'}' to end the interpolation" : "end of file");
-  if (wanted && *wanted == "a value") {
-    file_.diags.report(DiagKind::SyntaxExpectedValue, missingAt, after, foundText);
-    return;
-  }
-  if (wanted) {
-    file_.diags.report(DiagKind::SyntaxExpectedToken, missingAt, *wanted, after, foundText);
-    return;
-  }
-  file_.diags.report(DiagKind::SyntaxUnexpectedToken, here, foundText, after);
+  token->setType(WfParser::IDENT);
+  return true;
+}
+
+// `for environment in …`: the loop variable is matched without a decision
+// before it, so sync() never sees it.
+Token *WfErrorStrategy::recoverInline(antlr4::Parser *parser) {
+  if (!inErrorRecoveryMode(parser) && isNameKeyword(parser->getInputStream()->LA(1)) &&
+      readKeywordAsName(parser))
+    return parser->consume();
+  return DefaultErrorStrategy::recoverInline(parser);
 }
 
 void WfErrorStrategy::reportError(antlr4::Parser *parser, const antlr4::RecognitionException &e) {

@@ -23,6 +23,8 @@ public:
   // A token that error recovery made up; it has no text and no width.
   bool isMissing() const { return missing_; }
   void setMissing() { missing_ = true; }
+  // Error recovery reads a keyword where only a name can stand as that name.
+  void setType(uint32_t type) { type_ = static_cast<uint16_t>(type); }
 
   std::string getText() const override;
   size_t getType() const override { return type_ == kEof ? EOF : type_; }

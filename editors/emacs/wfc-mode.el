@@ -64,7 +64,7 @@
 (defconst wfc-fields
   '("after" "approval" "attempts" "backoff" "cpu" "deadline" "defaults" "description"
     "env" "environments" "file_size" "jitter" "limits" "max_parallel" "max_timeout"
-    "memory" "network" "on" "open_files" "outputs" "path" "processes" "retry" "run"
+    "memory" "network" "on" "open_files" "outputs" "path" "processes" "resources" "retry" "run"
     "secrets" "timeout" "trigger" "when" "workdir" "writable")
   "Fields semantic analysis accepts in some block.")
 

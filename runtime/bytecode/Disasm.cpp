@@ -249,6 +249,14 @@ public:
       os_ << "     when " << operand(t.when) << '\n';
     if (t.flags & kTaskHasWorkdir)
       os_ << "     workdir " << operand(t.workdir) << '\n';
+    if (t.flags & kTaskHasResources) {
+      os_ << "     resources";
+      if (t.cpuMilli)
+        os_ << " cpu=" << formatCpu(t.cpuMilli);
+      if (t.memoryBytes)
+        os_ << " memory=" << formatSize(t.memoryBytes);
+      os_ << '\n';
+    }
     if (t.argCount) {
       std::vector<std::string> args;
       for (Operand a : m_.argsOf(t))

@@ -164,6 +164,7 @@ private:
   void collectBlockSecrets(const CodeBlock &b);
   // TASK
   bool readTask(uint32_t i, llvm::DenseSet<uint32_t> &names);
+  bool readResources(uint32_t i, Task &t);
   bool readArgs(uint32_t i, Task &t);
   bool readEnvValues(uint32_t i, Task &t);
   bool readOutputs(Task &t);

@@ -25,7 +25,8 @@ inline constexpr uint8_t kMagic[8] = {0x89, 'W', 'F', 'B', '\r', '\n', 0x1a, '\n
 inline constexpr size_t kHeaderSize = 32;
 inline constexpr uint16_t kMajor = 1;
 // 1.1 (issue 13): typed outputs (a type per output in TASK), the opcodes
-// to.int, to.bool and lines. A 1.0 file still loads: its outputs are strings.
+// to.int, to.bool and lines; task resources (TASK flag bit 4). A 1.0 file
+// still loads: its outputs are strings, and it may not use bit 4.
 inline constexpr uint16_t kMinor = 1;
 inline constexpr uint32_t kFlagDebugInfo = 1u << 0; // the DEBUG section is present
 inline constexpr uint32_t kKnownFlags = kFlagDebugInfo;
@@ -64,6 +65,8 @@ inline constexpr uint64_t kMaxTimeoutMs = 30ull * 24 * 3600 * 1000;   // 30 days
 inline constexpr uint64_t kMaxDeadlineMs = 366ull * 24 * 3600 * 1000; // a year
 inline constexpr uint64_t kMaxDelayMs = policy::kMaxDelayMs;        // a day
 inline constexpr uint32_t kMaxParallel = 4096;
+inline constexpr uint32_t kMaxCpuMilli = 4096 * 1000;             // resources.cpu: 4096 cores
+inline constexpr uint64_t kMaxResourceBytes = uint64_t(1) << 50;    // resources.memory: 1024TiB
 inline constexpr uint32_t kMaxWritable = 64; // writable paths of one environment
 
 // --- Types and values -----------------------------------------------------------
@@ -218,7 +221,9 @@ enum TaskFlags : uint8_t {
   kTaskHasDescription = 1 << 1,
   kTaskHasWhen = 1 << 2,
   kTaskHasWorkdir = 1 << 3,
-  kKnownTaskFlags = kTaskShell | kTaskHasDescription | kTaskHasWhen | kTaskHasWorkdir,
+  kTaskHasResources = 1 << 4, // since 1.1
+  kKnownTaskFlags =
+      kTaskShell | kTaskHasDescription | kTaskHasWhen | kTaskHasWorkdir | kTaskHasResources,
 };
 
 struct EnvValue {
@@ -232,6 +237,8 @@ struct Task {
   uint8_t trigger = 0; // ir::Trigger
   uint32_t policy = 0;
   Operand description, when, workdir; // when flagged
+  uint32_t cpuMilli = 0;    // resources, when flagged: 0 for none
+  uint64_t memoryBytes = 0; // resources, when flagged: 0 for none
   uint32_t firstArg = 0, argCount = 0;       // Module::args
   uint32_t firstEnv = 0, envCount = 0;       // Module::envValues, names ascending
   uint32_t firstOutput = 0, outputCount = 0; // Module::outputs: string ids, ascending

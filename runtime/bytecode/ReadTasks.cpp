@@ -28,7 +28,8 @@ bool Loader::readTask(uint32_t i, llvm::DenseSet<uint32_t> &names) {
     return false;
   size_t at = pos_;
   t.flags = u8();
-  if (ok() && (t.flags & ~kKnownTaskFlags)) {
+  uint8_t known = m_.minor >= 1 ? kKnownTaskFlags : kKnownTaskFlags & ~kTaskHasResources;
+  if (ok() && (t.flags & ~known)) {
     errorAt_ = at;
     return fail(fmt::format("task {} has unknown flags 0x{:x}", i, t.flags));
   }
@@ -45,9 +46,33 @@ bool Loader::readTask(uint32_t i, llvm::DenseSet<uint32_t> &names) {
     operand(t.when, "a when condition", false, true, ValueType::Bool, i);
   if (t.flags & kTaskHasWorkdir)
     operand(t.workdir, "a workdir", false, false, ValueType::String, i);
+  if ((t.flags & kTaskHasResources) && !readResources(i, t))
+    return false;
   if (!readArgs(i, t) || !readEnvValues(i, t) || !readOutputs(t) || !readTaskEnvironments(i, t))
     return false;
   m_.tasks.push_back(t);
+  return true;
+}
+
+// resources: cores in thousandths and bytes of memory, at least one of them.
+bool Loader::readResources(uint32_t i, Task &t) {
+  size_t at = pos_;
+  uint64_t cpu = uleb();
+  uint64_t memory = uleb(64);
+  if (!ok())
+    return false;
+  errorAt_ = at;
+  if (cpu > kMaxCpuMilli)
+    return fail(fmt::format("task {} needs {} thousandths of a core, more than {}", i, cpu,
+                            kMaxCpuMilli));
+  if (memory > kMaxResourceBytes)
+    return fail(fmt::format("task {} needs {} bytes of memory, more than {}", i, memory,
+                            kMaxResourceBytes));
+  if (cpu == 0 && memory == 0)
+    return fail(fmt::format("task {} is flagged with resources but needs none", i));
+  errorAt_ = 0;
+  t.cpuMilli = static_cast<uint32_t>(cpu);
+  t.memoryBytes = memory;
   return true;
 }
 
@@ -225,14 +250,20 @@ bool Loader::taskFitsEnvironment(uint32_t task, const Task &t, uint32_t environm
     }
   }
   uint64_t timeout = m_.policies[t.policy].timeoutMs;
-  policy::Verdict verdict =
-      policy::judge({timeout, secrets}, {env.maxTimeoutMs, m_.secretsOf(env)});
+  uint64_t memoryLimit = env.limitMask & kLimitMemory ? env.memoryBytes : 0;
+  policy::Verdict verdict = policy::judge({timeout, secrets, t.memoryBytes},
+                                          {env.maxTimeoutMs, m_.secretsOf(env), memoryLimit});
   if (verdict.timeoutOverMax)
     return fail(fmt::format("task {} ('{}') lists environment '{}', whose max_timeout of {} is "
                             "under the task's timeout of {} (policy {})",
                             task, m_.str(t.name), m_.str(env.name),
                             formatDuration(int64_t(env.maxTimeoutMs)),
                             formatDuration(int64_t(timeout)), t.policy));
+  if (verdict.memoryOverLimit)
+    return fail(fmt::format("task {} ('{}') lists environment '{}', whose memory limit of {} is "
+                            "under the task's resources.memory of {}",
+                            task, m_.str(t.name), m_.str(env.name), formatSize(memoryLimit),
+                            formatSize(t.memoryBytes)));
   if (!verdict.deniedSecrets.empty()) {
     uint32_t denied = verdict.deniedSecrets.front();
     return fail(fmt::format("task {} ('{}') lists environment '{}', which does not allow "

@@ -170,6 +170,10 @@ void writeTasks(Buffer &tasks, const Module &m) {
       tasks.uleb(t.when.raw);
     if (t.flags & kTaskHasWorkdir)
       tasks.uleb(t.workdir.raw);
+    if (t.flags & kTaskHasResources) {
+      tasks.uleb(t.cpuMilli);
+      tasks.uleb(t.memoryBytes);
+    }
     tasks.uleb(t.argCount);
     for (Operand a : m.argsOf(t))
       tasks.uleb(a.raw);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -53,6 +54,10 @@ Engine::Engine(const bytecode::Module &module, const RunOptions &options,
   // Measuring where an attempt's time goes (docs/runtime.md, Performance).
   if (const char *timing = getenv("WFC_ATTEMPT_TIMING"); timing && llvm::StringRef(timing) == "1")
     timings_ = std::make_unique<AttemptTimings>();
+  for (size_t t = 0; t < n && t < options.resumed.size(); ++t) {
+    outputs_[t].values = options.resumed[t].outputs;
+    details_[t] = options.resumed[t].detail;
+  }
   inputs_.params = options.params;
   inputs_.runEnvironment =
       options.environment >= 0 ? module.str(module.environments[options.environment].name).str() : "";
@@ -101,7 +106,11 @@ RunSummary Engine::run() {
       llvm::ArrayRef<uint32_t> envs = m_.environmentsOf(m_.tasks[t]);
       excluded[t] = !envs.empty() && !llvm::is_contained(envs, uint32_t(o_.environment));
     }
-  sched_ = std::make_unique<sched::Scheduler>(m_, excluded, o_.seed);
+  std::vector<sched::Prior> prior;
+  for (const TaskResume &r : o_.resumed)
+    prior.push_back(r.prior);
+  sched_ = std::make_unique<sched::Scheduler>(m_, excluded, o_.seed, prior);
+  sched_->setCapacity(o_.capacity);
   if (m_.pipeline.deadlineMs)
     runDeadline_ = static_cast<Millis>(m_.pipeline.deadlineMs);
 
@@ -117,6 +126,7 @@ RunSummary Engine::run() {
     if (sched_->done() && running_ == 0)
       break;
     wait(nextWake(now));
+    stopIfUnrecorded();
     if (o_.tickMs && running_)
       reporter_.tick(elapsed());
   }
@@ -170,10 +180,33 @@ std::optional<std::string> Engine::evaluateString(bytecode::Operand operand, std
 }
 
 void Engine::startReady(Millis now) {
+  std::vector<size_t> starting = claimReady(now);
+  if (starting.empty())
+    return;
+  // Write-ahead: the starts are on record (in one commit) before any of
+  // their processes starts; an attempt the journal does not know of never
+  // starts.
+  reporter_.commitRecords();
+  if (stopIfUnrecorded()) {
+    for (size_t i : starting)
+      endAttempt(i, {AttemptEnd::Cancelled}, *reporter_.recordFailure());
+    return;
+  }
+  for (size_t i : starting) {
+    proc::AttemptRequest request;
+    proc::Handles handles;
+    std::string error;
+    if (!prepare(slots_[i], request, handles, error) || !launch(i, request, handles, error))
+      endAttempt(i, {AttemptEnd::NotStarted}, error);
+  }
+}
+
+std::vector<size_t> Engine::claimReady(Millis now) {
+  std::vector<size_t> starting;
   while (!sched_->stopped() && running_ < o_.maxParallel) {
     std::optional<uint32_t> next = sched_->popReady();
     if (!next)
-      return;
+      break;
     uint32_t t = *next;
     const bytecode::Task &task = m_.tasks[t];
     size_t i = allocateSlot();
@@ -181,11 +214,11 @@ void Engine::startReady(Millis now) {
     slot = Slot{};
     slot.used = true;
     slot.task = t;
-    slot.attempt = sched_->attempts(t);
+    slot.attempt = attemptBase(t) + sched_->attempts(t);
     slot.started = now;
     ++running_;
 
-    if ((task.flags & bytecode::kTaskHasWhen) && slot.attempt == 1) {
+    if ((task.flags & bytecode::kTaskHasWhen) && sched_->attempts(t) == 1) {
       llvm::Expected<vm::Value> when = vm::evaluate(m_, task.when, inputs_);
       if (!when) {
         reporter_.attemptStarted(t, slot.attempt, now);
@@ -209,12 +242,9 @@ void Engine::startReady(Millis now) {
     // Every attempt that ends was started, even one that fails before its
     // process does (a missing workdir), so that events always pair up.
     reporter_.attemptStarted(t, slot.attempt, now);
-    proc::AttemptRequest request;
-    proc::Handles handles;
-    std::string error;
-    if (!prepare(slot, request, handles, error) || !launch(i, request, handles, error))
-      endAttempt(i, {AttemptEnd::NotStarted}, error);
+    starting.push_back(i);
   }
+  return starting;
 }
 
 bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &handles,
@@ -226,13 +256,35 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
     slot.marks.at[size_t(proc::ShimMark::WfcStart)] = proc::monotonicNs();
   }
   const bytecode::Task &task = m_.tasks[slot.task];
-  llvm::StringRef name = m_.str(task.name);
+  std::string workdir;
+  if (!commandLine(task, spec.argv, error) || !enterWorkdir(slot, task, workdir, error) ||
+      !makeOutputsFile(slot, error) || !environmentOf(task, slot, workdir, spec.env, error))
+    return false;
+  spec.graceMs = o_.graceMs;
+  spec.workdir = workdir;
+  spec.cloneFlags = o_.isolation.cloneFlags;
+  spec.sandbox = o_.isolation.sandbox;
+  spec.limits = o_.isolation.limits;
+  limitMemory(m_.tasks[slot.task], spec.limits);
+  if (!bindPlaces(slot, spec, handles, error))
+    return false;
+  spec.hide = o_.isolation.hide;
+  handles.hide = o_.isolation.hideFds;
+  handles.workdir = slot.workdirFd;
+  spec.tmpfsBytes = o_.isolation.tmpfsBytes;
+  if (!makeCgroups(slot, error))
+    return false;
+  handles.cgroups = slot.cgroupProcsFds;
+  return true;
+}
 
+bool Engine::commandLine(const bytecode::Task &task, std::vector<std::string> &argv,
+                         std::string &error) {
   if (task.flags & bytecode::kTaskShell) {
     std::optional<std::string> command = evaluateString(m_.argsOf(task)[0], error);
     if (!command)
       return false;
-    spec.argv = {"/bin/sh", "-c", std::move(*command)};
+    argv = {"/bin/sh", "-c", std::move(*command)};
   } else {
     for (bytecode::Operand arg : m_.argsOf(task)) {
       llvm::Expected<vm::Value> v = vm::evaluate(m_, arg, inputs_);
@@ -245,19 +297,22 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
         return false;
       }
       if (v->type == bytecode::ValueType::List)
-        llvm::append_range(spec.argv, v->list);
+        llvm::append_range(argv, v->list);
       else
-        spec.argv.push_back(std::move(v->text));
+        argv.push_back(std::move(v->text));
     }
   }
-  if (spec.argv.empty() || spec.argv[0].empty()) {
+  if (argv.empty() || argv[0].empty()) {
     error = "its command is empty";
     return false;
   }
+  return true;
+}
 
-  // Most tasks work in the pipeline's directory itself, opened once for the
-  // run; a task's own workdir is opened and resolved for each attempt.
-  std::string workdir;
+// Most tasks work in the pipeline's directory itself, opened once for the
+// run; a task's own workdir is opened and resolved for each attempt.
+bool Engine::enterWorkdir(Slot &slot, const bytecode::Task &task, std::string &workdir,
+                          std::string &error) {
   if (task.flags & bytecode::kTaskHasWorkdir) {
     std::optional<std::string> w = evaluateString(task.workdir, error);
     if (!w)
@@ -290,10 +345,13 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
     error = "its workdir " + workdir + " is outside the pipeline's directory " + o_.baseDir;
     return false;
   }
+  return true;
+}
 
-  // Each attempt writes its outputs to a file of its own, made empty here
-  // through the run's own descriptor, never by a path a task could redirect;
-  // in a sandbox, the one place of the run's directory the task may write.
+// Each attempt writes its outputs to a file of its own, made empty here
+// through the run's own descriptor, never by a path a task could redirect;
+// in a sandbox, the one place of the run's directory the task may write.
+bool Engine::makeOutputsFile(Slot &slot, std::string &error) {
   slot.outputName = std::to_string(slot.task) + "-" + std::to_string(slot.attempt);
   slot.outputFileFd = openat(outputsFd_, slot.outputName.c_str(),
                              O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -302,8 +360,13 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
     return false;
   }
   slot.outputPath = o_.runDir + "/outputs/" + slot.outputName;
+  return true;
+}
 
-  // The environment: policy first, then the task's own, then wfc's, which win.
+// The environment: policy first, then the task's own, then wfc's, which win.
+bool Engine::environmentOf(const bytecode::Task &task, const Slot &slot,
+                           const std::string &workdir, std::vector<std::string> &out,
+                           std::string &error) {
   std::vector<std::pair<std::string, std::string>> env;
   auto set = [&](llvm::StringRef key, std::string value) {
     for (auto &kv : env)
@@ -325,20 +388,20 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
   }
   if (environment && environment->path)
     set("PATH", m_.str(environment->path - 1).str()); // the policy's PATH is not the task's to change
-  set("WFC_TASK", name.str());
+  set("WFC_TASK", m_.str(task.name).str());
   set("WFC_RUN_ID", o_.runId);
   set("WFC_OUTPUT", slot.outputPath);
   set("WFC_ATTEMPT", std::to_string(slot.attempt));
   for (auto &[k, v] : env)
-    spec.env.push_back(k + "=" + v);
-  spec.graceMs = o_.graceMs;
-  spec.workdir = workdir;
-  spec.cloneFlags = o_.isolation.cloneFlags;
-  spec.sandbox = o_.isolation.sandbox;
-  spec.limits = o_.isolation.limits;
-  // The environment's writable places, still the directories the run
-  // started with; the runs' records read-only, even inside the workdir;
-  // this attempt's outputs writable.
+    out.push_back(k + "=" + v);
+  return true;
+}
+
+// The environment's writable places, still the directories the run started
+// with; the runs' records read-only, even inside the workdir; this
+// attempt's outputs writable.
+bool Engine::bindPlaces(Slot &slot, proc::AttemptRequest &spec, proc::Handles &handles,
+                        std::string &error) {
   for (const std::string &place : o_.isolation.writable) {
     int fd = open(place.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0 || pathOf(fd) != place) {
@@ -356,13 +419,6 @@ bool Engine::prepare(Slot &slot, proc::AttemptRequest &spec, proc::Handles &hand
   handles.binds.push_back(stateDirFd_);
   spec.binds.emplace_back(slot.outputPath, true);
   handles.binds.push_back(slot.outputFileFd);
-  spec.hide = o_.isolation.hide;
-  handles.hide = o_.isolation.hideFds;
-  handles.workdir = slot.workdirFd;
-  spec.tmpfsBytes = o_.isolation.tmpfsBytes;
-  if (!makeCgroups(slot, error))
-    return false;
-  handles.cgroups = slot.cgroupProcsFds;
   return true;
 }
 
@@ -452,9 +508,11 @@ void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
     checkOutputs(slot, result, detail);
   releaseFiles(slot);
   uint32_t task = slot.task;
+  if (result.end == AttemptEnd::Succeeded && !outputs_[task].values.empty())
+    reporter_.outputsRead(task, slot.attempt, outputs_[task].values, now);
   AttemptEndInfo info;
   info.attempt = slot.attempt;
-  info.attempts = m_.policies[m_.tasks[task].policy].attempts;
+  info.attempts = attemptBase(task) + m_.policies[m_.tasks[task].policy].attempts;
   info.result = result;
   info.duration = now - slot.started;
   info.retryIn = sched_->attemptEnded(task, result, now);
@@ -473,6 +531,42 @@ void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
   reportFinished(now);
 }
 
+// A task's resources.memory without a memory cgroup: RLIMIT_AS on each of
+// its processes, the lower of it and the environment's.
+void Engine::limitMemory(const bytecode::Task &task,
+                         std::vector<std::pair<int32_t, uint64_t>> &limits) const {
+  if (!task.memoryBytes || o_.isolation.memoryCgroup)
+    return;
+  for (auto &[resource, value] : limits)
+    if (resource == RLIMIT_AS) {
+      value = std::min(value, task.memoryBytes);
+      return;
+    }
+  limits.push_back({RLIMIT_AS, task.memoryBytes});
+}
+
+// Writes `value` to `file` if it can (a control file a kernel may lack).
+static void writeBestEffort(const std::string &file, const std::string &value) {
+  int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  ssize_t written = write(fd, value.data(), value.size());
+  (void)written;
+  close(fd);
+}
+
+// The value a cgroup limit gets for `task`: a memory limit is the lower of
+// the environment's and the task's resources.memory ("max": neither).
+static std::string cgroupValue(const CgroupLimit &limit, const bytecode::Task &task) {
+  bool memory = limit.file == "memory.max" || limit.file == "memory.limit_in_bytes";
+  uint64_t value = limit.value;
+  if (memory && task.memoryBytes)
+    value = value ? std::min(value, task.memoryBytes) : task.memoryBytes;
+  if (value == 0)
+    return limit.file == "memory.max" ? "max" : "-1";
+  return std::to_string(value);
+}
+
 bool Engine::makeCgroups(Slot &slot, std::string &error) {
   for (const CgroupLimit &limit : o_.isolation.cgroups) {
     std::string dir = limit.parent + "/" + std::to_string(slot.task) + "-" +
@@ -483,11 +577,16 @@ bool Engine::makeCgroups(Slot &slot, std::string &error) {
       return false;
     }
     slot.cgroups.push_back(dir);
-    std::string value = std::to_string(limit.value);
+    std::string value = cgroupValue(limit, m_.tasks[slot.task]);
     int fd = open((dir + "/" + limit.file).c_str(), O_WRONLY | O_CLOEXEC);
     bool limited = fd >= 0 && write(fd, value.data(), value.size()) == ssize_t(value.size());
     if (fd >= 0)
       close(fd);
+    // A memory limit holds the task's memory, not what it may push to swap.
+    if (limited && limit.file == "memory.max" && value != "max")
+      writeBestEffort(dir + "/memory.swap.max", "0");
+    if (limited && limit.file == "memory.limit_in_bytes" && value != "-1")
+      writeBestEffort(dir + "/memory.memsw.limit_in_bytes", value);
     int procs = open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
     if (!limited || procs < 0) {
       error = "cannot set " + limit.file + " in " + dir + ": " + strerror(errno);
@@ -543,6 +642,13 @@ void Engine::reportFinished(Millis now) {
       details_[t] = upstreamDetail(t);
     else if (state == TaskState::NotRun && details_[t].empty())
       details_[t] = stopDetail_;
+    if (state == TaskState::Succeeded && t < o_.resumed.size() &&
+        !o_.resumed[t].reusedFrom.empty() && sched_->attempts(t) == o_.resumed[t].prior.attempts) {
+      details_[t] = o_.resumed[t].reusedFrom == o_.runId ? "succeeded before the resume"
+                                                          : "cached: run " + o_.resumed[t].reusedFrom;
+      reporter_.taskReused(t, o_.resumed[t].reusedFrom, now);
+      continue;
+    }
     reporter_.taskFinished(t, state, details_[t], now);
   }
 }
@@ -596,6 +702,19 @@ void Engine::stopAll(RunEnd why, llvm::StringRef detail, llvm::StringRef notice)
     slot.forceAt = now + o_.graceMs + 2000;
     terminate(slot);
   }
+}
+
+uint32_t Engine::attemptBase(uint32_t task) const {
+  return task < o_.resumed.size() ? o_.resumed[task].attemptBase : 0;
+}
+
+bool Engine::stopIfUnrecorded() {
+  const std::optional<std::string> &why = reporter_.recordFailure();
+  if (!why)
+    return false;
+  if (!sched_->stopped())
+    stopAll(RunEnd::JournalFailed, "not run: " + *why, *why + "; the run stops");
+  return true;
 }
 
 Millis Engine::nextWake(Millis now) const {

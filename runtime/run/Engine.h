@@ -56,8 +56,22 @@ private:
   // The core.
   Millis elapsed();
   void startReady(Millis now);
+  // Takes the ready tasks there is room for, reports their starts and
+  // returns their slots, not yet launched.
+  std::vector<size_t> claimReady(Millis now);
   bool prepare(Slot &slot, proc::AttemptRequest &request, proc::Handles &handles,
                std::string &error);
+  // The steps of prepare, each false with `error` set when the attempt
+  // cannot start.
+  bool commandLine(const bytecode::Task &task, std::vector<std::string> &argv,
+                   std::string &error);
+  bool enterWorkdir(Slot &slot, const bytecode::Task &task, std::string &workdir,
+                    std::string &error);
+  bool makeOutputsFile(Slot &slot, std::string &error);
+  bool environmentOf(const bytecode::Task &task, const Slot &slot, const std::string &workdir,
+                     std::vector<std::string> &out, std::string &error);
+  bool bindPlaces(Slot &slot, proc::AttemptRequest &spec, proc::Handles &handles,
+                  std::string &error);
   std::optional<std::string> readOutputs(Slot &slot, std::string &problem);
   void releaseFiles(Slot &slot);
   void endAttempt(size_t slot, sched::AttemptResult result, std::string detail);
@@ -72,6 +86,11 @@ private:
   std::optional<std::string> evaluateString(bytecode::Operand operand, std::string &error,
                                             bool *secret = nullptr);
   size_t allocateSlot();
+  // The journal numbers attempts on from those of the run before a
+  // --rerun-failed; the scheduler counts them from 1.
+  uint32_t attemptBase(uint32_t task) const;
+  // Stops the run when the journal failed to record an event: true then.
+  bool stopIfUnrecorded();
 
   // The backends.
   bool launch(size_t slot, const proc::AttemptRequest &request, proc::Handles &handles,
@@ -89,6 +108,8 @@ private:
   void killStrays();
   void releaseCgroup(Slot &slot);
   bool makeCgroups(Slot &slot, std::string &error);
+  void limitMemory(const bytecode::Task &task,
+                   std::vector<std::pair<int32_t, uint64_t>> &limits) const;
   void onSignal(int sig);
 
   const bytecode::Module &m_;

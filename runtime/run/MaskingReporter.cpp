@@ -34,6 +34,16 @@ void MaskingReporter::addFile(std::unique_ptr<Reporter> reporter, llvm::raw_fd_o
   sinks_.push_back({std::move(reporter), &file, /*file=*/true, std::move(what)});
 }
 
+void MaskingReporter::setRecorder(std::unique_ptr<Recorder> recorder) {
+  recorder_ = recorder.get();
+  sinks_.push_back({std::move(recorder), nullptr, /*file=*/false, "the journal"});
+}
+
+const std::optional<std::string> &MaskingReporter::recordFailure() const {
+  static const std::optional<std::string> kNone;
+  return recorder_ ? recorder_->failure() : kNone;
+}
+
 template <typename Event> void MaskingReporter::forEach(Event event) {
   for (Sink &sink : sinks_)
     if (!sink.broken)
@@ -75,6 +85,26 @@ void MaskingReporter::taskFinished(uint32_t task, sched::TaskState state, llvm::
   forEach([&](Reporter &r) { r.taskFinished(task, state, screened, at); });
 }
 
+void MaskingReporter::outputsRead(uint32_t task, uint32_t attempt,
+                                  llvm::ArrayRef<std::pair<std::string, std::string>> outputs,
+                                  Millis at) {
+  // An output that shows a secret failed its attempt before this; masking
+  // them still makes sure that no record can hold one.
+  std::vector<std::pair<std::string, std::string>> screened;
+  screened.reserve(outputs.size());
+  for (const auto &[key, value] : outputs) {
+    std::string k = screen(key).str();
+    screened.emplace_back(std::move(k), screen(value).str());
+  }
+  forEach([&](Reporter &r) { r.outputsRead(task, attempt, screened, at); });
+}
+
+void MaskingReporter::taskReused(uint32_t task, llvm::StringRef fromRun, Millis at) {
+  last_ = at;
+  std::string screened = screen(fromRun).str();
+  forEach([&](Reporter &r) { r.taskReused(task, screened, at); });
+}
+
 void MaskingReporter::notice(llvm::StringRef message, Millis at) {
   last_ = at;
   std::string screened = screen(message).str(); // a reporter may report a failure of its own
@@ -104,7 +134,7 @@ void MaskingReporter::checkWrites() {
   for (;;) {
     bool failed = false;
     for (Sink &sink : sinks_)
-      if (!sink.broken && sink.stream->has_error()) {
+      if (!sink.broken && sink.stream && sink.stream->has_error()) {
         stopWriting(sink);
         failed = true;
       }

@@ -39,6 +39,14 @@ public:
   void addStandardOutput(std::unique_ptr<Reporter> reporter, llvm::raw_fd_ostream &out);
   // A reporter that writes the file `file`, called `what` in messages.
   void addFile(std::unique_ptr<Reporter> reporter, llvm::raw_fd_ostream &file, std::string what);
+  // The journal: it sees what the files see, and the engine asks it, through
+  // recordFailure(), whether each event was recorded.
+  void setRecorder(std::unique_ptr<Recorder> recorder);
+  const std::optional<std::string> &recordFailure() const;
+  void commitRecords() {
+    if (recorder_)
+      recorder_->commit();
+  }
   // Flushes and closes the files, and checks that everything was written.
   void closeFiles();
   // "cannot write run.log: no space left on device" for each stream that
@@ -51,6 +59,10 @@ public:
   void attemptEnded(uint32_t task, const AttemptEndInfo &info, Millis at) override;
   void taskFinished(uint32_t task, sched::TaskState state, llvm::StringRef detail,
                     Millis at) override;
+  void outputsRead(uint32_t task, uint32_t attempt,
+                   llvm::ArrayRef<std::pair<std::string, std::string>> outputs,
+                   Millis at) override;
+  void taskReused(uint32_t task, llvm::StringRef fromRun, Millis at) override;
   void notice(llvm::StringRef message, Millis at) override;
   void tick(Millis at) override;
   void runEnded(const RunSummary &summary) override;
@@ -74,6 +86,7 @@ private:
   llvm::raw_ostream &errors_;
   std::vector<std::string> names_;
   std::vector<Sink> sinks_;
+  Recorder *recorder_ = nullptr; // one of sinks_, or none
   std::string buffer_; // what screen() returns when it changes the text
   std::optional<std::string> failure_;
   Millis last_ = 0; // the time of the latest event, for notices of its own

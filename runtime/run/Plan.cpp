@@ -1,6 +1,7 @@
 // `wfc run --dry-run`: what a run would do, without doing it.
 #include "runtime/run/Plan.h"
 
+#include "runtime/run/Capacity.h"
 #include "runtime/run/Runner.h"
 #include "support/Units.h"
 
@@ -43,6 +44,13 @@ std::string describePolicy(const bytecode::Module &m, const bytecode::Task &t, i
     parts.push_back(std::string("trigger ") + bytecode::triggerName(t.trigger));
   if (t.flags & bytecode::kTaskHasWhen)
     parts.push_back("when its condition holds");
+  if (t.cpuMilli || t.memoryBytes) {
+    std::vector<std::string> needs;
+    if (t.cpuMilli)
+      needs.push_back("cpu " + formatCpu(t.cpuMilli));
+    if (t.memoryBytes)
+      needs.push_back("memory " + formatSize(t.memoryBytes));
+    parts.push_back("resources " + llvm::join(needs, ", "));
   if (t.outputCount) {
     // The runtime checks each written value against its type.
     std::vector<std::string> outputs;
@@ -58,7 +66,7 @@ std::string describePolicy(const bytecode::Module &m, const bytecode::Task &t, i
 } // namespace
 
 void printPlan(const bytecode::Module &m, int environment, uint32_t maxParallel,
-               llvm::ArrayRef<uint32_t> neededSecrets, const SecretValues &secrets,
+               const sched::Capacity &capacity, llvm::ArrayRef<uint32_t> neededSecrets, const SecretValues &secrets,
                llvm::raw_ostream &os) {
   size_t n = m.tasks.size();
   std::vector<uint32_t> wave(n, 0);
@@ -84,6 +92,8 @@ void printPlan(const bytecode::Module &m, int environment, uint32_t maxParallel,
      << " wave" << (waves == 1 ? "" : "s") << ", max_parallel " << maxParallel;
   if (m.pipeline.deadlineMs)
     os << ", deadline " << formatDuration(static_cast<int64_t>(m.pipeline.deadlineMs));
+  if (llvm::any_of(m.tasks, [](const bytecode::Task &t) { return t.cpuMilli || t.memoryBytes; }))
+    os << ", resources shared: " << describeCapacity(capacity);
   os << '\n';
   size_t width = 4;
   for (const bytecode::Task &t : m.tasks)

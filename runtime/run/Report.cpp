@@ -29,11 +29,11 @@ const char *runEndName(RunEnd end) {
     return "interrupted";
   case RunEnd::Terminated:
     return "terminated";
+  case RunEnd::JournalFailed:
+    return "journal_failed";
   }
   return "?";
 }
-
-namespace {
 
 // 340ms, 1.2s, 2m05s, 1h02m: short and steady for a status column.
 std::string humanDuration(Millis ms) {
@@ -45,6 +45,8 @@ std::string humanDuration(Millis ms) {
     return fmt::format("{}m{:02}s", ms / 60'000, (ms / 1000) % 60);
   return fmt::format("{}h{:02}m", ms / 3'600'000, (ms / 60'000) % 60);
 }
+
+namespace {
 
 class TextReporter : public Reporter {
 public:
@@ -103,6 +105,13 @@ public:
     if (retried)
       os_ << "; next attempt in " << humanDuration(*info.retryIn);
     os_ << '\n';
+  }
+
+  void taskReused(uint32_t task, llvm::StringRef fromRun, Millis at) override {
+    ++done_;
+    clearStatus();
+    mark("done", llvm::raw_ostream::GREEN);
+    os_ << name(task) << "  succeeded in run " << fromRun << " before\n";
   }
 
   void taskFinished(uint32_t task, TaskState state, llvm::StringRef detail, Millis at) override {
@@ -266,6 +275,12 @@ public:
       o["retry_in_ms"] = *i.retryIn;
     emit(std::move(o));
   }
+  void taskReused(uint32_t t, llvm::StringRef fromRun, Millis at) override {
+    emit(llvm::json::Object{{"event", "task_reused"},
+                            {"task", name(t)},
+                            {"from_run", llvm::json::fixUTF8(fromRun)},
+                            {"time_ms", at}});
+  }
   void taskFinished(uint32_t t, TaskState s, llvm::StringRef d, Millis at) override {
     llvm::json::Object o{{"event", "task_finished"},
                          {"task", name(t)},
@@ -314,6 +329,9 @@ public:
     if (!i.detail.empty())
       os_ << ": " << i.detail;
     os_ << '\n';
+  }
+  void taskReused(uint32_t t, llvm::StringRef fromRun, Millis at) override {
+    stamp(at) << "--- " << name(t) << ": success in run " << fromRun << " before, reused\n";
   }
   void taskFinished(uint32_t t, TaskState s, llvm::StringRef d, Millis at) override {
     stamp(at) << "--- " << name(t) << ": " << sched::stateName(s);

@@ -36,8 +36,16 @@ struct AttemptEndInfo {
   Millis duration = 0;
 };
 
-// How the run ended.
-enum class RunEnd : uint8_t { Succeeded, Failed, DeadlineExpired, Interrupted, Terminated };
+// How the run ended. JournalFailed: the journal could not record what the
+// run was about to do, so it stopped (docs/runtime.md, "The journal").
+enum class RunEnd : uint8_t {
+  Succeeded,
+  Failed,
+  DeadlineExpired,
+  Interrupted,
+  Terminated,
+  JournalFailed
+};
 
 struct RunSummary {
   RunEnd end = RunEnd::Succeeded;
@@ -60,6 +68,14 @@ public:
   // not run), or after its last attempt.
   virtual void taskFinished(uint32_t task, sched::TaskState state, llvm::StringRef detail,
                             Millis at) {}
+  // The outputs a successful attempt wrote, once they passed every check.
+  virtual void outputsRead(uint32_t task, uint32_t attempt,
+                           llvm::ArrayRef<std::pair<std::string, std::string>> outputs,
+                           Millis at) {}
+  // A task that does not run because it succeeded before: in this run,
+  // before it was resumed (`fromRun` is this run's id), or in run `fromRun`
+  // with the same fingerprint (the cache of unchanged work).
+  virtual void taskReused(uint32_t task, llvm::StringRef fromRun, Millis at) {}
   virtual void notice(llvm::StringRef message, Millis at) {}
   // Called about five times a second while tasks run, for a live display.
   virtual void tick(Millis at) {}
@@ -67,6 +83,17 @@ public:
   // Events are buffered: written out here, which the engine calls before it
   // waits, and at the end of the run.
   virtual void flush() {}
+};
+
+// A reporter whose records the run depends on (the journal): after each
+// event the engine asks whether it was recorded, and stops the run when not.
+class Recorder : public Reporter {
+public:
+  // Why the last event could not be recorded; none while all is well.
+  virtual const std::optional<std::string> &failure() const = 0;
+  // Makes what was recorded so far durable (the engine calls it before it
+  // starts processes).
+  virtual void commit() = 0;
 };
 
 // The reporters below show what they are given as it is: they are meant to
@@ -89,5 +116,8 @@ std::unique_ptr<Reporter> makeLogReporter(llvm::ArrayRef<std::string> names,
                                           llvm::raw_ostream &os);
 
 const char *runEndName(RunEnd end);
+
+// 340ms, 1.2s, 2m05s, 1h02m: short and steady for a status column.
+std::string humanDuration(Millis ms);
 
 } // namespace wfc::run

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "runtime/bytecode/Module.h"
+#include "runtime/proc/Isolation.h"
 #include "runtime/run/Masker.h"
 #include "runtime/run/MaskingReporter.h"
 #include "runtime/run/Report.h"
@@ -19,24 +20,18 @@ namespace wfc::run {
 inline constexpr size_t kMaxOutputBytes = 64 * 1024;
 inline constexpr const char *kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
 
-// A cgroup limit each attempt gets: a child cgroup of `parent` (made for the
-// run) with `value` written to `file` (pids.max, memory.max, ...).
-struct CgroupLimit {
-  std::string parent;
-  std::string file;
-  uint64_t value = 0;
-};
+// Declared below the sandbox and the run (runtime/proc/Isolation.h).
+using proc::CgroupLimit;
+using proc::Isolation;
 
-// How each attempt is isolated (runtime/sandbox/Sandbox.h decides).
-struct Isolation {
-  int cloneFlags = 0;   // the namespaces an attempt gets; 0: none
-  uint32_t sandbox = 0; // proc::SandboxBits
-  std::vector<std::pair<int32_t, uint64_t>> limits; // RLIMIT_*, value
-  std::vector<std::string> writable;                // besides each task's workdir, absolute
-  std::vector<std::string> hide;                    // files the task must not see (a secrets file)
-  std::vector<int> hideFds;                         // O_PATH, one per `hide`, the caller's
-  uint64_t tmpfsBytes = 0;                          // the size of its /tmp; 0: the default
-  std::vector<CgroupLimit> cgroups;                 // at most 3
+// What a resumed run (wfc run --resume, --rerun-failed) knew of a task.
+struct TaskResume {
+  sched::Prior prior;       // where the scheduler starts it from
+  uint32_t attemptBase = 0; // added to the scheduler's attempt numbers
+  // A task that succeeded before: its outputs, and the run it succeeded in.
+  std::vector<std::pair<std::string, std::string>> outputs;
+  std::string reusedFrom;
+  std::string detail; // why a task that stays failed failed
 };
 
 struct RunOptions {
@@ -47,6 +42,7 @@ struct RunOptions {
   int environment = -1; // index into the module's environments; -1: none
   std::vector<vm::Value> params; // by param index
   uint32_t maxParallel = 1;
+  sched::Capacity capacity; // for tasks that declare resources
   uint64_t seed = 0;
   Millis graceMs = 5000; // between SIGTERM and SIGKILL
   bool simulate = false;
@@ -56,6 +52,7 @@ struct RunOptions {
   Isolation isolation;
   std::string shim; // the wfc-shim executable
   Millis tickMs = 0; // how often the reporter's tick runs; 0: never
+  std::vector<TaskResume> resumed; // by task index; empty: a new run
 };
 
 // The timeout an attempt of `task` gets: its own, or the environment's

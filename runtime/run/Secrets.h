@@ -17,6 +17,8 @@ public:
   explicit SecretValues(size_t count) : values_(count) {}
   SecretValues(const SecretValues &) = delete;
   SecretValues &operator=(const SecretValues &) = delete;
+  // A move leaves nothing behind to wipe: the values' buffers change hands.
+  SecretValues(SecretValues &&) = default;
   ~SecretValues();
 
   const std::string *get(uint32_t secret) const {

@@ -56,7 +56,7 @@ std::string describeLimit(int resource, uint64_t value) {
 }
 
 // Starts one sandboxed no-op the way the run will start its tasks.
-std::optional<std::string> tryIt(const run::Isolation &iso, const std::string &shim,
+std::optional<std::string> tryIt(const proc::Isolation &iso, const std::string &shim,
                                  const std::string &workdir) {
   proc::AttemptRequest request;
   request.cloneFlags = iso.cloneFlags;
@@ -135,17 +135,17 @@ std::vector<std::pair<int32_t, uint64_t>> rlimitsFor(const bytecode::Module &m, 
   return limits;
 }
 
-std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::string &shim,
-                         const std::string &workdir, const std::string &runId,
-                         const std::vector<std::string> &hide, std::string &why) {
-  Plan p;
-  run::Isolation &iso = p.isolation;
+namespace {
+
+// The namespaces, sandbox steps, rlimits and hidden files of every attempt.
+proc::Isolation baseIsolation(const bytecode::Module &m, int environment,
+                              const std::vector<std::string> &hide) {
+  proc::Isolation iso;
   const bytecode::Environment *env = environment >= 0 ? &m.environments[environment] : nullptr;
   iso.cloneFlags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
   iso.sandbox = proc::kSandboxMounts | proc::kSandboxProc | proc::kSandboxHostname |
                 proc::kSandboxSeccomp | proc::kSandboxDropCapabilities | proc::kSandboxMinimalDev;
-  bool offline = env && !env->network;
-  if (offline) {
+  if (env && !env->network) {
     iso.cloneFlags |= CLONE_NEWNET;
     iso.sandbox |= proc::kSandboxNetwork | proc::kSandboxNoUnixSockets;
   }
@@ -160,52 +160,70 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
     else
       iso.hide.erase(llvm::find(iso.hide, file));
   }
-  if (env)
-    for (uint32_t w : m.writableOf(*env)) {
-      llvm::SmallString<256> path(m.str(w)), real;
-      llvm::sys::fs::make_absolute(workdir, path);
-      if (llvm::sys::fs::real_path(path, real)) {
-        why = "environment " + m.str(env->name).str() + "'s writable path " + std::string(path) +
-              " is not a directory here";
-        return std::nullopt;
-      }
-      iso.writable.push_back(std::string(real));
-    }
-  if (std::optional<std::string> problem = tryIt(iso, shim, workdir)) {
-    why = *problem;
-    return std::nullopt;
-  }
+  return iso;
+}
 
-  // Limits on the whole attempt, not each process, where wfc may make cgroups:
-  // RLIMIT_NPROC counts every process of the user and does not bind root at
-  // all, and RLIMIT_AS is per process.
+// The environment's writable paths, made absolute from `workdir` and real;
+// false, with `why` set, when one is not a directory here.
+bool addWritable(const bytecode::Module &m, const bytecode::Environment &env,
+                 const std::string &workdir, proc::Isolation &iso, std::string &why) {
+  for (uint32_t w : m.writableOf(env)) {
+    llvm::SmallString<256> path(m.str(w)), real;
+    llvm::sys::fs::make_absolute(workdir, path);
+    if (llvm::sys::fs::real_path(path, real)) {
+      why = "environment " + m.str(env.name).str() + "'s writable path " + std::string(path) +
+            " is not a directory here";
+      return false;
+    }
+    iso.writable.push_back(std::string(real));
+  }
+  return true;
+}
+
+// How the processes and memory limits are enforced, in words, for the
+// description.
+struct Enforcement {
   std::string processes, memory;
-  if (env && (env->limitMask & bytecode::kLimitProcesses)) {
+};
+
+// Limits on the whole attempt, not each process, where wfc may make cgroups:
+// RLIMIT_NPROC counts every process of the user and does not bind root at
+// all, and RLIMIT_AS is per process.
+Enforcement addCgroups(const bytecode::Environment &env, const std::string &runId, Plan &p) {
+  Enforcement how;
+  proc::Isolation &iso = p.isolation;
+  if (env.limitMask & bytecode::kLimitProcesses) {
     std::string dir = makeRunCgroup("pids", runId);
     if (!dir.empty()) {
       p.cgroupDirs.push_back(dir);
-      iso.cgroups.push_back({dir, "pids.max", env->processes});
-      processes = " (a pids cgroup per attempt)";
+      iso.cgroups.push_back({dir, "pids.max", env.processes});
+      how.processes = " (a pids cgroup per attempt)";
     } else if (geteuid() == 0) {
-      processes = " (NOT enforced: wfc runs as root and may make no pids cgroup here)";
+      how.processes = " (NOT enforced: wfc runs as root and may make no pids cgroup here)";
       p.unenforced = "the processes limit (wfc runs as root, which RLIMIT_NPROC does not bind, "
                      "and may make no pids cgroup here)";
     } else {
-      processes = " (RLIMIT_NPROC: no pids cgroup here)";
+      how.processes = " (RLIMIT_NPROC: no pids cgroup here)";
     }
   }
-  if (env && (env->limitMask & bytecode::kLimitMemory)) {
+  if (env.limitMask & bytecode::kLimitMemory) {
     std::string dir = makeRunCgroup("memory", runId);
     if (!dir.empty()) {
       p.cgroupDirs.push_back(dir);
       iso.cgroups.push_back({dir, isV1(dir) ? "memory.limit_in_bytes" : "memory.max",
-                             env->memoryBytes});
-      memory = " (a memory cgroup per attempt, and RLIMIT_AS per process)";
+                             env.memoryBytes});
+      iso.memoryCgroup = true;
+      how.memory = " (a memory cgroup per attempt, and RLIMIT_AS per process)";
     } else {
-      memory = " (RLIMIT_AS, per process: no memory cgroup here)";
+      how.memory = " (RLIMIT_AS, per process: no memory cgroup here)";
     }
   }
+  return how;
+}
 
+// What is isolated, in words, for --verbose and the events.
+std::string describe(const proc::Isolation &iso, bool offline, bool hidden,
+                     const Enforcement &how) {
   std::string d = "user, pid, mount, ipc, uts";
   d += offline ? ", net namespaces (no network, no unix sockets; loopback only)"
                : " namespaces (network shared)";
@@ -213,20 +231,58 @@ std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::
   for (const std::string &w : iso.writable)
     d += ", " + w;
   d += "; private /tmp and /dev; no set-user-ID; no capabilities; no_new_privs; seccomp";
-  if (!hide.empty())
+  if (hidden)
     d += "; the secrets file hidden";
   if (!iso.limits.empty()) {
     d += "; limits:";
     for (size_t i = 0; i < iso.limits.size(); ++i) {
       d += (i ? ", " : " ") + describeLimit(iso.limits[i].first, iso.limits[i].second);
       if (iso.limits[i].first == RLIMIT_NPROC)
-        d += processes;
+        d += how.processes;
       if (iso.limits[i].first == RLIMIT_AS)
-        d += memory;
+        d += how.memory;
     }
   }
-  p.description = d;
+  return d;
+}
+
+} // namespace
+
+std::optional<Plan> plan(const bytecode::Module &m, int environment, const std::string &shim,
+                         const std::string &workdir, const std::string &runId,
+                         const std::vector<std::string> &hide, std::string &why) {
+  Plan p;
+  const bytecode::Environment *env = environment >= 0 ? &m.environments[environment] : nullptr;
+  p.isolation = baseIsolation(m, environment, hide);
+  if (env && !addWritable(m, *env, workdir, p.isolation, why))
+    return std::nullopt;
+  if (std::optional<std::string> problem = tryIt(p.isolation, shim, workdir)) {
+    why = *problem;
+    return std::nullopt;
+  }
+  Enforcement how = env ? addCgroups(*env, runId, p) : Enforcement();
+  p.description = describe(p.isolation, env && !env->network, !hide.empty(), how);
+  if (std::string memory = enforceTaskMemory(m, runId, p.isolation, p.cgroupDirs);
+      !memory.empty())
+    p.description += "; " + memory;
   return p;
+}
+
+std::string enforceTaskMemory(const bytecode::Module &m, const std::string &runId,
+                              proc::Isolation &iso, std::vector<std::string> &cgroupDirs) {
+  bool declared = llvm::any_of(m.tasks, [](const bytecode::Task &t) { return t.memoryBytes; });
+  if (!declared)
+    return "";
+  if (!iso.memoryCgroup) {
+    std::string dir = makeRunCgroup("memory", runId);
+    if (!dir.empty()) {
+      cgroupDirs.push_back(dir);
+      iso.cgroups.push_back({dir, isV1(dir) ? "memory.limit_in_bytes" : "memory.max", 0});
+      iso.memoryCgroup = true;
+    }
+  }
+  return iso.memoryCgroup ? "resources.memory: a memory cgroup per attempt"
+                          : "resources.memory: RLIMIT_AS per process (no memory cgroup here)";
 }
 
 void release(const Plan &plan) {

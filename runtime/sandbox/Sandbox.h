@@ -3,15 +3,16 @@
 #pragma once
 
 #include "runtime/bytecode/Module.h"
-#include "runtime/run/Runner.h"
+#include "runtime/proc/Isolation.h"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace wfc::sandbox {
 
 struct Plan {
-  run::Isolation isolation;
+  proc::Isolation isolation;
   std::string description; // what is isolated, in words, for --verbose and the events
   // What the policy asks that this machine cannot enforce even so (a
   // processes limit for root without a pids cgroup); empty: nothing.
@@ -32,6 +33,14 @@ std::optional<Plan> plan(const bytecode::Module &module, int environment, const 
 // sandbox.
 std::vector<std::pair<int32_t, uint64_t>> rlimitsFor(const bytecode::Module &module,
                                                      int environment);
+
+// How each task's resources.memory is enforced: a memory cgroup per
+// attempt (made for the run here, into `isolation` and `cgroupDirs`, unless
+// the environment's limits made one), else RLIMIT_AS per process. Returns
+// which, in words, for --verbose and the events; "" when no task declares
+// memory.
+std::string enforceTaskMemory(const bytecode::Module &module, const std::string &runId,
+                              proc::Isolation &isolation, std::vector<std::string> &cgroupDirs);
 
 // Removes the run's cgroup, if the plan made one.
 void release(const Plan &plan);

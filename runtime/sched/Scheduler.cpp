@@ -4,6 +4,7 @@
 #include "runtime/policy/Retry.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
 
@@ -110,7 +111,8 @@ Millis retryDelay(const bytecode::Policy &policy, uint32_t retry, uint64_t seed,
   return policy::delayMs(backoff, retry, policy.jitterMilli, unit);
 }
 
-Scheduler::Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed)
+Scheduler::Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed,
+                     llvm::ArrayRef<Prior> prior)
     : m_(module), seed_(seed) {
   size_t n = module.tasks.size();
   states_.assign(n, TaskState::Waiting);
@@ -131,6 +133,11 @@ Scheduler::Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> exc
     for (uint32_t dep : module.depsOf(module.tasks[t]))
       dependents_[fill[dep]++] = t;
 
+  for (uint32_t t = 0; t < n && t < prior.size(); ++t) {
+    attempts_[t] = prior[t].attempts;
+    if (isFinal(prior[t].state))
+      finish(t, prior[t].state);
+  }
   for (uint32_t t = 0; t < n; ++t)
     if (t < excluded.size() && excluded[t] && states_[t] == TaskState::Waiting) {
       skipReasons_[t] = SkipReason::Environment;
@@ -268,20 +275,67 @@ void Scheduler::finish(uint32_t task, TaskState state) {
   }
 }
 
+bool fits(const bytecode::Task &task, const Capacity &capacity) {
+  return (!capacity.cpuMilli || task.cpuMilli <= capacity.cpuMilli) &&
+         (!capacity.memoryBytes || task.memoryBytes <= capacity.memoryBytes);
+}
+
+void Scheduler::setCapacity(const Capacity &capacity) {
+  capacity_ = capacity;
+  admission_ = capacity.cpuMilli || capacity.memoryBytes;
+  holds_.assign(states_.size(), false);
+}
+
+bool Scheduler::admits(uint32_t task) const {
+  const bytecode::Task &t = m_.tasks[task];
+  if (!admission_ || holding_ == 0 || (t.cpuMilli == 0 && t.memoryBytes == 0))
+    return true;
+  return (!capacity_.cpuMilli || used_.cpuMilli + t.cpuMilli <= capacity_.cpuMilli) &&
+         (!capacity_.memoryBytes || used_.memoryBytes + t.memoryBytes <= capacity_.memoryBytes);
+}
+
+void Scheduler::release(uint32_t task) {
+  if (!admission_ || !holds_[task])
+    return;
+  holds_[task] = false;
+  --holding_;
+  used_.cpuMilli -= m_.tasks[task].cpuMilli;
+  used_.memoryBytes -= m_.tasks[task].memoryBytes;
+}
+
 std::optional<uint32_t> Scheduler::popReady() {
-  while (!ready_.empty()) {
+  // Ready tasks that do not fit now are put back, in order, for later.
+  llvm::SmallVector<uint32_t, 8> waiting;
+  std::optional<uint32_t> chosen;
+  while (!ready_.empty() && !chosen) {
     uint32_t t = ready_.top();
     ready_.pop();
     if (states_[t] != TaskState::Ready)
       continue;
-    setState(t, TaskState::Running);
-    ++attempts_[t];
-    return t;
+    if (admits(t))
+      chosen = t;
+    else
+      waiting.push_back(t);
   }
-  return std::nullopt;
+  for (uint32_t t : waiting)
+    ready_.push(t);
+  if (!chosen)
+    return std::nullopt;
+  uint32_t t = *chosen;
+  const bytecode::Task &task = m_.tasks[t];
+  if (admission_ && (task.cpuMilli || task.memoryBytes)) {
+    holds_[t] = true;
+    ++holding_;
+    used_.cpuMilli += task.cpuMilli;
+    used_.memoryBytes += task.memoryBytes;
+  }
+  setState(t, TaskState::Running);
+  ++attempts_[t];
+  return t;
 }
 
 void Scheduler::skip(uint32_t task, SkipReason reason) {
+  release(task);
   attempts_[task] = 0;
   skipReasons_[task] = reason;
   finish(task, TaskState::Skipped);
@@ -290,6 +344,7 @@ void Scheduler::skip(uint32_t task, SkipReason reason) {
 
 std::optional<Millis> Scheduler::attemptEnded(uint32_t task, const AttemptResult &result,
                                               Millis now) {
+  release(task);
   TaskState final = TaskState::Failed;
   if (result.end == AttemptEnd::Succeeded) {
     final = TaskState::Succeeded;

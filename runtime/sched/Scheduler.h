@@ -64,15 +64,43 @@ bool retries(const bytecode::Module &module, const bytecode::Policy &policy,
 // in [(1 - jitter) d, d], so the policy's worst case is the plain delay.
 Millis retryDelay(const bytecode::Policy &policy, uint32_t retry, uint64_t seed, uint32_t task);
 
+// What a resumed run knew of a task before (wfc run --resume): it ended
+// (Succeeded or Failed), or it had used `attempts` of its policy's attempts
+// (Waiting).
+struct Prior {
+  TaskState state = TaskState::Waiting;
+  uint32_t attempts = 0;
+};
+
+// What the machine offers the tasks that declare `resources`: thousandths of
+// a core and bytes of memory (wfc run --cpus/--memory; 0: no bound). A task
+// that declares neither takes nothing from it.
+struct Capacity {
+  uint64_t cpuMilli = 0;
+  uint64_t memoryBytes = 0;
+};
+
+// Whether `task` could ever start on a machine of `capacity`.
+bool fits(const bytecode::Task &task, const Capacity &capacity);
+
 class Scheduler {
 public:
   // `excluded` marks tasks the run's environment does not include: they are
-  // skipped at once. Starts every task whose rule is decided with no
+  // skipped at once. `prior` (by task, or empty) gives what a resumed run
+  // did before: final tasks stay as they were, the others count the
+  // attempts they used. Starts every task whose rule is decided with no
   // upstream done.
-  Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed);
+  Scheduler(const bytecode::Module &module, llvm::ArrayRef<uint8_t> excluded, uint64_t seed,
+            llvm::ArrayRef<Prior> prior = {});
 
-  // The ready task with the lowest index (the module's topological order),
-  // now Running; nothing when none is ready.
+  // Admission by resources: from now on a task starts only while what it
+  // declares fits in what the running ones leave of `capacity`.
+  void setCapacity(const Capacity &capacity);
+
+  // The ready task with the lowest index (the module's topological order)
+  // whose resources fit in what is free, now Running; nothing when none is
+  // ready or none fits. With nothing running, the lowest ready task starts
+  // whatever it needs, so that a run cannot stall.
   std::optional<uint32_t> popReady();
   bool hasReady() const { return !ready_.empty(); }
 
@@ -113,6 +141,8 @@ private:
   void finish(uint32_t task, TaskState state);
   void reconsider(uint32_t task);
   void drain();
+  bool admits(uint32_t task) const;
+  void release(uint32_t task);
 
   const bytecode::Module &m_;
   uint64_t seed_;
@@ -130,6 +160,12 @@ private:
   // reported in the module's order.
   std::priority_queue<uint32_t, std::vector<uint32_t>, std::greater<>> pendingDecisions_;
   uint32_t counts_[9] = {};
+  // Admission: the capacity, what running attempts hold, and which hold it.
+  Capacity capacity_;
+  bool admission_ = false;
+  Capacity used_;
+  uint32_t holding_ = 0;
+  std::vector<bool> holds_;
   size_t finalCount_ = 0;
   bool stopped_ = false;
 };

@@ -20,6 +20,9 @@ vim         tests/editors/vim_test.vim in `vim -es` (ftplugin, :make,
             gq, indentation, highlighting at chosen places).
 nvim        tests/editors/nvim_test.lua in `nvim --headless` (the LSP
             snippet, against tests/editors/stub_lsp_server.py).
+nvim-lsp    tests/editors/nvim_lsp_test.lua in `nvim --headless` against
+            `wfc lsp` itself: diagnostics arrive, clear after a fix, and
+            go to definition lands on the declaration.
 emacs       tests/editors/wfc-mode-test.el with ERT in `emacs --batch`, and
             wfc-mode.el byte-compiled with warnings as errors.
 
@@ -389,6 +392,20 @@ def check_nvim(args, editors):
     return problems, result
 
 
+def check_nvim_lsp(args, editors):
+    problems = []
+    with tempfile.NamedTemporaryFile("r", suffix=".txt") as out:
+        env = dict(os.environ, WF_OUT=out.name, WFC=os.path.abspath(args.wfc))
+        run([args.nvim, "--headless", "-u", "NONE", "-i", "NONE", "--cmd",
+             "set rtp^=" + os.path.join(args.srcroot, "editors", "vim"), "-c",
+             "luafile " + os.path.join(args.srcroot, "tests", "editors", "nvim_lsp_test.lua")],
+            problems, env=env)
+        result = out.read().strip()
+    if not result.startswith("ok "):
+        problems.extend(result.split("\n") if result else ["nvim wrote no result"])
+    return problems, result
+
+
 def check_emacs(args, editors):
     problems = []
     env = dict(os.environ, WFC=args.wfc, WF_INDENT_INPUT=os.path.join(
@@ -420,7 +437,8 @@ def main():
     parser.add_argument("--nvim", default="nvim")
     parser.add_argument("--workdir", default=tempfile.gettempdir())
     modes = {"corpus": check_corpus, "vocabulary": check_vocabulary, "vscode": check_vscode,
-             "vim": check_vim, "nvim": check_nvim, "emacs": check_emacs}
+             "vim": check_vim, "nvim": check_nvim, "nvim-lsp": check_nvim_lsp,
+             "emacs": check_emacs}
     parser.add_argument("mode", choices=sorted(modes))
     args = parser.parse_args()
     editors = Editors(args)

@@ -26,7 +26,8 @@ vim.fn.writefile({ 'secret s' }, root .. '/b.wf')
 local server = { 'python3', os.getenv('WF_LSP_SERVER') }
 require('wfc.lsp').setup({ cmd = server })
 vim.cmd('edit ' .. root .. '/sub/a.wf')
-vim.wait(10000, function() return #vim.lsp.get_active_clients() > 0 end, 20)
+-- Each wait ends as soon as its condition holds; 60 s is for a busy machine.
+vim.wait(60000, function() return #vim.lsp.get_active_clients() > 0 end, 20)
 expect('filetype', vim.bo.filetype, 'wf')
 expect('syntax', vim.fn.synIDattr(vim.fn.synID(2, 3, 1), 'name'), 'wfField')
 local clients = vim.lsp.get_active_clients()
@@ -44,14 +45,14 @@ expect('second buffer attached', next(vim.lsp.buf_get_clients(0)) ~= nil, true)
 
 -- The server was told about both files (didOpen), and stops when asked.
 local log = os.getenv('WF_LSP_LOG')
-vim.wait(10000, function()
+vim.wait(60000, function()
   return #vim.fn.filter(vim.fn.readfile(log), 'v:val =~# "didOpen"') >= 2
 end, 20)
 expect('didOpen for both files', #vim.fn.filter(vim.fn.readfile(log), 'v:val =~# "didOpen"'), 2)
 for _, client in ipairs(vim.lsp.get_active_clients()) do
   client.stop()
 end
-vim.wait(10000, function() return #vim.lsp.get_active_clients() == 0 end, 20)
+vim.wait(60000, function() return #vim.lsp.get_active_clients() == 0 end, 20)
 expect('stopped', #vim.lsp.get_active_clients(), 0)
 vim.fn.delete(root, 'rf')
 vim.fn.writefile(#failures == 0 and { 'ok ' .. checks } or failures, os.getenv('WF_OUT'))

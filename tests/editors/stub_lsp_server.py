@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""A stand-in for `wfc lsp` in the editor tests, until wfc has a language
-server: answers initialize and shutdown over stdio (LSP framing), records
+"""A stand-in for `wfc lsp` in the editor tests of the plugins' setup (how a
+client is started and attached; tests/editors/nvim_lsp_test.lua runs the real
+server): answers initialize and shutdown over stdio (LSP framing), records
 the methods it receives in $WF_LSP_LOG, and exits on exit or end of input."""
 import json
 import os

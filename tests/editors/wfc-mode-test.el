@@ -126,7 +126,7 @@
           (insert "pipeline p {\n  deadline = 1h\n}\ntask t {\n  after = [nosuch]\n"
                   "  run = \"x\"\n  timeout = 1m\n}\n")
           (wfc-flymake (lambda (diagnostics &rest _) (setq reported diagnostics)))
-          (with-timeout (20 (error "wfc check did not report"))
+          (with-timeout (60 (error "wfc check did not report"))
             (while (eq reported :none) (accept-process-output nil 0.05)))
           (should (= (length reported) 1))
           (let ((diagnostic (car reported)))

@@ -29,7 +29,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (diags.hasErrors() || !result.program)
     return 0;
   std::optional<wfc::bytecode::Module> module =
-      wfc::lower(*result.program, result.files, sm, diags, wfc::LowerOptions());
+      wfc::lower(*result.program, sm, diags, wfc::LowerOptions());
   if (!module)
     return 0;
   std::vector<uint8_t> bytes = wfc::bytecode::encode(*module);

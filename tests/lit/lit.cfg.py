@@ -22,10 +22,18 @@ config.environment["LC_ALL"] = "C.UTF-8"
 # `UNSUPPORTED: root`.
 if os.geteuid() == 0:
     config.available_features.add("root")
+# The benchmarks' peer compiler (bench/check_bench.py), when installed.
+import shutil
+if shutil.which("luac5.4"):
+    config.available_features.add("luac5.4")
+# wfc is linked statically except in sanitizer and fuzz builds.
+if config.wfc_static == "ON":
+    config.available_features.add("static-wfc")
 
 config.substitutions.append(("%wfc", os.path.join(config.wfc_bin_dir, "wfc")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%srcroot", config.wfc_src_root))
+config.substitutions.append(("%objroot", config.wfc_obj_root))
 config.substitutions.append(("%examples", os.path.join(config.wfc_src_root, "examples")))
 config.substitutions.append(("%stdlib", os.path.join(config.wfc_src_root, "stdlib")))
 config.substitutions.append(("%bench", os.path.join(config.wfc_src_root, "bench")))

@@ -60,7 +60,7 @@ Compiled compileBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer, bool debugInf
   if (!diags.hasErrors() && result.program) {
     LowerOptions lowerOptions;
     lowerOptions.debugInfo = debugInfo;
-    out.module = lower(*result.program, result.files, sm, diags, lowerOptions);
+    out.module = lower(*result.program, sm, diags, lowerOptions);
   }
   for (const Diagnostic &d : diags.diagnostics())
     if (d.severity == Severity::Error)
@@ -1177,9 +1177,47 @@ const std::vector<Mutation> &mutations() {
        "TASK",
        {"task 'build' is declared twice"}},
       {"UnknownTaskFlag",
-       [](Module &m) { m.tasks[0].flags |= 0x10; },
+       [](Module &m) { m.tasks[0].flags |= 0x20; },
        "TASK",
        {"task 0 has unknown flags"}},
+      {"ResourcesInAVersion10File",
+       [](Module &m) {
+         m.minor = 0;
+         m.tasks[0].flags |= kTaskHasResources;
+         m.tasks[0].cpuMilli = 1000;
+       },
+       "TASK",
+       {"task 0 has unknown flags 0x10"}},
+      {"ResourcesCpuOverMax",
+       [](Module &m) {
+         m.tasks[0].flags |= kTaskHasResources;
+         m.tasks[0].cpuMilli = kMaxCpuMilli + 1;
+       },
+       "TASK",
+       {"task 0 needs 4096001 thousandths of a core, more than 4096000"}},
+      {"ResourcesMemoryOverMax",
+       [](Module &m) {
+         m.tasks[0].flags |= kTaskHasResources;
+         m.tasks[0].memoryBytes = kMaxResourceBytes + 1;
+       },
+       "TASK",
+       {"task 0 needs 1125899906842625 bytes of memory"}},
+      {"ResourcesFlaggedButNone",
+       [](Module &m) { m.tasks[0].flags |= kTaskHasResources; },
+       "TASK",
+       {"task 0 is flagged with resources but needs none"}},
+      {"ResourcesOverEnvironmentMemoryLimit",
+       [](Module &m) {
+         Task &t = m.tasks[taskIndex(m, "test")];
+         t.flags |= kTaskHasResources;
+         t.memoryBytes = 2 << 20;
+         for (Environment &e : m.environments) {
+           e.limitMask |= kLimitMemory;
+           e.memoryBytes = 1 << 20;
+         }
+       },
+       "TASK",
+       {"whose memory limit of 1MiB is under the task's resources.memory of 2MiB"}},
       {"Trigger12",
        [](Module &m) { m.tasks[0].trigger = 12; },
        "TASK",

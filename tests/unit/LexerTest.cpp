@@ -108,6 +108,9 @@ TEST(LexerTest, MatchesGrammarOnTrickySnippets) {
       "\"a\\",
       "\"$\\",
       "\"${\"${\"${\"deep\"}\"}\"}\"",
+      "run = 'echo hi' x",
+      "'never closed\nx 'a\\'b' '' '\"${x}\"'",
+      "\"it's\" \"${'a'}\" don't",
   };
   int i = 0;
   for (const char *snippet : snippets)
@@ -139,7 +142,7 @@ TEST(LexerTest, MatchesGrammarOnRandomTokenSoup) {
   const char *const pieces[] = {
       "\"", "${", "}", "{", "$", "$$", "\\", "\n", " ", "a", "task", "1", "m", "s", "ms",
       "h", "KiB", "B", ".", "_", "/*", "*/", "//", "\"\"\"", "é", "=", "==", "&", "|",
-      "!", "(", ")", "[", "]", ",", ":", "?", "x9", "0", "-", "\\n", "\r", "\t", "in",
+      "!", "(", ")", "[", "]", ",", ":", "?", "x9", "0", "-", "\\n", "\r", "\t", "in", "'",
   };
   std::mt19937 rng(20261122);
   std::uniform_int_distribution<size_t> pick(0, std::size(pieces) - 1);

@@ -477,6 +477,95 @@ TEST(SchedulerPropagation, ReadyInTopologicalOrder) {
   EXPECT_EQ(s.popReady(), std::optional<uint32_t>(c));
 }
 
+// --- Admission by resources -------------------------------------------------------------
+
+// Sets a task's resources: thousandths of a core and bytes.
+void need(Module &m, uint32_t task, uint32_t cpuMilli, uint64_t memoryBytes = 0) {
+  m.tasks[task].flags |= bytecode::kTaskHasResources;
+  m.tasks[task].cpuMilli = cpuMilli;
+  m.tasks[task].memoryBytes = memoryBytes;
+}
+
+TEST(SchedulerAdmission, StartsWhatFitsInWhatIsFree) {
+  Graph g;
+  uint32_t a = g.task(), b = g.task(), c = g.task(), free = g.task();
+  need(g.m, a, 2000);
+  need(g.m, b, 2000);
+  need(g.m, c, 1000);
+  Scheduler s(g.m, none(), 0);
+  s.setCapacity({3000, 0});
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(a));
+  // b does not fit beside a; c, later in order, does, and so does a task
+  // that declares nothing.
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(c));
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(free));
+  EXPECT_FALSE(s.popReady());
+  EXPECT_TRUE(s.hasReady()); // b waits for room
+  s.attemptEnded(c, kOk, 0);
+  EXPECT_FALSE(s.popReady()); // 1 core free: b needs 2
+  s.attemptEnded(a, kOk, 0);
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(b));
+}
+
+TEST(SchedulerAdmission, MemoryCountsAsCoresDo) {
+  Graph g;
+  uint32_t a = g.task(), b = g.task();
+  need(g.m, a, 0, 3 << 20);
+  need(g.m, b, 0, 2 << 20);
+  Scheduler s(g.m, none(), 0);
+  s.setCapacity({0, 4 << 20});
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(a));
+  EXPECT_FALSE(s.popReady());
+  s.attemptEnded(a, kFail, 0);
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(b));
+}
+
+TEST(SchedulerAdmission, BackoffHoldsNothing) {
+  Graph g;
+  uint32_t retry = g.policy(retryPolicy(2, Backoff::Fixed, 1000));
+  uint32_t a = g.task(AllSuccess, {}, retry), b = g.task();
+  need(g.m, a, 2000);
+  need(g.m, b, 2000);
+  Scheduler s(g.m, none(), 0);
+  s.setCapacity({2000, 0});
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(a));
+  EXPECT_FALSE(s.popReady());
+  ASSERT_TRUE(s.attemptEnded(a, kFail, 0)); // a waits out its backoff, holding no core
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(b));
+  s.releaseDueRetries(1000);
+  EXPECT_FALSE(s.popReady()); // a's retry waits for b
+  s.attemptEnded(b, kOk, 1500);
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(a));
+}
+
+TEST(SchedulerAdmission, NeverStallsOnATaskLargerThanTheMachine) {
+  Graph g;
+  uint32_t a = g.task(), b = g.task();
+  need(g.m, a, 8000);
+  need(g.m, b, 1000);
+  Scheduler s(g.m, none(), 0);
+  s.setCapacity({4000, 0});
+  EXPECT_FALSE(fits(g.m.tasks[a], {4000, 0}));
+  EXPECT_TRUE(fits(g.m.tasks[b], {4000, 0}));
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(a)); // nothing holds anything yet
+  EXPECT_FALSE(s.popReady());
+  s.attemptEnded(a, kOk, 0);
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(b));
+}
+
+TEST(SchedulerAdmission, SkippedTaskReleasesWhatItHeld) {
+  Graph g;
+  uint32_t a = g.task(), b = g.task();
+  need(g.m, a, 1000);
+  need(g.m, b, 1000);
+  Scheduler s(g.m, none(), 0);
+  s.setCapacity({1000, 0});
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(a));
+  EXPECT_FALSE(s.popReady());
+  s.skip(a, SkipReason::Condition);
+  EXPECT_EQ(s.popReady(), std::optional<uint32_t>(b));
+}
+
 // --- Retries ----------------------------------------------------------------------------
 
 TEST(SchedulerRetries, AttemptsBackoffAndSuccess) {

@@ -1,6 +1,7 @@
 // The secrets rule engine (compiler/secrets): keyword prefiltering, secret
 // groups, entropy, allowlists, required rules, names read as assignments,
 // the built-in rules and their validators.
+#include "compiler/secrets/Heuristics.h"
 #include "compiler/secrets/SecretRules.h"
 #include "compiler/secrets/Validators.h"
 
@@ -247,6 +248,54 @@ TEST(BuiltinSecretRules, ProvidersNeedTheirNameForCommonShapes) {
   EXPECT_EQ(builtinIds(uuid, "HEROKU_API_KEY"), "heroku-api-key");
   EXPECT_EQ(builtinIds(uuid, "REQUEST_ID"), "");
   EXPECT_EQ(builtinIds(std::string("heroku_api_key: ") + uuid), "heroku-api-key");
+}
+
+TEST(BuiltinSecretRules, AssignmentForms) {
+  const char *uuid = "6f1c2e8a-93b4-4d7e-a0c5-b2d9e4f71a38";
+  for (const char *op : {" ?= ", " ::= ", " :::= ", " := "})
+    EXPECT_EQ(builtinIds(std::string("SNYK_TOKEN") + op + uuid), "snyk-api-token") << op;
+  EXPECT_EQ(builtinIds(std::string("const MessageBirdClientId = \"") + uuid + "\""),
+            "messagebird-client-id");
+  EXPECT_EQ(builtinIds(std::string("newRelicUserKey: NRAK-") + "u8jzPde0IgxLd6GncfBAepfJBd0"),
+            "new-relic-user-api-key");
+  EXPECT_EQ(builtinIds("telegram bot: 4530398211:AbVq8ChYgCfrL1spNxnyVmihA_2O76UMFxk"),
+            "telegram-bot-api-token");
+  // A second word before a space is a command's argument, not a name.
+  EXPECT_EQ(builtinIds(std::string("--heroku-app staging ") + uuid), "");
+  // A token that runs on with '-' past its length is not that token.
+  EXPECT_EQ(builtinIds("4530398211:AAbVq8ChYgCfrL1spNxnyVmihA_2O76UMFx-and-more"), "");
+}
+
+TEST(SecretHeuristics, MadeUpValuesAreNotRandom) {
+  EXPECT_FALSE(isRandomValue("abc123def456ghi789jkl012", "API_KEY"));
+  EXPECT_FALSE(isRandomValue("0123456789abcdefghijklmnopqrstuvwxyz", "API_KEY"));
+  EXPECT_FALSE(isRandomValue("e9D23Ad5a4fd1F2BCaabDfCe228fF219ECFe9cFb", "API_KEY"));
+  EXPECT_FALSE(isRandomValue("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "WALLET_KEY"));
+  EXPECT_FALSE(isRandomValue(".sidebar.visible.right~.content{transform:rotate3d(1,0,0)}",
+                             "THEME_SECRET"));
+  EXPECT_FALSE(isRandomValue("#!/registries/7/acme.demo~2Fbuildcachemirror~2Fdebian",
+                             "MIRROR_TOKEN"));
+  EXPECT_FALSE(isRandomValue("primaryKey=Qk7mZ2xR9vLp4Tn8Wc3Yb6", "CONFIG_SECRET"));
+  // The same shapes, random.
+  EXPECT_TRUE(isRandomValue("kwo886vompzom75wbbr4qmw2wxfogo4m", "API_KEY"));
+  EXPECT_TRUE(isRandomValue("7c41e09b5d28f3a6e1b09d47c82f5a3e6d901b74", "API_KEY"));
+  EXPECT_TRUE(isRandomValue("tkwtDDbxHKas1VOqg6YY=Zn9ZhyiA4uoRgnatmUd=AWtGSU8", "SECRET"));
+  EXPECT_TRUE(isRandomValue("#!/registries/7/acme.demo~2Fq8Zr3Lk9Vw2Xm7PtHs4Nc~2Fdebian",
+                            "MIRROR_TOKEN"));
+}
+
+TEST(SecretHeuristics, ApiAccessAndAuthTokensHoldSecretsWhateverTheirShape) {
+  const char *uuid = "2b7e9d41-6c3a-4f85-9e02-7da1b6c84f3e";
+  for (const char *name : {"API_TOKEN", "api-token", "access.token", "GITLAB_AUTH_TOKEN"})
+    EXPECT_TRUE(isRandomValue(uuid, name)) << name;
+  EXPECT_FALSE(isRandomValue(uuid, "RUN_TOKEN"));
+  EXPECT_FALSE(isRandomValue(uuid, "CACHE_KEY"));
+}
+
+TEST(SecretHeuristics, BracketedUrlPasswords) {
+  EXPECT_FALSE(isUrlPassword("{password}"));
+  EXPECT_FALSE(isUrlPassword("{db_pass"));
+  EXPECT_TRUE(isUrlPassword("{Zq7Lk2Vw9Xm4}"));
 }
 
 } // namespace

@@ -132,7 +132,7 @@ Outcome analyseAndRun(const RandomPipeline &pipeline, uint64_t seed) {
   }
   std::optional<bytecode::Module> module;
   if (!diags.hasErrors() && compiled.program)
-    module = lower(*compiled.program, compiled.files, sm, diags, LowerOptions{});
+    module = lower(*compiled.program, sm, diags, LowerOptions{});
   if (!module || diags.hasErrors()) {
     for (const Diagnostic &d : diags.diagnostics())
       out.problem += d.message + "\n";

@@ -47,7 +47,7 @@ syn match wfOutputRef "\<\h\w*\s*\.\s*outputs\s*\.\s*\h\w*" contains=wfBuiltin,w
 
 " Fields: a name before '=' or '{' in a block; known ones set apart.
 syn match wfUnknownField "\<\h\w*\ze\s*\%(=\%(=\)\@!\|{\)"
-syn match wfField "\<\%(after\|approval\|attempts\|backoff\|cpu\|deadline\|defaults\|description\|env\|environments\|file_size\|jitter\|limits\|max_parallel\|max_timeout\|memory\|network\|on\|open_files\|outputs\|path\|processes\|retry\|run\|secrets\|timeout\|trigger\|when\|workdir\|writable\)\ze\s*\%(=\%(=\)\@!\|{\)"
+syn match wfField "\<\%(after\|approval\|attempts\|backoff\|cpu\|deadline\|defaults\|description\|env\|environments\|file_size\|jitter\|limits\|max_parallel\|max_timeout\|memory\|network\|on\|open_files\|outputs\|path\|processes\|resources\|retry\|run\|secrets\|timeout\|trigger\|when\|workdir\|writable\)\ze\s*\%(=\%(=\)\@!\|{\)"
 " `retry = retry { … }`: the kind of the block.
 syn match wfObjectKind "\%(=\s*\)\@<=\h\w*\ze\s*{"
 

@@ -26,6 +26,9 @@ else:
 s.settimeout(3)
 try:
     s.connect(target)
+    # An empty first line: the listener reads one (settle's marker names
+    # itself there) before it logs the connection.
+    s.sendall(b"\n")
     # The listener answers once it has logged the connection: a connection
     # is made when it is queued, before the listener has even seen it.
     try:

@@ -17,13 +17,17 @@ if os.fork() == 0:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
+        # The first beat comes before the pid: the test copies daemon.beat,
+        # and wfc may kill the daemon as soon as the task has seen the pid.
+        with open("daemon.beat", "w") as f:
+            f.write("0\n")
         with open("daemon.pid.tmp", "w") as f:
             f.write(f"{os.getpid()}\n")
         os.rename("daemon.pid.tmp", "daemon.pid")
-        for beat in range(400):
+        for beat in range(1, 400):
+            time.sleep(0.05)
             with open("daemon.beat", "w") as f:
                 f.write(f"{beat}\n")
-            time.sleep(0.05)
     os._exit(0)
 while not os.path.exists("daemon.pid"):
     time.sleep(0.01)

@@ -5,7 +5,9 @@ It binds 127.0.0.1 on a free port, writes the port and its pid, and detaches,
 so that a RUN line can start it and go on once it is listening. It records
 every request (method, path, body) as one JSON line, answers the first
 --fail-first requests with 503 and the rest with 200, and exits on its own
-after --lifetime seconds so that a failed test leaves nothing behind for long.
+after --lifetime seconds so that a failed test leaves nothing behind for long
+(120 by default: a test kills it once wfc is done, and `kill` fails if it is
+gone already, as it could be after 20 s on a busy machine).
 """
 import argparse
 import http.server
@@ -23,7 +25,7 @@ def main():
     ap.add_argument("--pid-file", required=True)
     ap.add_argument("--log", required=True, help="one JSON line per request")
     ap.add_argument("--fail-first", type=int, default=0)
-    ap.add_argument("--lifetime", type=float, default=20.0)
+    ap.add_argument("--lifetime", type=float, default=120.0)
     args = ap.parse_args()
 
     state = {"seen": 0}

@@ -3,8 +3,9 @@
 (as the OOM killer or `kill -9` would), and says whether anything of the run
 is left: a process whose environment holds WFC_RUN_ID=<the run's id> (every
 process of its tasks, grandchildren and setsid'd daemons included), or one of
-wfc's shims. It waits up to 10 s for them to go, then kills whatever is left,
-so that nothing of the test outlives it, pass or fail.
+wfc's shims. It waits up to 30 s for them to go (room for a busy machine: what a
+leak leaves behind, orphans.wf's `sleep 300`, lives far longer), then kills
+whatever is left, so that nothing of the test outlives it, pass or fail.
 
 usage: kill9_run.py [--run-id-file FILE] READY[,READY...] COMMAND...
 
@@ -82,7 +83,7 @@ def main():
     wfc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     shims = {}
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         while not all(os.path.exists(r) and os.path.getsize(r) > 0 for r in ready):
             if wfc.poll() is not None or time.monotonic() > deadline:
                 print(f"error: the tasks never got ready (wfc: {wfc.poll()})")
@@ -92,7 +93,7 @@ def main():
         wfc.send_signal(signal.SIGKILL)
         wfc.wait()
         print(f"killed wfc ({len(shims)} shim(s))")
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while left(marker, shims) and time.monotonic() < deadline:
             time.sleep(0.05)
         alive = left(marker, shims)

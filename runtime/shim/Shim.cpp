@@ -160,9 +160,14 @@ struct Exec {
 
 // The task's own process, between vfork and exec: system calls only.
 [[noreturn]] void startTask(const AttemptRequest &r, const Exec &e, int outputFd, int workdirFd,
-                            int errorFd) {
+                            int errorFd, const std::vector<int> &cgroups) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   setsid();
+  // Without a sandbox's init to join them, the task joins its cgroups
+  // itself, before it starts anything.
+  for (int fd : cgroups)
+    if (write(fd, "0\n", 2) != 2)
+      taskFailed(errorFd, ExitReport::Kind::SetupFailed, errno);
   // The shim set every disposition to the default when it started, but for
   // SIGPIPE, which it ignores; and it installs no handler.
   signal(SIGPIPE, SIG_DFL);
@@ -234,7 +239,8 @@ int waitForMain(pid_t task, int64_t graceMs, bool pidNamespace, bool &terminatin
 }
 
 // Runs one attempt below this process and takes its tree down.
-ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool pidNamespace) {
+ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool pidNamespace,
+                     const std::vector<int> &cgroups) {
   Exec e;
   e.paths = candidates(r);
   for (const std::string &a : r.argv)
@@ -249,7 +255,7 @@ ExitReport supervise(const AttemptRequest &r, int outputFd, int workdirFd, bool 
     return setupFailed(ShimStep::None, errno);
   pid_t task = vfork();
   if (task == 0)
-    startTask(r, e, outputFd, workdirFd, errorPipe[1]);
+    startTask(r, e, outputFd, workdirFd, errorPipe[1], cgroups);
   int forkError = errno;
   close(errorPipe[1]);
   if (task < 0) {
@@ -365,7 +371,8 @@ void closeAllBut(std::initializer_list<int> keep) {
       fail(step, error);
   mark(ShimMark::SeccompLoaded);
   ExitReport report =
-      supervise(r, outputFd, /*workdirFd=*/-1, /*pidNamespace=*/(r.cloneFlags & CLONE_NEWPID) != 0);
+      supervise(r, outputFd, /*workdirFd=*/-1, /*pidNamespace=*/(r.cloneFlags & CLONE_NEWPID) != 0,
+                /*cgroups=*/{});
   report.marks = attemptMarks;
   writeAll(statusFd, &report, sizeof report);
   _exit(0);
@@ -582,7 +589,8 @@ int main(int argc, char **) {
     } else {
       report = request.cloneFlags
                    ? isolate(request, handles)
-                   : supervise(request, handles.output, handles.workdir, /*pidNamespace=*/false);
+                   : supervise(request, handles.output, handles.workdir, /*pidNamespace=*/false,
+                               handles.cgroups);
     }
     for (int fd : fds)
       close(fd);

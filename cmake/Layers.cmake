@@ -1,0 +1,63 @@
+# Writes the link graph of wfc's own targets to layers.json in the build tree
+# for scripts/check-layers: each target's type, its sources (relative to the
+# source tree) and the wfc targets it links directly. The check runs as a lit
+# test (tests/lit/layers), so an include that reaches up a layer fails.
+
+function(wfc_collect_targets dir out)
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(sub IN LISTS subdirs)
+    wfc_collect_targets(${sub} more)
+    list(APPEND targets ${more})
+  endforeach()
+  set(${out} ${targets} PARENT_SCOPE)
+endfunction()
+
+# The target's sources under compiler/, runtime/ or support/, relative to the
+# source tree; none for targets that build nothing of wfc's own code.
+function(wfc_layer_sources target out)
+  get_target_property(sources ${target} SOURCES)
+  get_target_property(dir ${target} SOURCE_DIR)
+  set(kept)
+  foreach(source IN LISTS sources)
+    if(source MATCHES "^\\$<")
+      continue()
+    endif()
+    cmake_path(ABSOLUTE_PATH source BASE_DIRECTORY ${dir} NORMALIZE OUTPUT_VARIABLE abs)
+    cmake_path(RELATIVE_PATH abs BASE_DIRECTORY ${PROJECT_SOURCE_DIR} OUTPUT_VARIABLE rel)
+    if(rel MATCHES "^(compiler|runtime|support)/")
+      list(APPEND kept "\"${rel}\"")
+    endif()
+  endforeach()
+  set(${out} ${kept} PARENT_SCOPE)
+endfunction()
+
+function(wfc_write_layers)
+  wfc_collect_targets(${PROJECT_SOURCE_DIR} targets)
+  set(entries)
+  foreach(target IN LISTS targets)
+    get_target_property(type ${target} TYPE)
+    if(NOT type MATCHES "STATIC_LIBRARY|EXECUTABLE")
+      continue()
+    endif()
+    wfc_layer_sources(${target} sources)
+    if(NOT sources)
+      continue()
+    endif()
+    get_target_property(links ${target} LINK_LIBRARIES)
+    set(wfc_links)
+    foreach(link IN LISTS links)
+      if(link IN_LIST targets AND NOT link STREQUAL target)
+        list(APPEND wfc_links "\"${link}\"")
+      endif()
+    endforeach()
+    list(JOIN sources ", " sources)
+    list(JOIN wfc_links ", " wfc_links)
+    list(APPEND entries
+      "  \"${target}\": {\"type\": \"${type}\", \"links\": [${wfc_links}],\n    \"sources\": [${sources}]}")
+  endforeach()
+  list(JOIN entries ",\n" entries)
+  file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/layers.json CONTENT "{\n${entries}\n}\n" @ONLY)
+endfunction()
+
+wfc_write_layers()

@@ -1,0 +1,3 @@
+// The higher layer's header.
+#pragma once
+int high();

@@ -1,0 +1,5 @@
+// The lower layer, which reaches up.
+#include "compiler/low/Low.h"
+#include "compiler/high/High.h"
+
+int low() { return 1; }

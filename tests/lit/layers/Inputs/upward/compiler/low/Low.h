@@ -1,0 +1,3 @@
+// The lower layer's header.
+#pragma once
+int low();
