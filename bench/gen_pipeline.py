@@ -58,7 +58,10 @@ def generate(tasks: int, seed: int, out, new_fields: bool = False) -> None:
     w("}\n\n")
     w('param environment: enum("staging", "production") = "staging"\n')
     w("param verbose: bool = false\n")
-    w('param region: string = "eu"\n\n')
+    w('param region: string = "eu"\n')
+    if new_fields:
+        w('param shards: string = "2"\n')
+    w("\n")
     w("secret db_password\n")
     w("secret api_token\n\n")
     w("environment staging {\n")
@@ -109,6 +112,14 @@ def generate(tasks: int, seed: int, out, new_fields: bool = False) -> None:
                 w("  environments = [production]\n")
             if kind == 9:
                 w('  when = params.environment == "production" || params.verbose\n')
+            if new_fields and kind == 0:
+                w("  outputs = { count: int, ok: bool, files: list, tag: string }\n")
+            writers = [d for d in deps if d.endswith("0") and not d.endswith("_a")]
+            if new_fields and kind == 1 and writers:
+                w("  when = %s.outputs.ok && %s.outputs.count >= int(params.shards)\n"
+                  % (writers[0], writers[0]))
+            if new_fields and kind == 4:
+                w('  env = { SHARDS = string(int(params.shards) * 2) }\n')
             if new_fields and kind == 4:
                 # The first asks a whole core, so the least machine that fits
                 # every task has one: four of the others at a time.

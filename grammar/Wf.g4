@@ -96,7 +96,9 @@ primary
   | '{' (entries+=mapEntry (','? entries+=mapEntry)* ','?)? '}'   # mapPrimary
   ;
 
-mapEntry : key=mapKey '=' value=expr ;
+// `{ KEY = value }`, or `{ KEY: type }` where a map declares names and types
+// (`outputs = { coverage: int, files: list }`).
+mapEntry : key=mapKey ('=' value=expr | ':' type=typeExpr) ;
 mapKey   : id=ident | str=STRING ;
 
 argList : args+=arg (',' args+=arg)* ','? ;

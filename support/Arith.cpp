@@ -66,6 +66,54 @@ std::string describe(Fault fault, BinaryOp op, int64_t l, int64_t r) {
                      exactText(op, l, r), intRangeText());
 }
 
+const char *spelling(Conversion c) {
+  switch (c) {
+  case Conversion::Int:
+    return "int";
+  case Conversion::Bool:
+    return "bool";
+  case Conversion::String:
+    return "string";
+  }
+  return "?";
+}
+
+std::optional<Conversion> parseConversion(llvm::StringRef name) {
+  for (Conversion c : {Conversion::Int, Conversion::Bool, Conversion::String})
+    if (name == spelling(c))
+      return c;
+  return std::nullopt;
+}
+
+IntResult textToInt(llvm::StringRef text) {
+  if (std::optional<int64_t> v = parseInt(text))
+    return {*v, Fault::None};
+  return {0, Fault::NotAnInt};
+}
+
+std::optional<bool> textToBool(llvm::StringRef text) {
+  if (text == "true" || text == "false")
+    return text == "true";
+  return std::nullopt;
+}
+
+std::string describeConversion(Conversion c, llvm::StringRef text) {
+  constexpr size_t kShown = 40;
+  size_t cut = std::min(text.size(), kShown);
+  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80)
+    --cut; // not in the middle of a UTF-8 sequence
+  std::string shown = text.take_front(cut).str();
+  for (char &ch : shown)
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+      ch = '?';
+  shown = "\"" + shown + (cut < text.size() ? "\"…" : "\"");
+  if (c == Conversion::Bool)
+    return fmt::format("{}({}): the text is not true or false", spelling(c), shown);
+  return fmt::format("{}({}): the text is not a whole number (decimal digits with an optional "
+                     "'-', {})",
+                     spelling(c), shown, intRangeText());
+}
+
 std::string describeNegation(int64_t v) {
   return fmt::format("integer overflow: -({}) is {}, beyond the 64-bit int range ({})",
                      toString(v), exactNegationText(v), intRangeText());

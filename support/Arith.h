@@ -19,8 +19,9 @@
 
 namespace wfc::arith {
 
-// Why an operation has no int result.
-enum class Fault : uint8_t { None, Overflow, DivisionByZero };
+// Why an operation has no result: arithmetic beyond 64 bits or by zero, or
+// a conversion of a text that is no int or bool.
+enum class Fault : uint8_t { None, Overflow, DivisionByZero, NotAnInt, NotABool };
 
 struct IntResult {
   int64_t value = 0;
@@ -105,6 +106,23 @@ std::string toString(int64_t v);
 // A whole number as `--param n=…` gives it: decimal digits with an optional
 // '-'; nothing for other text or a value beyond 64 bits.
 std::optional<int64_t> parseInt(llvm::StringRef text);
+
+// --- Conversions: int(x), bool(x), string(x) -------------------------------------
+
+// The conversions of the language, as both folding and the machine run them.
+enum class Conversion : uint8_t { Int, Bool, String };
+// "int", "bool", "string": how a call names it.
+const char *spelling(Conversion c);
+std::optional<Conversion> parseConversion(llvm::StringRef name);
+
+// int("42"): what parseInt reads (decimal digits with an optional '-', within
+// 64 bits); Fault::NotAnInt for any other text.
+IntResult textToInt(llvm::StringRef text);
+// bool("true"): exactly "true" or "false"; nothing for any other text.
+std::optional<bool> textToBool(llvm::StringRef text);
+// Why int(text) or bool(text) has no result, for messages: the text is
+// shown quoted, cut to its first 40 characters.
+std::string describeConversion(Conversion c, llvm::StringRef text);
 
 // The exact value of `l op r` (or of -v) in decimal, also when it does not
 // fit in 64 bits; for messages. Not for a division by zero.

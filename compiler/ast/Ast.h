@@ -234,10 +234,14 @@ private:
   ArrayRef<const Expr *> elements_;
 };
 
-// `{ KEY = value, "other key" = value }`.
+struct TypeExpr;
+
+// `{ KEY = value, "other key" = value }`, or `{ KEY: type }` where a map
+// declares names and their types (a typed `outputs`): `type` set, no value.
 struct MapEntry {
   Ident key;
   const Expr *value = nullptr;
+  const TypeExpr *type = nullptr;
 };
 
 class MapExpr : public ExprBase<ExprKind::Map> {

@@ -243,7 +243,10 @@ private:
       line(d, "map" + where);
       for (const MapEntry &entry : llvm::cast<MapExpr>(e)->entries()) {
         line(d + 1, "entry " + name(entry.key) + at(entry.key.range));
-        expr(d + 2, entry.value);
+        if (entry.type)
+          type(d + 2, entry.type);
+        else
+          expr(d + 2, entry.value);
       }
       return;
     }

@@ -28,6 +28,8 @@ void printVocabulary(llvm::raw_ostream &os) {
     os << "retry-on " << condition << '\n';
   for (const char *function : sema::backoffFunctions())
     os << "backoff " << function << '\n';
+  for (const char *function : sema::conversions())
+    os << "conversion " << function << '\n';
 }
 
 } // namespace wfc::driver

@@ -137,6 +137,12 @@ void Formatter::map(const ast::MapExpr &m) {
   auto start = [&](size_t i) { return startOf(entries[i].key.range); };
   auto print = [&](size_t i) {
     sourceText(entries[i].key.range);
+    if (entries[i].type) {
+      out_.write(":");
+      out_.write(" ");
+      type(*entries[i].type);
+      return;
+    }
     out_.write(" ");
     out_.write("=");
     out_.write(" ");

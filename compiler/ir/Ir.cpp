@@ -276,6 +276,31 @@ Folded foldBinary(BinaryOp op, const Value &l, const Value &r) {
   return std::nullopt;
 }
 
+// int(x), bool(x), string(x) on a known value, as the machine's to.int,
+// to.bool and to.str run them.
+Folded foldConversion(arith::Conversion to, const Value &v) {
+  switch (to) {
+  case arith::Conversion::Int: {
+    if (v.kind != K::String)
+      return v.kind == K::Int ? Folded(v) : Folded(std::nullopt);
+    arith::IntResult result = arith::textToInt(v.text);
+    if (!result.ok())
+      return result.fault;
+    return Value::int_(result.value);
+  }
+  case arith::Conversion::Bool: {
+    if (v.kind != K::String)
+      return v.kind == K::Bool ? Folded(v) : Folded(std::nullopt);
+    if (std::optional<bool> b = arith::textToBool(v.text))
+      return Value::bool_(*b);
+    return arith::Fault::NotABool;
+  }
+  case arith::Conversion::String:
+    return Value::string(v.asText());
+  }
+  return std::nullopt;
+}
+
 Folded foldUnary(UnaryOp op, const Value &v) {
   if (op == UnaryOp::Not)
     return Value::bool_(!v.integer);
@@ -373,6 +398,11 @@ Folded Program::fold(ExprId id, Leaf leaf) const {
     return foldOperands(e.as<ListExpr>().items, leaf, [](llvm::ArrayRef<Value> items) -> Folded {
       return Value::list(items.vec());
     });
+  case ExprKind::Convert: {
+    ConvertExpr c = e.as<ConvertExpr>();
+    Folded v = fold(c.operand, leaf);
+    return v.value ? foldConversion(c.to, *v.value) : v;
+  }
   case ExprKind::Error:
     return std::nullopt;
   }
@@ -383,6 +413,8 @@ void Program::forEachOperand(const Expr &e, llvm::function_ref<void(ExprId)> vis
   switch (e.kind) {
   case ExprKind::Via:
     return visit(e.as<ViaExpr>().value);
+  case ExprKind::Convert:
+    return visit(e.as<ConvertExpr>().operand);
   case ExprKind::Unary:
     return visit(e.as<UnaryExpr>().operand);
   case ExprKind::Binary:

@@ -144,6 +144,7 @@ struct Folded {
 // them; nothing where the machine could not (floats it never sees).
 Folded foldBinary(BinaryOp op, const Value &l, const Value &r);
 Folded foldUnary(UnaryOp op, const Value &v);
+Folded foldConversion(arith::Conversion to, const Value &v);
 
 // --- Expressions -----------------------------------------------------------------
 
@@ -297,8 +298,11 @@ struct EnvVar {
   llvm::SMRange range;
 };
 
+// An output a task writes: a string unless declared otherwise
+// (`outputs = { coverage: int }`): int, bool or list (of strings).
 struct OutputDecl {
   std::string name;
+  TypeId type;
   llvm::SMRange range;
 };
 

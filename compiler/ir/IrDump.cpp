@@ -66,6 +66,10 @@ std::string spell(const Program &p, ExprId id) {
   }
   case ExprKind::Via:
     return spell(p, e.as<ViaExpr>().value);
+  case ExprKind::Convert: {
+    ConvertExpr c = e.as<ConvertExpr>();
+    return std::string(arith::spelling(c.to)) + "(" + spell(p, c.operand) + ")";
+  }
   case ExprKind::Error:
     return "<error>";
   }
@@ -190,7 +194,9 @@ void dumpTask(llvm::raw_ostream &os, const llvm::SourceMgr &sm, const Program &p
   if (!task.outputs.empty()) {
     std::vector<std::string> outputs;
     for (const OutputDecl &o : task.outputs)
-      outputs.push_back(o.name);
+      outputs.push_back(p.types.kind(o.type) == TypeKind::String
+                            ? o.name
+                            : o.name + ": " + p.types.name(o.type));
     os << "  outputs [" << fmt::format("{}", fmt::join(outputs, ", ")) << "]\n";
   }
 }

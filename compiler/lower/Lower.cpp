@@ -92,6 +92,10 @@ private:
   void emitParts(llvm::ArrayRef<ir::ExprId> parts, SymbolicBlock &b, uint32_t &depth);
   ValueType emitList(llvm::ArrayRef<ir::ExprId> items, SymbolicBlock &b, uint32_t &depth);
   ValueType emitError(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  ValueType emitConvert(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
+  // How the format types an output: String, Int, Bool or List.
+  ValueType outputType(ir::TypeId type) const;
+  void sortOutputs(const bytecode::Task &task);
   // Returns String, or Secret for a secret's text, or List after an error.
   ValueType emitString(ir::ExprId id, SymbolicBlock &b, uint32_t &depth);
   // A text that the runtime tests (`in`, a list item) may not be a secret.
@@ -272,6 +276,8 @@ ValueType Lowering::emit(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
     return emitConcat(id, b, depth);
   case ir::ExprKind::List:
     return emitList(p_.operandsOf(e.as<ir::ListExpr>().items), b, depth);
+  case ir::ExprKind::Convert:
+    return emitConvert(id, b, depth);
   case ir::ExprKind::Error:
     return emitError(id, b, depth);
   }
@@ -347,7 +353,45 @@ ValueType Lowering::emitOutput(ir::ExprId id, ir::OutputRefExpr output, Symbolic
                                 "here, says so first)",
                                 p_.tasks[from].name, task_->name));
   append(b, depth, Opcode::Output, newIndex_[from], str(p_.value(output.key).text, p_.expr(id).range));
-  return ValueType::String;
+  // A typed output is read as its text, then converted; the runtime checked
+  // the text when the task wrote it.
+  switch (outputType(p_.expr(id).type)) {
+  case ValueType::Int:
+    return emitOp(b, depth, Opcode::ToInt, ValueType::Int);
+  case ValueType::Bool:
+    return emitOp(b, depth, Opcode::ToBool, ValueType::Bool);
+  case ValueType::List:
+    return emitOp(b, depth, Opcode::Lines, ValueType::List);
+  default:
+    return ValueType::String;
+  }
+}
+
+ValueType Lowering::outputType(ir::TypeId type) const {
+  switch (p_.types.kind(type)) {
+  case ir::TypeKind::Int:
+    return ValueType::Int;
+  case ir::TypeKind::Bool:
+    return ValueType::Bool;
+  case ir::TypeKind::List:
+    return ValueType::List;
+  default:
+    return ValueType::String;
+  }
+}
+
+// int(x) and bool(x) read a string (to.int, to.bool) and leave an int or a
+// bool as it is; string(x) shows a value as "${x}" does.
+ValueType Lowering::emitConvert(ir::ExprId id, SymbolicBlock &b, uint32_t &depth) {
+  ir::ConvertExpr c = p_.expr(id).as<ir::ConvertExpr>();
+  if (c.to == arith::Conversion::String)
+    return emitString(c.operand, b, depth);
+  ValueType t = emit(c.operand, b, depth);
+  if (t != ValueType::String)
+    return t;
+  if (c.to == arith::Conversion::Int)
+    return emitOp(b, depth, Opcode::ToInt, ValueType::Int);
+  return emitOp(b, depth, Opcode::ToBool, ValueType::Bool);
 }
 
 ValueType Lowering::emitOp(SymbolicBlock &b, uint32_t &depth, Opcode code, ValueType result) {
@@ -881,9 +925,18 @@ void Lowering::remapStrings(const std::vector<uint32_t> &remap) {
     auto env = m_.envValues.begin() + task.firstEnv;
     std::sort(env, env + task.envCount,
               [](const bytecode::EnvValue &a, const bytecode::EnvValue &b) { return a.name < b.name; });
-    auto outputs = m_.outputs.begin() + task.firstOutput;
-    std::sort(outputs, outputs + task.outputCount);
+    sortOutputs(task);
   }
+}
+
+// A task's outputs by name id, each keeping its type.
+void Lowering::sortOutputs(const bytecode::Task &task) {
+  std::vector<std::pair<uint32_t, ValueType>> typed;
+  for (uint32_t k = task.firstOutput; k < task.firstOutput + task.outputCount; ++k)
+    typed.push_back({m_.outputs[k], m_.outputTypes[k]});
+  std::sort(typed.begin(), typed.end());
+  for (uint32_t k = 0; k < task.outputCount; ++k)
+    std::tie(m_.outputs[task.firstOutput + k], m_.outputTypes[task.firstOutput + k]) = typed[k];
 }
 
 // `path` made absolute and without `.` or `..`, lexically: imports are
@@ -1006,8 +1059,10 @@ void Lowering::lowerTask(uint32_t old, const LowerOptions &options,
   out.envCount = static_cast<uint32_t>(task.env.size());
   checkPolicies(task);
   out.firstOutput = static_cast<uint32_t>(m_.outputs.size());
-  for (const ir::OutputDecl &o : task.outputs)
+  for (const ir::OutputDecl &o : task.outputs) {
     m_.outputs.push_back(str(o.name, o.range));
+    m_.outputTypes.push_back(outputType(o.type));
+  }
   out.outputCount = static_cast<uint32_t>(task.outputs.size());
   std::vector<uint32_t> envs;
   for (ir::EnvId e : task.environments)

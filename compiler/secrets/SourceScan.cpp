@@ -140,8 +140,10 @@ private:
         expr(item, name);
       return;
     case ast::ExprKind::Map:
-      for (const ast::MapEntry &entry : llvm::cast<ast::MapExpr>(e)->entries())
+      for (const ast::MapEntry &entry : llvm::cast<ast::MapExpr>(e)->entries()) {
+        type(entry.type);
         expr(entry.value, entry.key.name);
+      }
       return;
     case ast::ExprKind::Call:
       expr(llvm::cast<ast::CallExpr>(e)->callee(), {});

@@ -131,7 +131,8 @@ ExprId Sema::lowerOutputRef(const ast::MemberExpr &m, const ast::NameExpr &taskN
   }
   p.values.push_back(Value::string(m.member().name.str()));
   ir::ValueId key(static_cast<uint32_t>(p.values.size() - 1));
-  return add({ir::OutputRefExpr{task, key}, p.types.string(), m.range()});
+  ir::TypeId type = declaredOutputType(task, m.member().name);
+  return add({ir::OutputRefExpr{task, key}, type, m.range()});
 }
 
 // Only a list known before the run may be indexed, with a known int.

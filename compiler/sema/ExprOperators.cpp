@@ -133,6 +133,40 @@ ExprId Sema::lowerUnary(const ast::UnaryExpr &u, const Scope &scope) {
   return id;
 }
 
+// A string beside an int or a bool is often an output or a param read as
+// text: the note says how to give it the other's type.
+void Sema::mismatchedOperands(const ast::BinaryExpr &b, ExprId lhs, ExprId rhs,
+                              const Scope &scope, const char *wanted) {
+  ir::Program &p = *program_;
+  TypeTable &types = p.types;
+  TypeId lt = typeOf(lhs), rt = typeOf(rhs);
+  auto diag = report(DiagKind::TypeMismatch, b.opRange(), &scope,
+                     fmt::format("the operands of '{}'", spelling(b.op())), wanted,
+                     types.name(lt) + " and " + types.name(rt), "");
+  bool leftText = types.kind(lt) == TypeKind::String;
+  ExprId text = leftText ? lhs : rhs;
+  TypeKind other = types.kind(leftText ? rt : lt);
+  if (types.kind(typeOf(text)) != TypeKind::String ||
+      (other != TypeKind::Int && other != TypeKind::Bool))
+    return;
+  const char *to = other == TypeKind::Int ? "int" : "bool";
+  ExprId read = text;
+  while (p.expr(read).kind == ir::ExprKind::Via)
+    read = p.expr(read).as<ir::ViaExpr>().value;
+  const ir::Expr &e = p.expr(read);
+  if (e.kind == ir::ExprKind::OutputRef) {
+    ir::OutputRefExpr ref = e.as<ir::OutputRefExpr>();
+    std::string key = p.value(ref.key).text;
+    const std::string &task = p.tasks[ref.task.index()].name;
+    diag.note(NoteKind::NoteConvertText, e.range, "output '" + task + ".outputs." + key + "'",
+              fmt::format("declare it `outputs = {{ {}: {} }}` in '{}', or convert it with {}(…)",
+                          key, to, task, to));
+    return;
+  }
+  diag.note(NoteKind::NoteConvertText, e.range, "this value",
+            fmt::format("convert it with {}(…)", to));
+}
+
 ExprId Sema::lowerBinary(const ast::BinaryExpr &b, const Scope &scope) {
   ir::Program &p = *program_;
   TypeTable &types = p.types;
@@ -145,9 +179,7 @@ ExprId Sema::lowerBinary(const ast::BinaryExpr &b, const Scope &scope) {
     if (std::optional<TypeId> result = rule.result(types, lt, rt))
       type = *result;
     else
-      report(DiagKind::TypeMismatch, b.opRange(), &scope,
-             fmt::format("the operands of '{}'", spelling(b.op())), rule.wanted,
-             types.name(lt) + " and " + types.name(rt), "");
+      mismatchedOperands(b, lhs, rhs, scope, rule.wanted);
   }
   ExprId id = add({ir::BinaryExpr{b.op(), lhs, rhs}, type, b.range()});
   if (category(b.op()) != OpCategory::Arith || types.kind(type) == TypeKind::Error)

@@ -253,11 +253,71 @@ ExprId Sema::lowerString(const ast::StringExpr &s, const Scope &scope) {
   return add({ir::ConcatExpr{addOperands(parts)}, type, s.range()});
 }
 
+// The types each conversion takes: int(x) reads a whole number from a
+// string, bool(x) true or false, string(x) shows a value as "${x}" does.
+static bool converts(arith::Conversion to, TypeKind from) {
+  switch (to) {
+  case arith::Conversion::Int:
+    return from == TypeKind::String || from == TypeKind::Enum || from == TypeKind::Int;
+  case arith::Conversion::Bool:
+    return from == TypeKind::String || from == TypeKind::Enum || from == TypeKind::Bool;
+  case arith::Conversion::String:
+    return from == TypeKind::String || from == TypeKind::Enum || from == TypeKind::Int ||
+           from == TypeKind::Bool || from == TypeKind::Duration || from == TypeKind::Size;
+  }
+  return false;
+}
+
+// int(x), bool(x), string(x); other calls belong to retry policies, which
+// read them where they are written (RetryFields.cpp).
 ExprId Sema::lowerCall(const ast::CallExpr &call, const Scope &scope) {
-  report(DiagKind::InvalidExpression, call.range(), &scope,
-         "calls are allowed only as a retry backoff (fixed, exponential) and in retry `on` "
-         "(exit)");
-  return makeError(call.range());
+  ir::Program &p = *program_;
+  auto *callee = llvm::dyn_cast<ast::NameExpr>(call.callee());
+  std::optional<arith::Conversion> to =
+      callee && !scope.lookup(callee->name()) ? arith::parseConversion(callee->name())
+                                              : std::nullopt;
+  if (!to) {
+    report(DiagKind::InvalidExpression, call.range(), &scope,
+           "the calls wfc knows are int(x), bool(x) and string(x), and in a retry policy "
+           "fixed, exponential and exit");
+    return makeError(call.range());
+  }
+  const char *name = arith::spelling(*to);
+  if (call.args().size() != 1 || !call.args()[0].name.name.empty()) {
+    report(DiagKind::InvalidExpression, call.range(), &scope,
+           fmt::format("{}() takes one value: {}(x)", name, name));
+    return makeError(call.range());
+  }
+  ExprId operand = lower(call.args()[0].value, scope);
+  TypeKind kind = p.types.kind(typeOf(operand));
+  if (kind == TypeKind::Error)
+    return makeError(call.range());
+  if (!converts(*to, kind)) {
+    const char *wanted = *to == arith::Conversion::String
+                             ? "a string, int, bool, duration or size"
+                         : *to == arith::Conversion::Int ? "a string or an int"
+                                                         : "a string or a bool";
+    report(DiagKind::TypeMismatch, p.expr(operand).range, &scope,
+           fmt::format("the value of {}()", name), wanted, p.types.name(typeOf(operand)),
+           kind == TypeKind::Secret ? " (a secret is passed on as it is, never converted)" : "");
+    return makeError(call.range());
+  }
+  TypeId type = *to == arith::Conversion::Int    ? p.types.int_()
+                : *to == arith::Conversion::Bool ? p.types.bool_()
+                                                 : p.types.string();
+  ExprId id = add({ir::ConvertExpr{*to, operand}, type, call.range()});
+  // A text known before the run that does not convert is an error here.
+  ir::Folded folded = p.fold(id, [](const ir::Expr &) -> std::optional<Value> { return {}; });
+  if (folded.fault == arith::Fault::NotAnInt || folded.fault == arith::Fault::NotABool) {
+    std::optional<Value> text = p.constant(operand);
+    report(DiagKind::InvalidValue, p.expr(operand).range, &scope,
+           fmt::format("the value of {}()", name),
+           *to == arith::Conversion::Int ? "a whole number (decimal digits, an optional '-')"
+                                         : "\"true\" or \"false\"",
+           text ? text->spelling() : "?");
+    return makeError(call.range());
+  }
+  return id;
 }
 
 ExprId Sema::lowerMap(const ast::MapExpr &map, const Scope &scope) {

@@ -185,6 +185,14 @@ public:
   void applyEnv(ir::Task &task, const FieldUse &use);
   void applyOutputs(ir::Task &task, const FieldUse &use);
   void applyResources(ir::Task &task, const FieldUse &use);
+
+  // --- Outputs.cpp ---
+  std::optional<ir::TypeId> outputType(const ast::TypeExpr &type);
+  ir::TypeId declaredOutputType(ir::TaskId task, StringRef key);
+  void mismatchedOperands(const ast::BinaryExpr &b, ir::ExprId lhs, ir::ExprId rhs,
+                          const Scope &scope, const char *wanted);
+  void applyTypedOutputs(const ast::MapExpr &map, const FieldUse &use,
+                         llvm::function_ref<void(const std::string &, SMRange, ir::TypeId)> add);
   ir::ExprId runValue(const FieldUse &use, ir::TypeId type);
   bool isArgument(ir::ExprId id, const Scope &scope);
   bool commandFrom(ir::ExprId id, const FieldUse &use, ir::Command &command);

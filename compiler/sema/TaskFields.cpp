@@ -280,25 +280,6 @@ void Sema::applyTrigger(ir::Task &task, const FieldUse &use) {
   task.triggerRange = named->second;
 }
 
-void Sema::applyOutputs(ir::Task &task, const FieldUse &use) {
-  task.outputs.clear();
-  forEachName(use, "output", [&](const std::string &name, SMRange range) {
-    if (!isName(name, /*allowDashDot=*/false)) {
-      report(DiagKind::InvalidValue, range, &use.scope, "an output name",
-             "letters, digits and '_'", "'" + name + "'");
-      return;
-    }
-    auto first =
-        llvm::find_if(task.outputs, [&](const ir::OutputDecl &o) { return o.name == name; });
-    if (first != task.outputs.end()) {
-      report(DiagKind::DuplicateDefinition, range, &use.scope, "output", name, "")
-          .note(NoteKind::NoteFirstDefined, first->range);
-      return;
-    }
-    task.outputs.push_back({name, range});
-  });
-}
-
 // --- env -------------------------------------------------------------------------------
 
 // Whether `key` may name an env variable; reports why not.
@@ -337,6 +318,11 @@ void Sema::applyEnv(ir::Task &task, const FieldUse &use) {
     if (auto [it, inserted] = seen.try_emplace(key, entry.key.range); !inserted) {
       report(DiagKind::DuplicateDefinition, entry.key.range, &use.scope, "env variable", key, "")
           .note(NoteKind::NoteFirstDefined, it->second);
+      continue;
+    }
+    if (entry.type) {
+      report(DiagKind::InvalidExpression, entry.key.range, &use.scope,
+             fmt::format("env holds values: {{ {} = value }}, not types", key));
       continue;
     }
     if (!isEnvName(entry, use.scope))

@@ -7,6 +7,7 @@ namespace {
 const char *const kReferenceRoots[] = {"params", "secrets", "run", "outputs", "environment"};
 const char *const kRetryConditions[] = {"failure", "timeout", "exit"};
 const char *const kBackoffFunctions[] = {"fixed", "exponential", "none"};
+const char *const kConversions[] = {"int", "bool", "string"};
 
 // The field names, straight from the tables sema applies fields by.
 const char *const kTaskFields[] = {
@@ -77,5 +78,6 @@ llvm::ArrayRef<const char *> limitFields() { return kLimitFields; }
 llvm::ArrayRef<const char *> referenceRoots() { return kReferenceRoots; }
 llvm::ArrayRef<const char *> retryConditions() { return kRetryConditions; }
 llvm::ArrayRef<const char *> backoffFunctions() { return kBackoffFunctions; }
+llvm::ArrayRef<const char *> conversions() { return kConversions; }
 
 } // namespace wfc::sema

@@ -36,5 +36,7 @@ llvm::ArrayRef<const char *> limitFields();
 llvm::ArrayRef<const char *> referenceRoots();
 llvm::ArrayRef<const char *> retryConditions();
 llvm::ArrayRef<const char *> backoffFunctions();
+// int, bool, string: the conversions an expression may call.
+llvm::ArrayRef<const char *> conversions();
 
 } // namespace wfc::sema

@@ -167,7 +167,10 @@ const ast::Expr *AstBuilder::buildPrimary(WfParser::PrimaryContext *ctx, unsigne
       } else if (entry->key) {
         built.key = ident(entry->key->id);
       }
-      built.value = entry->value ? buildExpr(entry->value, depth + 1) : error(range);
+      if (entry->type)
+        built.type = buildTypeExpr(entry->type, depth + 1);
+      if (!built.type)
+        built.value = entry->value ? buildExpr(entry->value, depth + 1) : error(range);
       entries.push_back(built);
     }
     return ctx_.make<ast::MapExpr>(range, ctx_.copy(llvm::ArrayRef<ast::MapEntry>(entries)));

@@ -53,7 +53,7 @@
 (defface wfc-secret-face '((t :inherit font-lock-warning-face :weight normal))
   "Face for the name in secrets.NAME, set apart from other references.")
 (defface wfc-function-face '((t :inherit font-lock-builtin-face))
-  "Face for the retry functions fixed, exponential and exit.")
+  "Face for the retry functions fixed, exponential and exit, and the conversions.")
 (defface wfc-ignore-face '((t :inherit font-lock-preprocessor-face))
   "Face for wfc:ignore[...] in comments.")
 
@@ -272,7 +272,8 @@ WHERE, a function of the match's start, further decides."
      (1 'wfc-field-face))
     ;; `retry = retry { … }': the kind of the block.
     (,(wfc--matcher (concat "=\\s-*\\(" wfc--name "\\)\\s-*{")) (1 'font-lock-type-face))
-    (,(wfc--matcher "\\_<\\(fixed\\|exponential\\|exit\\)\\s-*(") (1 'wfc-function-face))
+    (,(wfc--matcher "\\_<\\(fixed\\|exponential\\|exit\\|int\\|bool\\|string\\)\\s-*(")
+     (1 'wfc-function-face))
     (,(wfc--matcher (wfc--words (append '("true" "false" "none") wfc-triggers)))
      (1 'font-lock-constant-face))
     (,(wfc--matcher "\\_<\\(failure\\|timeout\\)\\_>\\(\\s-*=[^=]\\)?")

@@ -268,8 +268,12 @@ public:
       os_ << "     env " << name(v.name) << " = " << operand(v.value) << '\n';
     if (t.outputCount) {
       std::vector<std::string> outputs;
-      for (uint32_t o : m_.outputsOf(t))
-        outputs.push_back(name(o));
+      for (uint32_t k = 0; k < t.outputCount; ++k) {
+        ValueType type = m_.outputTypesOf(t)[k];
+        std::string shown = name(m_.outputsOf(t)[k]);
+        outputs.push_back(type == ValueType::String ? shown
+                                                    : shown + ": " + valueTypeName(type));
+      }
       os_ << fmt::format("     outputs [{}]\n", fmt::join(outputs, ", "));
     }
     if (t.environmentCount) {

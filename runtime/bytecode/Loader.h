@@ -168,6 +168,7 @@ private:
   bool readArgs(uint32_t i, Task &t);
   bool readEnvValues(uint32_t i, Task &t);
   bool readOutputs(Task &t);
+  ValueType outputType(uint32_t name);
   bool readTaskEnvironments(uint32_t i, Task &t);
   bool operand(Operand &out, const char *what, bool allowSecret, bool blockOnly,
                ValueType wanted, uint32_t task);

@@ -24,7 +24,10 @@ namespace wfc::bytecode {
 inline constexpr uint8_t kMagic[8] = {0x89, 'W', 'F', 'B', '\r', '\n', 0x1a, '\n'};
 inline constexpr size_t kHeaderSize = 32;
 inline constexpr uint16_t kMajor = 1;
-inline constexpr uint16_t kMinor = 1; // 1.1: task resources
+// 1.1 (issue 13): typed outputs (a type per output in TASK), the opcodes
+// to.int, to.bool and lines; task resources (TASK flag bit 4). A 1.0 file
+// still loads: its outputs are strings, and it may not use bit 4.
+inline constexpr uint16_t kMinor = 1;
 inline constexpr uint32_t kFlagDebugInfo = 1u << 0; // the DEBUG section is present
 inline constexpr uint32_t kKnownFlags = kFlagDebugInfo;
 
@@ -276,6 +279,7 @@ struct Module {
   std::vector<Operand> args;
   std::vector<EnvValue> envValues;
   std::vector<uint32_t> outputs;
+  std::vector<ValueType> outputTypes; // beside `outputs`: String, Int, Bool or List
   std::vector<uint32_t> taskEnvironments;
   std::vector<uint32_t> deps;
   bool hasDebug = false;
@@ -293,6 +297,9 @@ struct Module {
   }
   llvm::ArrayRef<uint32_t> outputsOf(const Task &t) const {
     return llvm::ArrayRef<uint32_t>(outputs).slice(t.firstOutput, t.outputCount);
+  }
+  llvm::ArrayRef<ValueType> outputTypesOf(const Task &t) const {
+    return llvm::ArrayRef<ValueType>(outputTypes).slice(t.firstOutput, t.outputCount);
   }
   llvm::ArrayRef<uint32_t> environmentsOf(const Task &t) const {
     return llvm::ArrayRef<uint32_t>(taskEnvironments).slice(t.firstEnvironment, t.environmentCount);

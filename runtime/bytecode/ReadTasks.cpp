@@ -112,9 +112,10 @@ bool Loader::readEnvValues(uint32_t i, Task &t) {
   return ok();
 }
 
-// Output keys: ascending, each a valid variable name.
+// Output keys: ascending, each a valid variable name; from 1.1, each with
+// its type (string, int, bool or list), a 1.0 file's being strings.
 bool Loader::readOutputs(Task &t) {
-  t.outputCount = count("output", 1);
+  t.outputCount = count("output", m_.minor >= 1 ? 2 : 1);
   t.firstOutput = static_cast<uint32_t>(m_.outputs.size());
   for (uint32_t k = 0; k < t.outputCount && ok(); ++k) {
     uint32_t o = 0;
@@ -126,8 +127,26 @@ bool Loader::readOutputs(Task &t) {
       return false;
     errorAt_ = 0;
     m_.outputs.push_back(o);
+    m_.outputTypes.push_back(m_.minor >= 1 ? outputType(o) : ValueType::String);
   }
   return ok();
+}
+
+// The type byte of output `name`: 3 string, 2 int, 1 bool or 5 list (the
+// numbers of the CODE section's types); a secret or anything else is refused.
+ValueType Loader::outputType(uint32_t name) {
+  size_t at = pos_;
+  uint8_t type = u8();
+  if (!ok())
+    return ValueType::String;
+  auto t = static_cast<ValueType>(type);
+  if (t == ValueType::String || t == ValueType::Int || t == ValueType::Bool || t == ValueType::List)
+    return t;
+  errorAt_ = at;
+  fail(fmt::format("output '{}' has type {}, not one an output takes (3 string, 2 int, 1 bool, "
+                   "5 list)",
+                   m_.str(name), type));
+  return ValueType::String;
 }
 
 // The environments it may run in: ascending, and each one's policy kept.

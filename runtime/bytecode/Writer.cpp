@@ -183,8 +183,11 @@ void writeTasks(Buffer &tasks, const Module &m) {
       tasks.uleb(e.value.raw);
     }
     tasks.uleb(t.outputCount);
-    for (uint32_t o : m.outputsOf(t))
-      tasks.uleb(o);
+    for (uint32_t k = 0; k < t.outputCount; ++k) {
+      tasks.uleb(m.outputs[t.firstOutput + k]);
+      if (m.minor >= 1) // a 1.0 file's outputs are strings, untyped
+        tasks.u8(static_cast<uint8_t>(m.outputTypes[t.firstOutput + k]));
+    }
     tasks.uleb(t.environmentCount);
     for (uint32_t e : m.environmentsOf(t))
       tasks.uleb(e);

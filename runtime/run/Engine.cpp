@@ -3,6 +3,7 @@
 #include "runtime/run/Engine.h"
 
 #include "runtime/run/KeyValue.h"
+#include "support/Arith.h"
 #include "support/Files.h"
 #include "support/Units.h"
 
@@ -446,6 +447,17 @@ std::optional<std::string> Engine::readOutputs(Slot &slot, std::string &problem)
   return text;
 }
 
+// Why `text` is no value of an output of type `type`: an int is decimal
+// digits with an optional '-', a bool true or false; a string or a list (one
+// item a line) is any text.
+static std::optional<std::string> mistyped(bytecode::ValueType type, llvm::StringRef text) {
+  if (type == bytecode::ValueType::Int && !arith::textToInt(text).ok())
+    return arith::describeConversion(arith::Conversion::Int, text);
+  if (type == bytecode::ValueType::Bool && !arith::textToBool(text))
+    return arith::describeConversion(arith::Conversion::Bool, text);
+  return std::nullopt;
+}
+
 void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail) {
   if (o_.simulate || slot.outputFileFd < 0)
     return;
@@ -466,10 +478,15 @@ void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail
     return failWith("$WFC_OUTPUT, " + llvm::toString(entries.takeError()));
   const bytecode::Task &task = m_.tasks[slot.task];
   Outputs outputs;
+  llvm::ArrayRef<uint32_t> names = m_.outputsOf(task);
   for (KeyValue &kv : *entries) {
-    bool declared = llvm::any_of(m_.outputsOf(task), [&](uint32_t k) { return m_.str(k) == kv.key; });
-    if (!declared)
+    auto declared = llvm::find_if(names, [&](uint32_t k) { return m_.str(k) == kv.key; });
+    if (declared == names.end())
       return failWith("it wrote output '" + kv.key + "', which its outputs do not declare");
+    bytecode::ValueType type = m_.outputTypesOf(task)[size_t(declared - names.begin())];
+    if (std::optional<std::string> why = mistyped(type, kv.value))
+      return failWith("its output '" + kv.key + "' is declared " +
+                      bytecode::valueTypeName(type) + ", and " + *why);
     for (uint32_t s = 0; s < perSecret_.size(); ++s)
       if (!perSecret_[s].empty() && perSecret_[s].reveals(kv.value))
         return failWith("its output '" + kv.key + "' holds the value of secret '" +

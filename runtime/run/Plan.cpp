@@ -51,6 +51,14 @@ std::string describePolicy(const bytecode::Module &m, const bytecode::Task &t, i
     if (t.memoryBytes)
       needs.push_back("memory " + formatSize(t.memoryBytes));
     parts.push_back("resources " + llvm::join(needs, ", "));
+  if (t.outputCount) {
+    // The runtime checks each written value against its type.
+    std::vector<std::string> outputs;
+    for (uint32_t k = 0; k < t.outputCount; ++k) {
+      bytecode::ValueType type = m.outputTypesOf(t)[k];
+      outputs.push_back(m.str(m.outputsOf(t)[k]).str() + ": " + bytecode::valueTypeName(type));
+    }
+    parts.push_back("outputs " + llvm::join(outputs, ", "));
   }
   return llvm::join(parts, "; ");
 }

@@ -135,6 +135,12 @@ public:
     case Opcode::FmtDur:
     case Opcode::FmtSize:
       return toText(in.op);
+    case Opcode::ToInt:
+      return textToInt();
+    case Opcode::ToBool:
+      return textToBool();
+    case Opcode::Lines:
+      return lines();
     case Opcode::List:
       return list(static_cast<size_t>(in.a));
     case Opcode::In:
@@ -266,6 +272,34 @@ private:
     if (v.type == ValueType::Bool)
       return push(Value::ofString(v.boolean ? "true" : "false"));
     return push(Value::ofString(arith::toString(v.integer)));
+  }
+
+  // int(x) and bool(x) on a text: a failed value for any other text.
+  llvm::Error textToInt() {
+    Value v = pop();
+    IntResult result = arith::textToInt(v.text);
+    if (!result.ok())
+      return push(Value::ofFault(arith::describeConversion(arith::Conversion::Int, v.text)));
+    return push(Value::ofInt(result.value));
+  }
+
+  llvm::Error textToBool() {
+    Value v = pop();
+    if (std::optional<bool> b = arith::textToBool(v.text))
+      return push(Value::ofBool(*b));
+    return push(Value::ofFault(arith::describeConversion(arith::Conversion::Bool, v.text)));
+  }
+
+  // A list output as written: one item a line; no text, no items.
+  llvm::Error lines() {
+    Value v = pop();
+    std::vector<std::string> items;
+    llvm::SmallVector<llvm::StringRef, 8> parts;
+    if (!v.text.empty())
+      llvm::StringRef(v.text).split(parts, '\n');
+    for (llvm::StringRef part : parts)
+      items.push_back(part.str());
+    return push(Value::ofList(std::move(items)));
   }
 
   llvm::Error list(size_t n) {

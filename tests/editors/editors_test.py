@@ -10,7 +10,7 @@ corpus      Each tests/editors/corpus/*.wf file parses without syntax errors
             scope its vscode-tmgrammar-test assertions name is highlighted as
             the same kind of token (a class below) by Vim and Emacs.
 vocabulary  Every keyword, field, type, trigger rule, retry condition,
-            backoff and reference root that `wfc --print-vocabulary` lists
+            backoff, conversion and reference root that `wfc --print-vocabulary` lists
             (read from grammar/Wf.g4 and sema's tables) is highlighted as
             such by every editor, and no operator of the grammar is invalid.
 vscode      vscode-tmgrammar-test on the corpus, extension.js loaded with a
@@ -62,7 +62,7 @@ VIM_CLASSES = {
     "wfTaskNameString": "definition", "wfTemplateName": "definition",
     "wfInstance": "definition",
     "wfTemplateParam": "parameter", "wfArgName": "parameter",
-    "wfType": "type", "wfObjectKind": "type", "wfField": "field", "wfMapKey": "key",
+    "wfType": "type", "wfMapType": "type", "wfObjectKind": "type", "wfField": "field", "wfMapKey": "key",
     "wfString": "string", "wfEscape": "escape", "wfDollar": "escape",
     "wfInterpolationDelim": "interpolation",
     "wfNumber": "number", "wfFloat": "number", "wfSize": "number", "wfDuration": "number",
@@ -279,6 +279,8 @@ def vocabulary_lines(vocabulary):
         elif kind == "backoff":
             add(f"  backoff = {word}" if word == "none" else f"  backoff = {word}(1s)",
                 [(word, "constant" if word == "none" else "function")])
+        elif kind == "conversion":
+            add(f"  when = {word}(x)", [(word, "function")])
         elif kind == "reference" and word in REFERENCES:
             add(*REFERENCES[word])
         else:

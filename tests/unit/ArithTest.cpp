@@ -292,5 +292,104 @@ TEST_F(FoldingAndMachine, MachineFaultMessage) {
             "64-bit int range (-9223372036854775808 to 9223372036854775807)");
 }
 
+// --- Conversions: int(x), bool(x), string(x) ----------------------------------------
+
+TEST(Arith, TextConversions) {
+  EXPECT_EQ(arith::textToInt("-42").value, -42);
+  EXPECT_EQ(arith::textToInt("4 2").fault, arith::Fault::NotAnInt);
+  EXPECT_EQ(arith::textToInt("").fault, arith::Fault::NotAnInt);
+  EXPECT_EQ(arith::textToBool("true"), true);
+  EXPECT_EQ(arith::textToBool("false"), false);
+  EXPECT_EQ(arith::textToBool("True"), std::nullopt);
+  EXPECT_EQ(arith::describeConversion(arith::Conversion::Bool, "yes"),
+            "bool(\"yes\"): the text is not true or false");
+  // Long texts are cut, control characters hidden, UTF-8 never split.
+  std::string shown = arith::describeConversion(arith::Conversion::Int,
+                                                std::string(39, 'x') + "\xc3\xa9tail\n");
+  EXPECT_NE(shown.find("int(\"" + std::string(39, 'x') + "\"…)"), std::string::npos) << shown;
+  EXPECT_EQ(arith::describeConversion(arith::Conversion::Int, "a\nb").find('\n'),
+            std::string::npos);
+}
+
+// Folding a conversion of a known text and running it on the machine give
+// the same value, or both fail.
+class ConversionFoldingAndMachine : public ::testing::Test {
+protected:
+  void SetUp() override {
+    std::string text = "pipeline p { deadline = 1h defaults { timeout = 1m } }\n"
+                       "param s: string = \"\"\n";
+    for (size_t i = 0; i < std::size(kExprs); ++i)
+      text += "task t" + std::to_string(i) + " { run = [\"x=${" + kExprs[i] + "}\"] }\n";
+    std::optional<unsigned> id =
+        addSource(llvm::MemoryBuffer::getMemBufferCopy(text, "conv.wf"), sm_, diags_);
+    ASSERT_TRUE(id);
+    driver::CompileOptions options;
+    result_ = driver::compile(sm_, ast_, diags_, *id, options);
+    ASSERT_TRUE(result_.program);
+    LowerOptions lowerOptions;
+    lowerOptions.debugInfo = false;
+    if (!diags_.hasErrors())
+      module_ = lower(*result_.program, result_.files, sm_, diags_, lowerOptions);
+    for (const Diagnostic &d : diags_.diagnostics())
+      ADD_FAILURE() << d.message;
+    ASSERT_TRUE(module_);
+  }
+
+  std::string folded(size_t i, const std::string &s) const {
+    const ir::Program &p = *result_.program;
+    ir::ExprId arg = p.task(p.findTask("t" + std::to_string(i))).run->argv[0];
+    ir::Folded f = p.fold(arg, [&](const ir::Expr &) -> std::optional<ir::Value> {
+      return ir::Value::string(s);
+    });
+    if (f.fault != arith::Fault::None)
+      return "fault";
+    return f.value ? f.value->asText() : "unknown";
+  }
+
+  std::string run(size_t i, const std::string &s) const {
+    std::vector<vm::Value> params{vm::Value::ofString(s)};
+    vm::Inputs inputs;
+    inputs.params = params;
+    std::string name = "t" + std::to_string(i);
+    for (const bytecode::Task &t : module_->tasks) {
+      if (module_->str(t.name) != name)
+        continue;
+      llvm::Expected<vm::Value> v = vm::evaluate(*module_, module_->argsOf(t)[0], inputs);
+      if (!v) {
+        std::string message = llvm::toString(v.takeError());
+        bool conversion = llvm::StringRef(message).startswith("int(\"") ||
+                          llvm::StringRef(message).startswith("bool(\"") ||
+                          llvm::StringRef(message).startswith("integer overflow: ");
+        return conversion ? "fault" : "error: " + message;
+      }
+      return v->text;
+    }
+    return "no task";
+  }
+
+  static constexpr const char *kExprs[] = {"int(params.s)", "bool(params.s)",
+                                           "string(int(params.s) * 2)", "string(params.s)",
+                                           "bool(params.s) ? 1 : 0"};
+  llvm::SourceMgr sm_;
+  ast::Context ast_;
+  DiagnosticEngine diags_;
+  driver::CompileResult result_;
+  std::optional<bytecode::Module> module_;
+};
+
+TEST_F(ConversionFoldingAndMachine, Agree) {
+  const char *texts[] = {"0", "-0", "42", "-9223372036854775808", "9223372036854775807",
+                         "9223372036854775808", "4611686018427387904", "", "-", "+1", " 1",
+                         "1x", "true", "false", "True", "FALSE", "1"};
+  size_t faults = 0;
+  for (size_t i = 0; i < std::size(kExprs); ++i)
+    for (const char *s : texts) {
+      std::string fold = folded(i, s);
+      ASSERT_EQ(fold, run(i, s)) << kExprs[i] << " with s = \"" << s << "\"";
+      faults += fold == "fault";
+    }
+  EXPECT_GT(faults, 20u);
+}
+
 } // namespace
 } // namespace wfc

@@ -590,6 +590,7 @@ private:
         names.push_back(name);
     }
     std::vector<bool> hasOutputs(n);
+    std::vector<bool> typedOutputs(n);
     std::vector<std::string> decls;
     static const char *const kTriggers[] = {
 #define WFC_TRIGGER(Name, Spelling, NeedsUpstream) Spelling,
@@ -634,6 +635,12 @@ private:
           env.push_back("FROM_" + std::to_string(d) + " = " +
                         (coin() ? names[d] + ".outputs.out_b"
                                 : "\"v=${" + names[d] + ".outputs.out_a}\""));
+      // Typed outputs: read as ints, bools and lists (to.int, to.bool, lines).
+      for (int d : deps)
+        if (typedOutputs[d] && names[d].find_first_of("-.") == std::string::npos && coin())
+          env.push_back("TYPED_" + std::to_string(d) + " = " + names[d] + ".outputs.ok_out && \"a\" in " +
+                        names[d] + ".outputs.files_out ? string(" + names[d] +
+                        ".outputs.n_out * 2) : \"none\"");
       bool secret = pick(3) == 0;
       if (secret) {
         env.push_back("TOKEN = secrets.s_alpha");
@@ -650,7 +657,12 @@ private:
       }
       if (coin()) {
         hasOutputs[i] = true;
-        t << "  outputs = [out_b, out_a" << (coin() ? ", zz_out" : "") << "]\n";
+        typedOutputs[i] = coin();
+        if (typedOutputs[i])
+          t << "  outputs = { out_b: string, out_a: string, n_out: int, ok_out: bool, "
+               "files_out: list }\n";
+        else
+          t << "  outputs = [out_b, out_a" << (coin() ? ", zz_out" : "") << "]\n";
       }
       if (secret)
         t << "  environments = [vault]\n";
@@ -751,6 +763,44 @@ TEST(BytecodeRoundTrip, PolicyWithoutTimeout) {
   expectRoundTrip(*c.module, "a policy without timeout (9 bytes)");
 }
 
+// Typed outputs (1.1) keep their types through encoding and loading, sorted
+// with their names.
+TEST(BytecodeRoundTrip, TypedOutputs) {
+  Compiled c = compileText("pipeline p { deadline = 1h }\n"
+                           "task a { run = [\"true\"] timeout = 1m\n"
+                           "  outputs = { zeta: int, alpha: list, mid: bool, text: string } }\n");
+  ASSERT_TRUE(c.module) << c.errors;
+  expectRoundTrip(*c.module, "typed outputs");
+  llvm::Expected<Module> loaded = load(encode(*c.module));
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  EXPECT_EQ(loaded->minor, 1);
+  const Task &t = loaded->tasks.at(0);
+  std::vector<std::string> shown;
+  for (uint32_t k = 0; k < t.outputCount; ++k)
+    shown.push_back(loaded->str(loaded->outputsOf(t)[k]).str() + ":" +
+                    valueTypeName(loaded->outputTypesOf(t)[k]));
+  EXPECT_EQ(shown, (std::vector<std::string>{"alpha:list", "mid:bool", "text:string", "zeta:int"}));
+}
+
+// A 1.0 file has no output types: it still loads, its outputs strings, and
+// encodes again to the same bytes (one byte less per output than 1.1).
+TEST(BytecodeRoundTrip, MinorZeroOutputsAreStrings) {
+  Compiled c = compileText("pipeline p { deadline = 1h }\n"
+                           "task a { run = [\"true\"] timeout = 1m outputs = [b, c] }\n");
+  ASSERT_TRUE(c.module) << c.errors;
+  Module old = std::move(*c.module);
+  Bytes current = encode(old);
+  old.minor = 0;
+  Bytes bytes = encode(old);
+  EXPECT_EQ(bytes.size() + 2, current.size());
+  expectRoundTrip(old, "a 1.0 file with outputs");
+  llvm::Expected<Module> loaded = load(bytes);
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  EXPECT_EQ(loaded->minor, 0);
+  for (ValueType type : loaded->outputTypesOf(loaded->tasks.at(0)))
+    EXPECT_EQ(type, ValueType::String);
+}
+
 // =================================================================================
 // The verifier, by mutation: one field of a valid module changed
 // =================================================================================
@@ -770,7 +820,7 @@ environment prod { secrets = [token] approval = true max_timeout = 2h }
 
 task build {
   run = ["make", "${params.name}", "A=B", "WFC_TASK", "${params.mode}"]
-  outputs = [tag, digest]
+  outputs = { tag: string, digest: int }
   retry = retry { attempts = 3  backoff = exponential(1s, factor = 2, max = 1m)  jitter = 0.1  on = [failure, exit(75), exit(76)] }
 }
 task test {
@@ -1267,6 +1317,37 @@ const std::vector<Mutation> &mutations() {
        },
        "TASK",
        {"output './deploy.sh' is not a valid name"}},
+      {"OutputTypeSecret",
+       [](Module &m) {
+         m.outputTypes[m.tasks[taskIndex(m, "build")].firstOutput] = ValueType::Secret;
+       },
+       "TASK",
+       {"output 'digest' has type 4, not one an output takes"}},
+      {"OutputTypeUnknown",
+       [](Module &m) {
+         m.outputTypes[m.tasks[taskIndex(m, "build")].firstOutput + 1] = ValueType(9);
+       },
+       "TASK",
+       {"output 'tag' has type 9, not one an output takes"}},
+      {"ToIntOfAnInt",
+       [](Module &m) {
+         uint32_t when = m.tasks[taskIndex(m, "test")].when.index();
+         m.code[when].maxStack = 2;
+         setOps(m, when,
+                {op(Opcode::PushInt), 1, op(Opcode::ToInt), op(Opcode::PushInt), 0, op(Opcode::Gt),
+                 op(Opcode::Ret)});
+       },
+       "CODE",
+       {"to.int"}},
+      {"LinesOfAList",
+       [](Module &m) {
+         uint32_t when = m.tasks[taskIndex(m, "test")].when.index();
+         m.code[when].maxStack = 2;
+         setOps(m, when,
+                {op(Opcode::PushStr), 0, op(Opcode::List), 1, op(Opcode::Lines), op(Opcode::Ret)});
+       },
+       "CODE",
+       {"lines"}},
       {"TaskEnvironmentsUnsorted",
        [](Module &m) {
          const Task &t = m.tasks[taskIndex(m, "test")];

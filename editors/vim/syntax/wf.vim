@@ -35,7 +35,7 @@ syn keyword wfTrigger one_failed one_success one_done none_failed none_failed_mi
 syn keyword wfTrigger none_skipped always
 syn match wfRetryOn "\<\%(failure\|timeout\)\>\%(\s*=\%(=\)\@!\)\@!"
 syn match wfRetryOn "\<none\>"
-syn match wfFunction "\<\%(fixed\|exponential\|exit\)\>\ze\s*("
+syn match wfFunction "\<\%(fixed\|exponential\|exit\|int\|bool\|string\)\>\ze\s*("
 
 " References: params.X, secrets.X (set apart), run.environment, T.outputs.K.
 syn match wfSecretName "\h\w*" contained
@@ -68,7 +68,10 @@ syn region wfString start=+"""+ end=+"""+ contains=wfDollar,wfInterpolation
 " Maps: `{ KEY = value, "key" = value }` after '='; keys are not fields.
 syn match wfMapKey "\h\w*\ze\s*=\%(=\)\@!" contained
 syn match wfMapKey +"[^"]*"\ze\s*=\%(=\)\@!+ contained
-syn region wfMap matchgroup=wfDelimiter start="\%(=\s*\)\@<={" end="}" contains=wfMapKey,@wfExpr
+" `outputs = { coverage: int }`: a name and its type.
+syn match wfMapKey "\h\w*\ze\s*:\s*\%(string\|int\|bool\|list\)\>" contained
+syn match wfMapType "\%(:\s*\)\@<=\<\%(string\|int\|bool\|list\)\>" contained
+syn region wfMap matchgroup=wfDelimiter start="\%(=\s*\)\@<={" end="}" contains=wfMapKey,wfMapType,@wfExpr
 
 " Declarations and the names they define.
 syn keyword wfKeyword import in
@@ -121,6 +124,7 @@ hi def link wfTemplateName Function
 hi def link wfInstance Function
 hi def link wfTemplateParam Identifier
 hi def link wfType Type
+hi def link wfMapType Type
 hi def link wfObjectKind Type
 hi def link wfField Label
 hi def link wfUnknownField Normal

@@ -184,6 +184,10 @@ def opcodes(ops):
     return found
 
 
+# The file's minor version: from 1.1, each output has a type byte.
+MINOR = [0]
+
+
 def parse_tasks(payload):
     r = Reader(payload)
     tasks = []
@@ -194,7 +198,8 @@ def parse_tasks(payload):
                 t[field] = r.uleb()
         t["args"] = [r.uleb() for _ in range(r.uleb())]
         t["env"] = [(r.uleb(), r.uleb()) for _ in range(r.uleb())]
-        t["outputs"] = [r.uleb() for _ in range(r.uleb())]
+        t["outputs"] = [(r.uleb(), r.u8() if MINOR[0] >= 1 else None)
+                        for _ in range(r.uleb())]
         t["environments"] = [r.uleb() for _ in range(r.uleb())]
         tasks.append(t)
     assert r.done()
@@ -222,8 +227,10 @@ def write_tasks(tasks):
             w.uleb(name)
             w.uleb(value)
         w.uleb(len(t["outputs"]))
-        for o in t["outputs"]:
+        for o, type_ in t["outputs"]:
             w.uleb(o)
+            if type_ is not None:
+                w.u8(type_)
         w.uleb(len(t["environments"]))
         for k, e in enumerate(t["environments"]):
             w.mark("task%d.environment%d" % (i, k))
@@ -286,6 +293,7 @@ def main():
         print(" ".join("-D%s=%s" % kv for kv in sorted(defs.items())))
         return
     header, sections = parse(data)
+    MINOR[0] = data[10] | data[11] << 8
     marks, defs = {}, {}
 
     def replace(sid, writer):
