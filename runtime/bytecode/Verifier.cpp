@@ -177,7 +177,7 @@ std::optional<BlockError> BlockTyper::popTakes(uint64_t count) {
                              info_->countVerb, count, depth_));
   poppedSecret_ = false;
   for (uint64_t i = 0; i < count; ++i) {
-    ValueType t;
+    ValueType t{};
     if (Problem p = pop(info_->takes[0], t))
       return p;
     poppedSecret_ = poppedSecret_ || t == ValueType::Secret;
