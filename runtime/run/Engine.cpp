@@ -518,8 +518,7 @@ void Engine::reportFinished(Millis now) {
   for (uint32_t t : sched_->takeFinished()) {
     TaskState state = sched_->state(t);
     if (state == TaskState::Skipped && sched_->skipReason(t) == sched::SkipReason::Trigger)
-      details_[t] = std::string("trigger ") + bytecode::triggerName(m_.tasks[t].trigger) + ", " +
-                    upstreamDetail(t);
+      details_[t] = triggerSkipDetail(t);
     else if (state == TaskState::Skipped)
       details_[t] = sched::skipReasonText(sched_->skipReason(t));
     else if (state == TaskState::UpstreamFailed)
@@ -528,6 +527,14 @@ void Engine::reportFinished(Millis now) {
       details_[t] = stopDetail_;
     reporter_.taskFinished(t, state, details_[t], now);
   }
+}
+
+// "trigger one_success, upstream lint skipped": the rule, then the upstream
+// tasks that decided it when there are any (no dangling comma otherwise).
+std::string Engine::triggerSkipDetail(uint32_t t) const {
+  std::string out = std::string("trigger ") + bytecode::triggerName(m_.tasks[t].trigger);
+  std::string upstream = upstreamDetail(t);
+  return upstream.empty() ? out : out + ", " + upstream;
 }
 
 // "upstream build failed, lint skipped": the tasks it runs after that have

@@ -63,6 +63,7 @@ private:
   void endAttempt(size_t slot, sched::AttemptResult result, std::string detail);
   void checkOutputs(Slot &slot, sched::AttemptResult &result, std::string &detail);
   void reportFinished(Millis now);
+  std::string triggerSkipDetail(uint32_t task) const;
   std::string upstreamDetail(uint32_t task) const;
   void enforceTimers(Millis now);
   // Stops the run: `detail` is what the tasks it stops say, `notice` what
