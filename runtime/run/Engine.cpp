@@ -391,7 +391,9 @@ std::optional<std::string> Engine::readOutputs(Slot &slot, std::string &problem)
 }
 
 void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail) {
-  if (o_.simulate || slot.outputFileFd < 0)
+  if (o_.simulate)
+    return takeSimulatedOutputs(slot);
+  if (slot.outputFileFd < 0)
     return;
   auto failWith = [&](std::string why) {
     result = {AttemptEnd::Failed, -1, 0};
@@ -426,6 +428,15 @@ void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail
       outputs.values.emplace_back(std::move(kv.key), std::move(kv.value));
   }
   outputs_[slot.task] = std::move(outputs);
+}
+
+// --simulate's `ok:key=value`: the outputs of the scripted attempt, as if
+// the task had written them (the script's last one repeats, as its outcome).
+void Engine::takeSimulatedOutputs(const Slot &slot) {
+  if (slot.task >= o_.simulatedOutputs.size() || o_.simulatedOutputs[slot.task].empty())
+    return;
+  const std::vector<OutputValues> &script = o_.simulatedOutputs[slot.task];
+  outputs_[slot.task].values = script[std::min<size_t>(slot.attempt - 1, script.size() - 1)];
 }
 
 void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
