@@ -265,7 +265,8 @@ cl::opt<bool> kRunDryRun("dry-run",
 cl::opt<std::string> kRunSimulate(
     "simulate", cl::value_desc("task=outcome,..."),
     cl::desc("Run the scheduler with scripted outcomes and no processes: ok, fail, exit(N), "
-             "timeout, joined by + for successive attempts (build=fail,test=timeout+ok)"),
+             "timeout, joined by + for successive attempts, ok:KEY=VALUE for outputs "
+             "(build=fail,test=timeout+ok,check=ok:healthy=false)"),
     cl::sub(kRun), cl::cat(kRunCategory));
 
 cl::opt<wfc::driver::EventFormat> kRunEvents(

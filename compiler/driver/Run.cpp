@@ -325,6 +325,7 @@ llvm::Expected<int> start(const RunCommandOptions &options, RunContext &c,
   ro.graceMs = options.graceMs;
   ro.simulate = !options.simulate.empty();
   ro.simulated = std::move(prepared.simulated);
+  ro.simulatedOutputs = std::move(prepared.simulatedOutputs);
   ro.shim = findShim();
   ro.runId = options.runId.empty() ? run::newRunId() : options.runId;
   if (!run::validRunId(ro.runId))

@@ -459,7 +459,9 @@ static std::optional<std::string> mistyped(bytecode::ValueType type, llvm::Strin
 }
 
 void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail) {
-  if (o_.simulate || slot.outputFileFd < 0)
+  if (o_.simulate)
+    return takeSimulatedOutputs(slot);
+  if (slot.outputFileFd < 0)
     return;
   auto failWith = [&](std::string why) {
     result = {AttemptEnd::Failed, -1, 0};
@@ -499,6 +501,15 @@ void Engine::checkOutputs(Slot &slot, AttemptResult &result, std::string &detail
       outputs.values.emplace_back(std::move(kv.key), std::move(kv.value));
   }
   outputs_[slot.task] = std::move(outputs);
+}
+
+// --simulate's `ok:key=value`: the outputs of the scripted attempt, as if
+// the task had written them (the script's last one repeats, as its outcome).
+void Engine::takeSimulatedOutputs(const Slot &slot) {
+  if (slot.task >= o_.simulatedOutputs.size() || o_.simulatedOutputs[slot.task].empty())
+    return;
+  const std::vector<OutputValues> &script = o_.simulatedOutputs[slot.task];
+  outputs_[slot.task].values = script[std::min<size_t>(slot.attempt - 1, script.size() - 1)];
 }
 
 void Engine::endAttempt(size_t i, AttemptResult result, std::string detail) {
@@ -634,8 +645,7 @@ void Engine::reportFinished(Millis now) {
   for (uint32_t t : sched_->takeFinished()) {
     TaskState state = sched_->state(t);
     if (state == TaskState::Skipped && sched_->skipReason(t) == sched::SkipReason::Trigger)
-      details_[t] = std::string("trigger ") + bytecode::triggerName(m_.tasks[t].trigger) + ", " +
-                    upstreamDetail(t);
+      details_[t] = triggerSkipDetail(t);
     else if (state == TaskState::Skipped)
       details_[t] = sched::skipReasonText(sched_->skipReason(t));
     else if (state == TaskState::UpstreamFailed)
@@ -651,6 +661,14 @@ void Engine::reportFinished(Millis now) {
     }
     reporter_.taskFinished(t, state, details_[t], now);
   }
+}
+
+// "trigger one_success, upstream lint skipped": the rule, then the upstream
+// tasks that decided it when there are any (no dangling comma otherwise).
+std::string Engine::triggerSkipDetail(uint32_t t) const {
+  std::string out = std::string("trigger ") + bytecode::triggerName(m_.tasks[t].trigger);
+  std::string upstream = upstreamDetail(t);
+  return upstream.empty() ? out : out + ", " + upstream;
 }
 
 // "upstream build failed, lint skipped": the tasks it runs after that have

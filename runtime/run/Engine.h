@@ -50,7 +50,7 @@ private:
     proc::ShimMarks marks; // wfc's own (WFC_ATTEMPT_TIMING)
   };
   struct Outputs {
-    std::vector<std::pair<std::string, std::string>> values;
+    OutputValues values;
   };
 
   // The core.
@@ -76,7 +76,9 @@ private:
   void releaseFiles(Slot &slot);
   void endAttempt(size_t slot, sched::AttemptResult result, std::string detail);
   void checkOutputs(Slot &slot, sched::AttemptResult &result, std::string &detail);
+  void takeSimulatedOutputs(const Slot &slot);
   void reportFinished(Millis now);
+  std::string triggerSkipDetail(uint32_t task) const;
   std::string upstreamDetail(uint32_t task) const;
   void enforceTimers(Millis now);
   // Stops the run: `detail` is what the tasks it stops say, `notice` what

@@ -6,9 +6,13 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace wfc::run {
+
+// Outputs a task wrote, key and value, in the order written.
+using OutputValues = std::vector<std::pair<std::string, std::string>>;
 
 struct KeyValue {
   std::string key;

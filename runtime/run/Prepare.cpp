@@ -64,15 +64,45 @@ llvm::Expected<AttemptResult> parseOutcome(llvm::StringRef written) {
                 "' is not an outcome (ok, fail, exit(N) with N from 0 to 255, timeout)");
 }
 
-// A task's script: its outcomes joined by '+'.
-llvm::Error parseScript(llvm::StringRef outcomes, std::vector<AttemptResult> &script) {
+// The `:key=value` outputs after a scripted outcome, each one the task declares.
+llvm::Error parseOutputs(const bytecode::Module &m, const bytecode::Task &t, llvm::StringRef written,
+                         OutputValues &values) {
+  llvm::SmallVector<llvm::StringRef, 4> parts;
+  written.split(parts, ':');
+  for (llvm::StringRef part : parts) {
+    auto [key, value] = part.split('=');
+    key = key.trim();
+    if (key.empty() || !part.contains('='))
+      return refuse("--simulate: expected KEY=VALUE after ':', not '" + part.str() + "'");
+    bool declared = llvm::any_of(m.outputsOf(t), [&](uint32_t k) { return m.str(k) == key; });
+    if (!declared)
+      return refuse("--simulate: task " + m.str(t.name).str() + " declares no output '" +
+                    key.str() + "'");
+    values.emplace_back(key.str(), value.str());
+  }
+  return llvm::Error::success();
+}
+
+// A task's script: its outcomes joined by '+', each with its outputs.
+llvm::Error parseScript(const bytecode::Module &m, const bytecode::Task &t,
+                        llvm::StringRef outcomes, std::vector<AttemptResult> &script,
+                        std::vector<OutputValues> &outputs) {
   llvm::SmallVector<llvm::StringRef, 4> parts;
   outcomes.split(parts, '+');
   for (llvm::StringRef written : parts) {
-    llvm::Expected<AttemptResult> outcome = parseOutcome(written.trim());
+    auto [end, values] = written.trim().split(':');
+    llvm::Expected<AttemptResult> outcome = parseOutcome(end.trim());
     if (!outcome)
       return outcome.takeError();
     script.push_back(*outcome);
+    outputs.emplace_back();
+    if (values.empty() && !written.contains(':'))
+      continue;
+    if (outcome->end != AttemptEnd::Succeeded)
+      return refuse("--simulate: only an attempt that succeeds writes outputs, not '" +
+                    written.trim().str() + "'");
+    if (llvm::Error e = parseOutputs(m, t, values, outputs.back()))
+      return e;
   }
   return llvm::Error::success();
 }
@@ -177,8 +207,10 @@ llvm::Expected<uint32_t> chooseMaxParallel(const bytecode::Module &m, uint32_t r
 }
 
 llvm::Expected<std::vector<std::vector<AttemptResult>>>
-parseSimulation(const bytecode::Module &m, llvm::StringRef spec, int environment) {
+parseSimulation(const bytecode::Module &m, llvm::StringRef spec, int environment,
+                std::vector<std::vector<OutputValues>> *outputs) {
   std::vector<std::vector<AttemptResult>> out(m.tasks.size());
+  std::vector<std::vector<OutputValues>> written(m.tasks.size());
   llvm::SmallVector<llvm::StringRef, 8> items;
   spec.split(items, ',', -1, /*KeepEmpty=*/false);
   for (llvm::StringRef item : items) {
@@ -192,12 +224,16 @@ parseSimulation(const bytecode::Module &m, llvm::StringRef spec, int environment
       return refuse("--simulate: expected TASK=OUTCOME, with ok, fail, exit(N) or timeout, "
                     "joined by + for successive attempts");
     std::vector<AttemptResult> script;
-    if (llvm::Error e = parseScript(outcomes, script))
+    size_t t = static_cast<size_t>(it - m.tasks.begin());
+    written[t].clear();
+    if (llvm::Error e = parseScript(m, *it, outcomes, script, written[t]))
       return Simulation(std::move(e));
-    out[static_cast<size_t>(it - m.tasks.begin())] = std::move(script);
+    out[t] = std::move(script);
   }
   if (llvm::Error e = checkTimeouts(m, out, environment))
     return Simulation(std::move(e));
+  if (outputs)
+    *outputs = std::move(written);
   return out;
 }
 
@@ -255,7 +291,7 @@ llvm::Expected<PreparedRun> prepare(const bytecode::Module &m, const RunRequest 
       return llvm::Expected<PreparedRun>(std::move(e));
     return run;
   }
-  auto simulated = parseSimulation(m, request.simulate, run.environment);
+  auto simulated = parseSimulation(m, request.simulate, run.environment, &run.simulatedOutputs);
   if (!simulated)
     return simulated.takeError();
   run.simulated = std::move(*simulated);

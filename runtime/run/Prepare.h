@@ -4,6 +4,7 @@
 #pragma once
 
 #include "runtime/bytecode/Module.h"
+#include "runtime/run/KeyValue.h"
 #include "runtime/run/Secrets.h"
 #include "runtime/sched/Scheduler.h"
 #include "runtime/vm/Vm.h"
@@ -43,6 +44,8 @@ struct PreparedRun {
   sched::Capacity capacity;
   // --simulate: the outcome of each attempt of each task, the last repeating.
   std::vector<std::vector<sched::AttemptResult>> simulated;
+  // --simulate: what each scripted attempt writes as outputs (`ok:key=value`).
+  std::vector<std::vector<OutputValues>> simulatedOutputs;
 };
 
 // Checks the request against the module, step by step in this order, and
@@ -79,11 +82,15 @@ llvm::Error readSecrets(const bytecode::Module &module, char **environ,
 // bytecode::kMaxParallel.
 llvm::Expected<uint32_t> chooseMaxParallel(const bytecode::Module &module, uint32_t requested);
 
-// `build=fail,test=timeout+ok,lint=exit(75)`: the outcome of each attempt,
-// the last one repeating, by task index. Refuses an unknown task, an unknown
-// outcome, and a timeout of a task that cannot time out in `environment`.
+// `build=fail,test=timeout+ok,lint=exit(75),check=ok:healthy=false`: the
+// outcome of each attempt, the last one repeating, by task index; into
+// `outputs` (when given, in the same shape) the outputs an `ok` writes,
+// `:key=value` each. Refuses an unknown task, an unknown outcome, an output
+// the task does not declare or on an outcome that is not `ok`, and a timeout
+// of a task that cannot time out in `environment`.
 llvm::Expected<std::vector<std::vector<sched::AttemptResult>>>
-parseSimulation(const bytecode::Module &module, llvm::StringRef spec, int environment);
+parseSimulation(const bytecode::Module &module, llvm::StringRef spec, int environment,
+                std::vector<std::vector<OutputValues>> *outputs = nullptr);
 
 // Refuses a real run when one of `needed` has no value.
 llvm::Error checkSecretsSet(const bytecode::Module &module, llvm::ArrayRef<uint32_t> needed,

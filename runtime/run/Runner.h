@@ -5,6 +5,7 @@
 
 #include "runtime/bytecode/Module.h"
 #include "runtime/proc/Isolation.h"
+#include "runtime/run/KeyValue.h"
 #include "runtime/run/Masker.h"
 #include "runtime/run/MaskingReporter.h"
 #include "runtime/run/Report.h"
@@ -49,6 +50,9 @@ struct RunOptions {
   // --simulate: the outcome of each attempt of a task, the last repeating;
   // a task with none succeeds.
   std::vector<std::vector<sched::AttemptResult>> simulated;
+  // --simulate: the outputs each scripted attempt writes when it succeeds,
+  // in the shape of `simulated` (empty: none).
+  std::vector<std::vector<OutputValues>> simulatedOutputs;
   Isolation isolation;
   std::string shim; // the wfc-shim executable
   Millis tickMs = 0; // how often the reporter's tick runs; 0: never

@@ -160,12 +160,18 @@ Scheduler::Decision Scheduler::decide(uint32_t task) const {
   uint32_t all = t.depCount;
   bool allDone = u.done >= all;
   bool failures = u.failed || u.upstreamFailed;
+  // Airflow runs a task without upstream tasks whatever its rule
+  // (trigger_rule_dep.py passes it before reading the rule).
+  if (all == 0)
+    return Decision::Run;
   switch (static_cast<Trigger>(t.trigger)) {
   case Trigger::AllSuccess:
     if (failures)
       return Decision::UpstreamFailed;
+    // A skip decides only once every upstream task is done, so that a failure
+    // known with it wins whichever ended first, as in Airflow when both are known.
     if (u.skipped)
-      return Decision::Skip;
+      return allDone ? Decision::Skip : Decision::Wait;
     return u.success == all ? Decision::Run : Decision::Wait;
   case Trigger::AllFailed:
     if (u.success || u.skipped)
@@ -174,6 +180,9 @@ Scheduler::Decision Scheduler::decide(uint32_t task) const {
   case Trigger::AllDone:
     return allDone ? Decision::Run : Decision::Wait;
   case Trigger::AllDoneMinOneSuccess:
+    // Airflow skips it as soon as any upstream task is skipped.
+    if (u.skipped)
+      return Decision::Skip;
     if (!allDone)
       return Decision::Wait;
     if (u.success)

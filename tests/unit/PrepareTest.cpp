@@ -217,6 +217,32 @@ TEST_F(PrepareTest, SimulationRefusals) {
             "timeout)");
 }
 
+// `ok:key=value` scripts the outputs of a successful attempt, per attempt.
+TEST(PrepareSimulation, ScriptedOutputs) {
+  std::optional<bytecode::Module> m = compile(R"(
+pipeline p { deadline = 1h }
+task check { run = "true" outputs = [healthy, tag] retry = 3 }
+task other { run = "true" }
+)");
+  ASSERT_TRUE(m);
+  std::vector<std::vector<OutputValues>> outputs;
+  auto scripts = parseSimulation(*m, "check=fail+ok:healthy=false:tag=v1=rc,other=ok", 0, &outputs);
+  ASSERT_TRUE(bool(scripts)) << llvm::toString(scripts.takeError());
+  ASSERT_EQ(outputs.size(), 2u);
+  ASSERT_EQ(outputs[0].size(), 2u) << "one entry per scripted attempt";
+  EXPECT_TRUE(outputs[0][0].empty());
+  OutputValues want = {{"healthy", "false"}, {"tag", "v1=rc"}};
+  EXPECT_EQ(outputs[0][1], want) << "the value runs to the next ':'";
+  ASSERT_EQ(outputs[1].size(), 1u);
+  EXPECT_TRUE(outputs[1][0].empty());
+  EXPECT_EQ(refusal(parseSimulation(*m, "other=ok:healthy=true", 0, &outputs)),
+            "--simulate: task other declares no output 'healthy'");
+  EXPECT_EQ(refusal(parseSimulation(*m, "check=exit(3):healthy=true", 0, &outputs)),
+            "--simulate: only an attempt that succeeds writes outputs, not 'exit(3):healthy=true'");
+  EXPECT_EQ(refusal(parseSimulation(*m, "check=ok:=x", 0, &outputs)),
+            "--simulate: expected KEY=VALUE after ':', not '=x'");
+}
+
 TEST(PrepareSimulation, TimeoutNeedsATimeout) {
   std::optional<bytecode::Module> m = compile(R"(
 pipeline p { }

@@ -140,93 +140,194 @@ std::vector<uint8_t> none() { return {}; }
 
 // --- Airflow's table ------------------------------------------------------------------
 
-// What a task with `rule` ends as once all of its upstream tasks are final,
-// from the counts of their states, as Airflow's documentation defines the
-// rules ("succeeded" means: it ran, and the driver let it succeed).
-// all_success is the one rule where the order matters: a failure known
-// before a skip makes it upstream_failed, a skip known first skips it at
-// once (Airflow skips it at once too).
-TaskState expected(uint8_t rule, int s, int f, int uf, int k, bool failureFirst) {
-  int n = s + f + uf + k;
-  bool failures = f + uf > 0;
+// What Airflow's trigger_rule_dep.py decides for a task with `rule` and `n`
+// upstream tasks of which s succeeded, f failed, uf are upstream_failed and k
+// skipped (the rest not done yet), transcribed from its two steps: the state
+// it sets when the rule can no longer be met (flag_upstream_failed), then
+// whether the rule passes. Wait: neither.
+enum class Airflow : uint8_t { Wait, Run, Skip, UpstreamFailed };
+
+std::optional<Airflow> airflowNewState(uint8_t rule, int n, int s, int f, int uf, int k) {
+  int done = s + f + uf + k;
+  bool upstreamDone = done >= n;
   switch (rule) {
   case AllSuccess:
-    if (failures && k > 0)
-      return failureFirst ? TaskState::UpstreamFailed : TaskState::Skipped;
-    if (failures)
-      return TaskState::UpstreamFailed;
-    return k ? TaskState::Skipped : TaskState::Succeeded;
+    if (uf || f)
+      return Airflow::UpstreamFailed;
+    if (k)
+      return Airflow::Skip;
+    break;
   case AllFailed:
-    return s + k ? TaskState::Skipped : TaskState::Succeeded;
-  case AllDone:
-    return TaskState::Succeeded;
-  case AllDoneMinOneSuccess:
-    if (s)
-      return TaskState::Succeeded;
-    return failures ? TaskState::UpstreamFailed : TaskState::Skipped;
-  case AllSkipped:
-    return s + f + uf ? TaskState::Skipped : TaskState::Succeeded;
-  case OneFailed:
-    return failures ? TaskState::Succeeded : TaskState::Skipped;
+    if (s || k)
+      return Airflow::Skip;
+    break;
   case OneSuccess:
-    if (s)
-      return TaskState::Succeeded;
-    return k == n ? TaskState::Skipped : TaskState::UpstreamFailed;
+    if (upstreamDone && done == k)
+      return Airflow::Skip;
+    if (upstreamDone && s <= 0)
+      return Airflow::UpstreamFailed;
+    break;
+  case OneFailed:
+    if (upstreamDone && !(f || uf))
+      return Airflow::Skip;
+    break;
   case OneDone:
-    return s + f ? TaskState::Succeeded : TaskState::Skipped;
+    if (upstreamDone && !(f || s))
+      return Airflow::Skip;
+    break;
   case NoneFailed:
-    return failures ? TaskState::UpstreamFailed : TaskState::Succeeded;
+    if (uf || f)
+      return Airflow::UpstreamFailed;
+    break;
   case NoneFailedMinOneSuccess:
-    if (failures)
-      return TaskState::UpstreamFailed;
-    return k == n ? TaskState::Skipped : TaskState::Succeeded;
+    if (uf || f)
+      return Airflow::UpstreamFailed;
+    if (k == n)
+      return Airflow::Skip;
+    break;
   case NoneSkipped:
-    return k ? TaskState::Skipped : TaskState::Succeeded;
-  case Always:
-    return TaskState::Succeeded;
+    if (k)
+      return Airflow::Skip;
+    break;
+  case AllSkipped:
+    if (s || f || uf)
+      return Airflow::Skip;
+    break;
+  case AllDoneMinOneSuccess:
+    if (k > 0)
+      return Airflow::Skip;
+    if (s + f + uf >= n - k && s == 0)
+      return Airflow::UpstreamFailed;
+    break;
+  }
+  return std::nullopt;
+}
+
+bool airflowPasses(uint8_t rule, int n, int s, int f, int uf, int k) {
+  bool upstreamDone = s + f + uf + k >= n;
+  switch (rule) {
+  case OneSuccess:
+    return s > 0;
+  case OneFailed:
+    return f || uf;
+  case OneDone:
+    return s + f > 0;
+  case AllSuccess:
+    return n - s <= 0;
+  case AllFailed:
+    return n - f - uf <= 0;
+  case AllDone:
+    return upstreamDone;
+  case NoneFailed:
+  case NoneFailedMinOneSuccess:
+    return n - s - k <= 0;
+  case NoneSkipped:
+    return upstreamDone && k == 0;
+  case AllSkipped:
+    return n - k <= 0;
+  case AllDoneMinOneSuccess:
+    return k == 0 && s + f + uf >= n && s > 0;
   }
   ADD_FAILURE() << "unknown rule " << int(rule);
-  return TaskState::Waiting;
+  return false;
 }
 
-// The final state of a task with `rule` after upstream tasks that end in
-// `states` (Succeeded, Failed, Skipped or UpstreamFailed), ended failures
-// first or skips first.
-TaskState downstreamOf(uint8_t rule, const std::vector<TaskState> &states, bool failureFirst) {
-  Graph g;
-  uint32_t root = g.task(); // fails, so that its dependents are upstream_failed
-  std::map<uint32_t, Outcome> script{{root, kFails}};
-  std::vector<uint32_t> ups;
-  for (TaskState st : states) {
-    uint32_t u = st == TaskState::UpstreamFailed ? g.task(AllSuccess, {root}) : g.task();
-    if (st == TaskState::Failed)
-      script[u] = kFails;
-    if (st == TaskState::Skipped)
-      script[u] = kSkips;
-    ups.push_back(u);
+Airflow airflowDecides(uint8_t rule, int n, int s, int f, int uf, int k) {
+  if (n == 0 || rule == Always) // passed before the rule is read
+    return Airflow::Run;
+  if (std::optional<Airflow> set = airflowNewState(rule, n, s, f, uf, k))
+    return *set;
+  return airflowPasses(rule, n, s, f, uf, k) ? Airflow::Run : Airflow::Wait;
+}
+
+// What wfc decides, where it differs from Airflow on purpose: an all_success
+// task that saw a skip waits until every upstream task is done, so that a
+// failure wins whichever ended first (docs/runtime.md, "Trigger rules").
+Airflow wfcDecides(uint8_t rule, int n, int s, int f, int uf, int k) {
+  if (rule == AllSuccess && k && !(f || uf) && s + f + uf + k < n)
+    return Airflow::Wait;
+  return airflowDecides(rule, n, s, f, uf, k);
+}
+
+Airflow decisionOf(TaskState state) {
+  switch (state) {
+  case TaskState::Waiting:
+    return Airflow::Wait;
+  case TaskState::Ready:
+  case TaskState::Running:
+  case TaskState::Succeeded:
+    return Airflow::Run;
+  case TaskState::Skipped:
+    return Airflow::Skip;
+  case TaskState::UpstreamFailed:
+    return Airflow::UpstreamFailed;
+  default:
+    ADD_FAILURE() << "unexpected downstream state " << stateName(state);
+    return Airflow::Wait;
   }
-  uint32_t down = g.task(rule, ups);
-  Scheduler s(g.m, none(), 0);
-  auto rank = [&](uint32_t t) {
-    bool skips = script.count(t) && script[t].skip;
-    bool fails = t == root || (script.count(t) && !script[t].skip);
-    if (t == down)
-      return 9;
-    if (failureFirst)
-      return fails ? 0 : skips ? 2 : 1;
-    return skips ? 0 : fails ? 2 : 1;
-  };
-  runToEnd(s, script, rank);
-  for (size_t i = 0; i < states.size(); ++i)
-    EXPECT_EQ(s.state(ups[i]), states[i]) << "the fixture did not make the upstream state";
-  return s.state(down);
 }
 
-std::string describe(uint8_t rule, const std::vector<TaskState> &states, bool failureFirst) {
+const char *decisionName(Airflow d) {
+  const char *names[] = {"wait", "run", "skipped", "upstream_failed"};
+  return names[static_cast<int>(d)];
+}
+
+std::string describe(uint8_t rule, const std::vector<TaskState> &states) {
   std::string out = std::string(bytecode::triggerName(rule)) + " after [";
   for (size_t i = 0; i < states.size(); ++i)
     out += std::string(i ? ", " : "") + stateName(states[i]);
-  return out + "], " + (failureFirst ? "failures first" : "skips first");
+  return out + "]";
+}
+
+// A task with `rule` after upstream tasks that end, one at a time in the
+// order given, as `states` says (an upstream_failed one has its own root
+// task, which fails). After each end, the task's state must be what wfc
+// decides on the states known so far. Returns the number of mismatches.
+int playSequence(uint8_t rule, const std::vector<TaskState> &states) {
+  Graph g;
+  std::vector<uint32_t> ups, enders; // enders[i]: the task to end to make ups[i] final
+  for (TaskState st : states) {
+    uint32_t root = st == TaskState::UpstreamFailed ? g.task() : UINT32_MAX;
+    uint32_t u = root == UINT32_MAX ? g.task() : g.task(AllSuccess, {root});
+    ups.push_back(u);
+    enders.push_back(root == UINT32_MAX ? u : root);
+  }
+  uint32_t down = g.task(rule, ups);
+  Scheduler s(g.m, none(), 0);
+  while (s.popReady()) {
+  }
+  int n = static_cast<int>(states.size()), ok = 0, f = 0, uf = 0, k = 0, mismatches = 0;
+  auto check = [&](const char *when) {
+    Airflow want = wfcDecides(rule, n, ok, f, uf, k);
+    Airflow got = decisionOf(s.state(down));
+    if (got != want)
+      ++mismatches;
+    EXPECT_EQ(decisionName(got), std::string(decisionName(want)))
+        << describe(rule, states) << ", " << when;
+    return got != Airflow::Wait;
+  };
+  if (check("before any upstream task ended"))
+    return mismatches;
+  for (size_t i = 0; i < states.size(); ++i) {
+    switch (states[i]) {
+    case TaskState::Succeeded:
+      s.attemptEnded(enders[i], kOk, 0), ++ok;
+      break;
+    case TaskState::Failed:
+      s.attemptEnded(enders[i], kFail, 0), ++f;
+      break;
+    case TaskState::Skipped:
+      s.skip(enders[i], SkipReason::Condition), ++k;
+      break;
+    default:
+      s.attemptEnded(enders[i], kFail, 0), ++uf;
+      break;
+    }
+    EXPECT_EQ(s.state(ups[i]), states[i]) << "the fixture did not make the upstream state";
+    if (check(("after upstream " + std::to_string(i + 1) + " ended").c_str()))
+      break;
+  }
+  return mismatches;
 }
 
 TEST(SchedulerTriggers, TwelveRulesInTheirSpelling) {
@@ -239,9 +340,10 @@ TEST(SchedulerTriggers, TwelveRulesInTheirSpelling) {
     EXPECT_STREQ(bytecode::triggerName(r), spellings[r]);
 }
 
-// Every rule against every sequence of one to three upstream states, in both
-// orders: 12 rules x 84 sequences x 2.
-TEST(SchedulerTriggers, DecisionTable) {
+// Every rule against every sequence of one to three upstream states (84
+// sequences, which cover the 34 combinations in every order), the decision
+// checked after each upstream task ends: 12 rules x 84 sequences.
+TEST(SchedulerTriggers, DecisionTableIsAirflows) {
   const TaskState kinds[] = {TaskState::Succeeded, TaskState::Failed, TaskState::Skipped,
                              TaskState::UpstreamFailed};
   std::vector<std::vector<TaskState>> sequences;
@@ -254,49 +356,63 @@ TEST(SchedulerTriggers, DecisionTable) {
     }
   }
   ASSERT_EQ(sequences.size(), 84u);
+  int mismatches = 0;
   for (uint8_t rule = 0; rule < kRuleCount; ++rule)
     for (const std::vector<TaskState> &seq : sequences)
-      for (bool failureFirst : {true, false}) {
-        int s = 0, f = 0, uf = 0, k = 0;
-        for (TaskState st : seq) {
-          s += st == TaskState::Succeeded;
-          f += st == TaskState::Failed;
-          uf += st == TaskState::UpstreamFailed;
-          k += st == TaskState::Skipped;
-        }
-        TaskState want = expected(rule, s, f, uf, k, failureFirst);
-        TaskState got = downstreamOf(rule, seq, failureFirst);
-        EXPECT_EQ(got, want) << describe(rule, seq, failureFirst) << ": got " << stateName(got)
-                             << ", want " << stateName(want);
-      }
+      mismatches += playSequence(rule, seq);
+  EXPECT_EQ(mismatches, 0);
 }
 
-// Only all_success depends on the order upstream tasks end in; every other
-// rule decides the same whatever the order.
-TEST(SchedulerTriggers, OnlyAllSuccessDependsOnOrder) {
-  std::vector<TaskState> mixed = {TaskState::Failed, TaskState::Skipped, TaskState::Succeeded};
+// The table's oracle itself, on the cases the issue names, so that a slip in
+// transcribing Airflow cannot make both sides agree on a wrong answer.
+TEST(SchedulerTriggers, AirflowOracleOnKnownCases) {
+  // all_done_min_one_success: any skip skips it, even beside a success.
+  EXPECT_EQ(airflowDecides(AllDoneMinOneSuccess, 2, 1, 0, 0, 1), Airflow::Skip);
+  EXPECT_EQ(airflowDecides(AllDoneMinOneSuccess, 2, 0, 1, 0, 1), Airflow::Skip);
+  EXPECT_EQ(airflowDecides(AllDoneMinOneSuccess, 2, 1, 1, 0, 0), Airflow::Run);
+  EXPECT_EQ(airflowDecides(AllDoneMinOneSuccess, 2, 0, 1, 1, 0), Airflow::UpstreamFailed);
+  // No upstream task: every rule runs.
+  for (uint8_t rule = 0; rule < kRuleCount; ++rule)
+    EXPECT_EQ(airflowDecides(rule, 0, 0, 0, 0, 0), Airflow::Run) << bytecode::triggerName(rule);
+  // all_success with a failure and a skip both known: the failure wins.
+  EXPECT_EQ(airflowDecides(AllSuccess, 2, 0, 1, 0, 1), Airflow::UpstreamFailed);
+  EXPECT_EQ(airflowDecides(AllSuccess, 2, 0, 0, 0, 1), Airflow::Skip);
+  // one_success does not wait; one_done ignores upstream_failed.
+  EXPECT_EQ(airflowDecides(OneSuccess, 3, 1, 0, 0, 0), Airflow::Run);
+  EXPECT_EQ(airflowDecides(OneDone, 2, 0, 0, 2, 0), Airflow::Skip);
+  EXPECT_EQ(airflowDecides(OneFailed, 2, 0, 0, 1, 0), Airflow::Run);
+}
+
+// A task whose rule needs upstream tasks but has none runs, as in Airflow.
+TEST(SchedulerTriggers, NoUpstreamRunsWhateverTheRule) {
   for (uint8_t rule = 0; rule < kRuleCount; ++rule) {
-    TaskState a = downstreamOf(rule, mixed, true), b = downstreamOf(rule, mixed, false);
-    if (rule == AllSuccess) {
-      EXPECT_EQ(a, TaskState::UpstreamFailed);
-      EXPECT_EQ(b, TaskState::Skipped);
-    } else {
-      EXPECT_EQ(a, b) << bytecode::triggerName(rule);
-    }
+    Graph g;
+    uint32_t t = g.task(rule);
+    Scheduler s(g.m, none(), 0);
+    EXPECT_EQ(s.state(t), TaskState::Ready) << bytecode::triggerName(rule);
   }
 }
 
-// Airflow's all_done_min_one_success skips a task as soon as any upstream
-// task is skipped; wfc follows the rule's documented meaning instead ("all
-// non-skipped upstream tasks are done and at least one succeeded") and runs
-// it. Pinned here so that a change either way is deliberate.
-TEST(SchedulerTriggers, AllDoneMinOneSuccessIgnoresSkippedUpstreams) {
-  EXPECT_EQ(downstreamOf(AllDoneMinOneSuccess, {TaskState::Succeeded, TaskState::Skipped}, true),
-            TaskState::Succeeded);
-  EXPECT_EQ(downstreamOf(AllDoneMinOneSuccess, {TaskState::Failed, TaskState::Skipped}, true),
-            TaskState::UpstreamFailed);
-  EXPECT_EQ(downstreamOf(AllDoneMinOneSuccess, {TaskState::Skipped, TaskState::Skipped}, true),
-            TaskState::Skipped);
+// all_success after a failure and a skip is upstream_failed whichever ended
+// first; the skip alone does not decide while another upstream task runs.
+TEST(SchedulerTriggers, AllSuccessFailureWinsOverSkipInEitherOrder) {
+  for (bool skipFirst : {true, false}) {
+    Graph g;
+    uint32_t a = g.task(), b = g.task(), down = g.task(AllSuccess, {a, b});
+    Scheduler s(g.m, none(), 0);
+    s.popReady();
+    s.popReady();
+    if (skipFirst)
+      s.skip(a, SkipReason::Condition);
+    else
+      s.attemptEnded(b, kFail, 0);
+    EXPECT_EQ(s.state(down), skipFirst ? TaskState::Waiting : TaskState::UpstreamFailed);
+    if (skipFirst)
+      s.attemptEnded(b, kFail, 0);
+    else
+      s.skip(a, SkipReason::Condition);
+    EXPECT_EQ(s.state(down), TaskState::UpstreamFailed) << (skipFirst ? "skip first" : "failure first");
+  }
 }
 
 // --- Deciding before every upstream task is done ----------------------------------
@@ -324,7 +440,7 @@ TEST(SchedulerTriggers, WhoDecidesEarly) {
     TaskState now; // with the other upstream task still running
   } cases[] = {
       {AllSuccess, kFails, TaskState::UpstreamFailed},
-      {AllSuccess, kSkips, TaskState::Skipped},
+      {AllSuccess, kSkips, TaskState::Waiting},
       {AllSuccess, kSucceeds, TaskState::Waiting},
       {AllFailed, kSucceeds, TaskState::Skipped},
       {AllFailed, kSkips, TaskState::Skipped},
@@ -333,6 +449,7 @@ TEST(SchedulerTriggers, WhoDecidesEarly) {
       {AllDone, kSucceeds, TaskState::Waiting},
       {AllDoneMinOneSuccess, kSucceeds, TaskState::Waiting},
       {AllDoneMinOneSuccess, kFails, TaskState::Waiting},
+      {AllDoneMinOneSuccess, kSkips, TaskState::Skipped},
       {AllSkipped, kSucceeds, TaskState::Skipped},
       {AllSkipped, kFails, TaskState::Skipped},
       {AllSkipped, kSkips, TaskState::Waiting},
