@@ -62,8 +62,9 @@ void verify(benchmark::State &state) {
   for (auto _ : state) {
     wfc::DiagnosticEngine diags;
     std::vector<const wfc::ast::File *> files;
-    std::unique_ptr<wfc::ir::Program> program =
-        wfc::analyze(*file, sm, ctx, diags, wfc::SemaOptions(), &files);
+    wfc::ParsedModules modules;
+    modules.modules.push_back({file, "bench.wf", nullptr});
+    std::unique_ptr<wfc::ir::Program> program = wfc::analyze(modules, diags, &files);
     if (diags.hasErrors()) {
       state.SkipWithError("the file has errors");
       return;

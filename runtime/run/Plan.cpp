@@ -51,6 +51,7 @@ std::string describePolicy(const bytecode::Module &m, const bytecode::Task &t, i
     if (t.memoryBytes)
       needs.push_back("memory " + formatSize(t.memoryBytes));
     parts.push_back("resources " + llvm::join(needs, ", "));
+  }
   if (t.outputCount) {
     // The runtime checks each written value against its type.
     std::vector<std::string> outputs;
@@ -66,8 +67,8 @@ std::string describePolicy(const bytecode::Module &m, const bytecode::Task &t, i
 } // namespace
 
 void printPlan(const bytecode::Module &m, int environment, uint32_t maxParallel,
-               const sched::Capacity &capacity, llvm::ArrayRef<uint32_t> neededSecrets, const SecretValues &secrets,
-               llvm::raw_ostream &os) {
+               const sched::Capacity &capacity, llvm::ArrayRef<uint32_t> neededSecrets,
+               const SecretValues &secrets, llvm::raw_ostream &os) {
   size_t n = m.tasks.size();
   std::vector<uint32_t> wave(n, 0);
   std::vector<uint32_t> left; // tasks the environment leaves out

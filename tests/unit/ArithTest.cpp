@@ -329,7 +329,7 @@ protected:
     LowerOptions lowerOptions;
     lowerOptions.debugInfo = false;
     if (!diags_.hasErrors())
-      module_ = lower(*result_.program, result_.files, sm_, diags_, lowerOptions);
+      module_ = lower(*result_.program, sm_, diags_, lowerOptions);
     for (const Diagnostic &d : diags_.diagnostics())
       ADD_FAILURE() << d.message;
     ASSERT_TRUE(module_);
