@@ -359,6 +359,26 @@ uint32_t scanInterpolation(llvm::StringRef source, uint32_t pos, uint32_t end) {
   return Scanner(source, end).interpolation(pos, 0);
 }
 
+// A block comment from `p` ('/*'), closed or not; returns where it ends.
+static uint32_t blockComment(const char *base, uint32_t p, uint32_t end, LexedTokens &out) {
+  const char *close = static_cast<const char *>(memmem(base + p + 2, end - (p + 2), "*/", 2));
+  uint32_t e = close ? static_cast<uint32_t>(close - base) + 2 : end;
+  TokenSpan t{close ? uint32_t(WfLexer::BLOCK_COMMENT) : uint32_t(WfLexer::UNTERMINATED_COMMENT),
+              p, e};
+  out.comments.push_back(t);
+  if (!close)
+    out.problems.push_back(t);
+  return e;
+}
+
+// SINGLE_QUOTED : '\'' ~['\r\n]* '\''? from `p`; returns where it ends.
+static uint32_t singleQuoted(const char *base, uint32_t p, uint32_t end) {
+  uint32_t e = p + 1;
+  while (e < end && base[e] != '\'' && !isNewline(base[e]))
+    ++e;
+  return e + (e < end && base[e] == '\'');
+}
+
 void lex(llvm::StringRef source, uint32_t begin, uint32_t end, LexedTokens &out, size_t limit) {
   Scanner sc(source, end);
   const char *base = source.data();
@@ -409,23 +429,11 @@ void lex(llvm::StringRef source, uint32_t begin, uint32_t end, LexedTokens &out,
       continue;
     }
     if (c == '/' && sc.at(p + 1) == '*') {
-      const char *close = static_cast<const char *>(
-          memmem(base + p + 2, end - (p + 2), "*/", 2));
-      uint32_t e = close ? static_cast<uint32_t>(close - base) + 2 : end;
-      TokenSpan t{close ? uint32_t(WfLexer::BLOCK_COMMENT) : uint32_t(WfLexer::UNTERMINATED_COMMENT),
-                  p, e};
-      out.comments.push_back(t);
-      if (!close)
-        out.problems.push_back(t);
-      p = e;
+      p = blockComment(base, p, end, out);
       continue;
     }
     if (c == '\'') {
-      // SINGLE_QUOTED : '\'' ~['\r\n]* '\''?
-      uint32_t e = p + 1;
-      while (e < end && base[e] != '\'' && !isNewline(base[e]))
-        ++e;
-      e += e < end && base[e] == '\'';
+      uint32_t e = singleQuoted(base, p, end);
       push(WfLexer::SINGLE_QUOTED, p, e);
       p = e;
       continue;
