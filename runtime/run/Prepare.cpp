@@ -70,8 +70,10 @@ llvm::Error parseOutputs(const bytecode::Module &m, const bytecode::Task &t, llv
   llvm::SmallVector<llvm::StringRef, 4> parts;
   written.split(parts, ':');
   for (llvm::StringRef part : parts) {
-    auto [key, value] = part.split('=');
-    key = key.trim();
+    // Not a structured binding: C++17 lambdas (the fuzz build) may not
+    // capture one.
+    std::pair<llvm::StringRef, llvm::StringRef> split = part.split('=');
+    llvm::StringRef key = split.first.trim(), value = split.second;
     if (key.empty() || !part.contains('='))
       return refuse("--simulate: expected KEY=VALUE after ':', not '" + part.str() + "'");
     bool declared = llvm::any_of(m.outputsOf(t), [&](uint32_t k) { return m.str(k) == key; });
