@@ -1,6 +1,7 @@
 // The run's capacity for admission by resources, and the refusal of a task
 // that could never start under it.
 #include "runtime/run/Capacity.h"
+#include "runtime/run/Prepare.h"
 
 #include "support/Units.h"
 
@@ -34,11 +35,6 @@ std::string describeCapacity(const sched::Capacity &c) {
 }
 
 namespace {
-
-bool runsIn(const bytecode::Module &m, const bytecode::Task &t, int environment) {
-  llvm::ArrayRef<uint32_t> envs = m.environmentsOf(t);
-  return environment < 0 || envs.empty() || llvm::is_contained(envs, uint32_t(environment));
-}
 
 // "8 CPUs, more than the 2 this machine has (--cpus says otherwise)".
 std::string excess(const bytecode::Task &t, const sched::Capacity &c, bool cpu, bool given) {

@@ -40,11 +40,6 @@ llvm::SmallVector<uint32_t, 4> secretsReadBy(const bytecode::Module &m, const by
   return read;
 }
 
-// Whether the run's environment runs `task` (every task runs without one).
-bool runsIn(const bytecode::Module &m, const bytecode::Task &t, int environment) {
-  llvm::ArrayRef<uint32_t> envs = m.environmentsOf(t);
-  return environment < 0 || envs.empty() || llvm::is_contained(envs, uint32_t(environment));
-}
 
 // One written outcome of --simulate: ok, fail, exit(N), timeout.
 llvm::Expected<AttemptResult> parseOutcome(llvm::StringRef written) {
@@ -255,6 +250,11 @@ llvm::Error checkSecretsSet(const bytecode::Module &m, llvm::ArrayRef<uint32_t> 
                 llvm::join(missing, ", ") + ", which " + (many ? "are" : "is") +
                 " not set: set " + vars + (many ? " or give them" : " or give it") +
                 " in --secrets-file; nothing ran");
+}
+
+bool runsIn(const bytecode::Module &m, const bytecode::Task &t, int environment) {
+  llvm::ArrayRef<uint32_t> envs = m.environmentsOf(t);
+  return environment < 0 || envs.empty() || llvm::is_contained(envs, uint32_t(environment));
 }
 
 llvm::Expected<PreparedRun> prepare(const bytecode::Module &m, const RunRequest &request) {

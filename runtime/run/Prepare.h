@@ -55,6 +55,10 @@ struct PreparedRun {
 // (for a real run) that every secret needed is set.
 llvm::Expected<PreparedRun> prepare(const bytecode::Module &module, const RunRequest &request);
 
+// Whether a run in `environment` (-1: none) runs `task`: its `environments`
+// list it, or list none.
+bool runsIn(const bytecode::Module &module, const bytecode::Task &task, int environment);
+
 // --- The steps, in the order `prepare` takes them ---
 
 // The index of the environment named `name`; -1 when `name` is empty and
