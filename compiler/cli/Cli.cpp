@@ -47,7 +47,8 @@ cl::SubCommand kDisasm("disasm", "Print every section of a .wfb file, after veri
 cl::SubCommand kRun("run", "Run a pipeline here (.wfb, or .wf compiled in memory): exit 0 it "
                            "succeeded, 1 a task failed, 2 nothing ran (usage, compile, bytecode, "
                            "policy or secret error), 3 it succeeded but its log could not be "
-                           "written in full, 130 interrupted, 143 terminated");
+                           "written in full, 4 the journal could not record the run (it "
+                           "stopped; --resume continues it), 130 interrupted, 143 terminated");
 cl::SubCommand kFmt("fmt", "Rewrite pipelines in the canonical layout (exit 0 done, 1 with "
                            "--check or --diff: a file would change, 2 usage, input or syntax "
                            "error: such a file is left as it is)");
